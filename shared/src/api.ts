@@ -1,0 +1,280 @@
+import { z } from 'zod';
+import type { ErrorCode } from './errorCodes.js';
+import type { Intent } from './events.js';
+import type { AskStatus } from './status.js';
+import { ASK_STATUSES } from './status.js';
+import { ASK_SOURCES, type AskSource, MAX_QUESTION_CHARS } from './wire.js';
+
+/* Bodies and answers of the admin API (`/api/*`), shared by the server and the console. */
+
+/** Longest SQL accepted in a SQL pair or preview, in characters (fits a MySQL TEXT column). */
+export const MAX_SQL_CHARS = 16_000;
+export const MAX_PAGE_SIZE = 500;
+
+/** A zod `error` option that tells a missing field from a wrongly typed one. */
+const typeError = (field: string, type: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? `${field} is required` : `${field} must be ${type}`;
+
+const text = (field: string, max: number) =>
+  z
+    .string({ error: typeError(field, 'a string') })
+    .trim()
+    .min(1, `${field} must not be empty`)
+    .max(max, `${field} must be at most ${max} characters`);
+
+/** Lower-case so names compare the same on MySQL (case-insensitive) and SQLite (case-sensitive). */
+export const dataSourceNameSchema = z
+  .string({ error: typeError('name', 'a string') })
+  .trim()
+  .regex(
+    /^[a-z][a-z0-9_-]{0,63}$/,
+    'name must start with a lower-case letter and use only a-z, 0-9, _ and - (at most 64)',
+  );
+
+export const dataSourceUrlSchema = z
+  .string({ error: typeError('url', 'a string') })
+  .trim()
+  .max(2000, 'url must be at most 2000 characters')
+  .refine((url) => /^(mysql|mariadb):\/\/[^/]+/.test(url) || /^sqlite:.+/.test(url), {
+    message: 'url must look like mysql://user:pass@host:port/db or sqlite:<path>',
+  });
+
+export const sqlPairInputSchema = z.object({
+  question: text('question', MAX_QUESTION_CHARS),
+  sql: text('sql', MAX_SQL_CHARS),
+  /** The data source the SQL was written for. */
+  datasource: dataSourceNameSchema.default('default'),
+});
+export type SqlPairInput = z.infer<typeof sqlPairInputSchema>;
+
+export const INSTRUCTION_SCOPES = ['global', 'matched'] as const;
+export type InstructionScope = (typeof INSTRUCTION_SCOPES)[number];
+
+export const instructionInputSchema = z
+  .object({
+    text: text('text', 10_000),
+    scope: z.enum(INSTRUCTION_SCOPES, { error: typeError('scope', '"global" or "matched"') }),
+    questions: z
+      .array(text('each question', 500), { error: 'questions must be a list' })
+      .max(20, 'questions must have at most 20 entries')
+      .default([]),
+  })
+  .refine((value) => value.scope !== 'matched' || value.questions.length > 0, {
+    path: ['questions'],
+    message: 'a "matched" instruction needs at least one question it applies to',
+  });
+export type InstructionInput = z.infer<typeof instructionInputSchema>;
+
+export const DICTIONARY_KINDS = ['department', 'project'] as const;
+export type DictionaryKind = (typeof DICTIONARY_KINDS)[number];
+
+export const dictionaryEntryInputSchema = z.object({
+  abbreviation: text('abbreviation', 128),
+  full_name: text('full_name', 512),
+});
+export type DictionaryEntryInput = z.infer<typeof dictionaryEntryInputSchema>;
+
+export const dataSourceInputSchema = z.object({
+  name: dataSourceNameSchema,
+  url: dataSourceUrlSchema,
+  description: z
+    .string({ error: 'description must be a string' })
+    .trim()
+    .max(2000, 'description must be at most 2000 characters')
+    .optional(),
+});
+export type DataSourceInput = z.infer<typeof dataSourceInputSchema>;
+
+/** `PUT /api/datasources/:id`: a missing url keeps the stored one (the console never sees it). */
+export const dataSourceUpdateSchema = dataSourceInputSchema.partial();
+export type DataSourceUpdate = z.infer<typeof dataSourceUpdateSchema>;
+
+export const testConnectionSchema = z
+  .object({ url: dataSourceUrlSchema.optional(), name: dataSourceNameSchema.optional() })
+  .refine((value) => value.url !== undefined || value.name !== undefined, {
+    path: ['url'],
+    message: 'url is required (or the name of a stored data source)',
+  });
+
+export const schemaDescriptionInputSchema = z
+  .object({
+    table: text('table', 128),
+    /** Absent, null or empty describes the table itself. */
+    column: z
+      .string({ error: 'column must be a string' })
+      .trim()
+      .max(128, 'column must be at most 128 characters')
+      .nullish()
+      .transform((value) => (value ? value : null)),
+    /** Empty removes the description; absent keeps the stored one. */
+    description: z
+      .string({ error: 'description must be a string' })
+      .trim()
+      .max(4000, 'description must be at most 4000 characters')
+      .optional(),
+    /**
+     * Hidden from the assistant: left out of the schema the model sees and refused in its SQL.
+     * Absent keeps the stored flag.
+     */
+    hidden: z.boolean({ error: 'hidden must be true or false' }).optional(),
+  })
+  .refine((value) => value.description !== undefined || value.hidden !== undefined, {
+    path: ['description'],
+    message: 'description is required (or hidden, to hide or show the table or column)',
+  });
+export type SchemaDescriptionInput = z.infer<typeof schemaDescriptionInputSchema>;
+
+export const sqlBodySchema = z.object({
+  sql: text('sql', MAX_SQL_CHARS),
+  datasource: dataSourceNameSchema.optional(),
+});
+
+export const FEEDBACK_RATINGS = ['up', 'down'] as const;
+export type FeedbackRating = (typeof FEEDBACK_RATINGS)[number];
+
+export const feedbackSchema = z.object({
+  rating: z.enum(FEEDBACK_RATINGS, { error: typeError('rating', '"up" or "down"') }),
+  comment: z
+    .string({ error: 'comment must be a string' })
+    .trim()
+    .max(2000, 'comment must be at most 2000 characters')
+    .optional(),
+});
+export type Feedback = z.infer<typeof feedbackSchema>;
+
+export const promoteSchema = z.object({
+  question: text('question', MAX_QUESTION_CHARS).optional(),
+});
+
+const positiveInt = (field: string, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: `${field} must be a whole number` })
+    .int(`${field} must be a whole number`)
+    .min(1, `${field} must be at least 1`)
+    .max(max, `${field} must be at most ${max}`)
+    .default(fallback);
+
+/** `?q=&page=&page_size=` of every list endpoint. */
+export const listQuerySchema = z.object({
+  q: z.string().trim().max(500, 'q must be at most 500 characters').optional(),
+  page: positiveInt('page', 1_000_000, 1),
+  page_size: positiveInt('page_size', MAX_PAGE_SIZE, 20),
+});
+export type ListQuery = z.infer<typeof listQuerySchema>;
+
+export const askListQuerySchema = listQuerySchema.extend({
+  status: z
+    .enum(ASK_STATUSES, { error: `status must be one of ${ASK_STATUSES.join(', ')}` })
+    .optional(),
+  rating: z.enum(['up', 'down', 'none'], { error: 'rating must be up, down or none' }).optional(),
+  source: z
+    .enum(ASK_SOURCES, { error: `source must be one of ${ASK_SOURCES.join(', ')}` })
+    .optional(),
+  datasource: dataSourceNameSchema.optional(),
+});
+export type AskListQuery = z.infer<typeof askListQuerySchema>;
+
+export const transferFormatSchema = z.enum(['csv', 'json'], {
+  error: 'format must be csv or json',
+});
+export type TransferFormat = z.infer<typeof transferFormatSchema>;
+
+/* ------------------------------------------------------------------ answers ---- */
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  page_size: number;
+}
+
+export interface SqlPair {
+  id: number;
+  question: string;
+  sql: string;
+  datasource: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Instruction {
+  id: number;
+  text: string;
+  scope: InstructionScope;
+  questions: string[];
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DictionaryEntry {
+  id: number;
+  kind: DictionaryKind;
+  abbreviation: string;
+  full_name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A data source as the API shows it: the password masked as `***`, never echoed. */
+export interface DataSourceView {
+  id: number;
+  name: string;
+  url: string;
+  has_password: boolean;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SchemaDescription {
+  datasource: string;
+  table: string;
+  /** null describes the table itself. */
+  column: string | null;
+  /** '' when the entry only hides its table or column. */
+  description: string;
+  /** Hidden from the assistant (and refused by the SQL guard). */
+  hidden: boolean;
+  updated_at: string;
+}
+
+export interface AskRecord {
+  id: string;
+  question: string;
+  normalized_question: string;
+  rephrased_question: string | null;
+  intent: Intent | null;
+  thread_id: string | null;
+  asked_by: string | null;
+  source: AskSource;
+  datasource: string;
+  sql: string | null;
+  status: AskStatus;
+  row_count: number | null;
+  /** Milliseconds per stage. */
+  timings: Record<string, number>;
+  error_code: string | null;
+  error: string | null;
+  rating: FeedbackRating | null;
+  feedback_comment: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One rejected row of an import; `row` counts data rows from 1 (the CSV header is not a row). */
+export interface ImportRowError {
+  row: number;
+  field?: string;
+  message: string;
+}
+
+export interface ImportReport {
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: ImportRowError[];
+}
+
+export interface ApiErrorBody {
+  error: { code: ErrorCode; message: string; fields?: Record<string, string> };
+}

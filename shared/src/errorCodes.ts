@@ -1,0 +1,22 @@
+/** Every error code that can cross a process boundary (frames, HTTP bodies, job results). */
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNAUTHORIZED',
+  'NOT_FOUND',
+  'CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
+  'LLM_NOT_CONFIGURED',
+  'LLM_UNAVAILABLE',
+  'NO_RELEVANT_DATA',
+  'SQL_GENERATION_FAILED',
+  'UNSAFE_SQL',
+  'DRY_RUN_FAILED',
+  'SQL_EXECUTION_FAILED',
+  'DATASOURCE_NOT_FOUND',
+  'DATASOURCE_UNAVAILABLE',
+  'STOPPED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];

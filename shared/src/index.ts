@@ -1,0 +1,6 @@
+export * from './api.js';
+export * from './errorCodes.js';
+export * from './events.js';
+export * from './seedMessages.js';
+export * from './status.js';
+export * from './wire.js';

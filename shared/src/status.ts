@@ -1,0 +1,23 @@
+/**
+ * The ask status ladder. An ask moves forward through these (it may skip rungs) and ends
+ * in exactly one of the three terminal states.
+ */
+export const ASK_STATUSES = [
+  'understanding',
+  'searching',
+  'planning',
+  'generating',
+  'correcting',
+  'executing',
+  'finished',
+  'failed',
+  'stopped',
+] as const;
+
+export type AskStatus = (typeof ASK_STATUSES)[number];
+
+export const TERMINAL_STATUSES: ReadonlySet<AskStatus> = new Set(['finished', 'failed', 'stopped']);
+
+export function isTerminalStatus(status: AskStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
