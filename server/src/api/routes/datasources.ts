@@ -1,0 +1,163 @@
+import {
+  dataSourceInputSchema,
+  dataSourceUpdateSchema,
+  listQuerySchema,
+  type SchemaDescription,
+  schemaDescriptionInputSchema,
+  sqlBodySchema,
+  testConnectionSchema,
+} from '@quarry/shared';
+import { type Request, Router } from 'express';
+import { QuarryError } from '../../errors.js';
+import type { KnowledgeStore } from '../../knowledge/port.js';
+import { mergeMaskedPassword } from '../../knowledge/repositories/datasources.js';
+import { badRequest, notAvailable, parseWith } from '../http.js';
+import type { AdminApiDeps } from '../router.js';
+import { objectBody } from './crud.js';
+
+/** `:id` is a number or a name; names start with a letter, so the two never collide. */
+function idOrName(request: Request): number | string {
+  const raw = String(request.params.id ?? request.params.name ?? '');
+  return /^[0-9]+$/.test(raw) ? Number(raw) : raw;
+}
+
+async function requireName(store: KnowledgeStore, request: Request): Promise<string> {
+  const key = idOrName(request);
+  const found = await store.datasources.get(key);
+  if (!found) {
+    throw new QuarryError(
+      'DATASOURCE_NOT_FOUND',
+      `There is no data source ${JSON.stringify(key)}.`,
+    );
+  }
+  return found.name;
+}
+
+/**
+ * Attaches what admins set to what the data source reports: tables and columns shaped like
+ * `{name, columns: [{name}]}` get a `description` (null when none) and `hidden`; entries for
+ * tables the source no longer has are still listed under `descriptions`.
+ */
+function mergeDescriptions(described: unknown, descriptions: SchemaDescription[]): unknown {
+  if (!Array.isArray(described)) return described;
+  const annotations = (table: string, column: string | null) => {
+    const found = descriptions.find((d) => d.table === table && d.column === column);
+    return { description: found?.description || null, hidden: found?.hidden ?? false };
+  };
+  return described.map((table: unknown) => {
+    if (!isNamed(table)) return table;
+    const columns = (table as { columns?: unknown }).columns;
+    return {
+      ...table,
+      ...annotations(table.name, null),
+      ...(Array.isArray(columns)
+        ? {
+            columns: columns.map((column: unknown) =>
+              isNamed(column) ? { ...column, ...annotations(table.name, column.name) } : column,
+            ),
+          }
+        : {}),
+    };
+  });
+}
+
+function isNamed(value: unknown): value is { name: string } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { name?: unknown }).name === 'string'
+  );
+}
+
+/** `/api/datasources`: the databases users ask about; passwords never leave the server. */
+export function dataSourceRoutes(deps: AdminApiDeps): Router {
+  const { store } = deps;
+  const router = Router();
+
+  router.get('/', async (request, response) => {
+    response.json(await store.datasources.list(parseWith(listQuerySchema, request.query, 'query')));
+  });
+
+  router.post('/', async (request, response) => {
+    const input = parseWith(dataSourceInputSchema, objectBody(request.body));
+    response.status(201).json(await store.datasources.create(input));
+  });
+
+  router.post('/test', async (request, response) => {
+    if (!deps.testConnection) throw notAvailable('Testing a connection');
+    const body = parseWith(testConnectionSchema, objectBody(request.body));
+    const stored = body.name ? await store.datasources.getUrl(body.name) : undefined;
+    if (body.name && stored === undefined) {
+      throw badRequest(`There is no data source named "${body.name}".`, {
+        name: 'no such data source',
+      });
+    }
+    const url = body.url ? (stored ? mergeMaskedPassword(body.url, stored) : body.url) : stored;
+    try {
+      await deps.testConnection(url as string);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw badRequest(`Could not connect: ${message}`, { url: message });
+    }
+    response.json({ ok: true });
+  });
+
+  router.get('/:id', async (request, response) => {
+    const found = await store.datasources.get(idOrName(request));
+    if (!found) throw new QuarryError('NOT_FOUND', `There is no data source ${request.params.id}.`);
+    response.json(found);
+  });
+
+  router.put('/:id', async (request, response) => {
+    const input = parseWith(dataSourceUpdateSchema, objectBody(request.body));
+    response.json(await store.datasources.update(idOrName(request), input));
+  });
+
+  router.delete('/:id', async (request, response) => {
+    await store.datasources.delete(idOrName(request));
+    response.status(204).end();
+  });
+
+  router.get('/:name/schema', async (request, response) => {
+    const name = await requireName(store, request);
+    if (!deps.describeDataSource) throw notAvailable('Describing a data source');
+    const [described, descriptions] = await Promise.all([
+      deps.describeDataSource(name),
+      store.schemaDescriptions.list(name),
+    ]);
+    response.json({
+      datasource: name,
+      tables: mergeDescriptions(described, descriptions),
+      descriptions,
+    });
+  });
+
+  router.get('/:name/descriptions', async (request, response) => {
+    const name = await requireName(store, request);
+    response.json({ items: await store.schemaDescriptions.list(name) });
+  });
+
+  router.put('/:name/descriptions', async (request, response) => {
+    const name = await requireName(store, request);
+    const body = parseWith(schemaDescriptionInputSchema, objectBody(request.body));
+    const changed = await store.schemaDescriptions.change(name, body.table, body.column, {
+      description: body.description,
+      hidden: body.hidden,
+    });
+    // Nothing left to say about the table or column (no description, not hidden): removed.
+    if (changed === undefined) {
+      response.status(204).end();
+      return;
+    }
+    response.json(changed);
+  });
+
+  router.post('/:name/preview', async (request, response) => {
+    const name = await requireName(store, request);
+    if (!deps.previewSql) throw notAvailable('Previewing SQL');
+    const body = parseWith(sqlBodySchema.pick({ sql: true }), objectBody(request.body));
+    response.json(await deps.previewSql(name, body.sql));
+  });
+
+  return router;
+}

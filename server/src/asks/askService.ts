@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import type { AskEvent, AskSource } from '@quarry/shared';
+import type { Logger } from '../logger.js';
+import type { AskInput, AskOutcome } from '../pipeline/types.js';
+import type { AskQueue } from './askQueue.js';
+import { type AskView, applyEvent, initialView } from './askState.js';
+
+/**
+ * Ask history in the app database. Promises: writes are keyed by the ask id chosen here, so
+ * they can be retried. Leaves out: how rows are stored.
+ */
+export interface AskHistory {
+  recordStart(input: AskInput): Promise<void>;
+  recordOutcome(askId: string, outcome: AskOutcome): Promise<void>;
+  /** A finished ask as the history remembers it (no rows), for polls this process missed. */
+  find(askId: string): Promise<AskView | undefined>;
+}
+
+export interface AskRequest {
+  question: string;
+  datasource?: string | undefined;
+  threadId?: string | undefined;
+  source: AskSource;
+  askedBy?: string | undefined;
+}
+
+export interface AskService {
+  /** Starts an ask; `onEvent` sees every event in order. */
+  ask(
+    request: AskRequest,
+    onEvent?: (event: AskEvent, askId: string) => void,
+  ): { askId: string; done: Promise<AskOutcome> };
+  view(askId: string): Promise<AskView | undefined>;
+  stop(askId: string): Promise<boolean>;
+}
+
+/** Views of finished asks kept for polling; older ones are answered from history. */
+const RECENT_VIEWS = 2000;
+/**
+ * Result cells kept across those views for polls (a 1,000-row answer is easily 10,000 cells);
+ * past this the oldest views lose their rows but keep their SQL and row count.
+ */
+const KEPT_CELLS = 1_000_000;
+
+/** Gives every ask an id, history and a pollable view, whichever queue runs it. */
+export function createAskService(deps: {
+  queue: AskQueue;
+  history: AskHistory;
+  logger: Logger;
+  /** Result cells kept for polls (default 1,000,000). */
+  keptCells?: number;
+}): AskService {
+  const views = new Map<string, AskView>();
+
+  /** Views holding rows, oldest first, with their cell counts. */
+  const withRows = new Map<string, number>();
+  let keptCells = 0;
+  const forgetRows = (askId: string) => {
+    keptCells -= withRows.get(askId) ?? 0;
+    withRows.delete(askId);
+  };
+
+  const remember = (askId: string, view: AskView) => {
+    views.delete(askId);
+    views.set(askId, view);
+    if (views.size > RECENT_VIEWS) {
+      const oldest = views.keys().next().value;
+      if (oldest !== undefined) {
+        views.delete(oldest);
+        forgetRows(oldest);
+      }
+    }
+  };
+
+  const update = (askId: string, view: AskView) => {
+    views.set(askId, view);
+    if (!view.rows || withRows.has(askId)) return;
+    const budget = deps.keptCells ?? KEPT_CELLS;
+    const cells = view.rows.length * Math.max(1, view.columns?.length ?? 1);
+    withRows.set(askId, cells);
+    keptCells += cells;
+    for (const [oldest] of withRows) {
+      if (keptCells <= budget || oldest === askId) break;
+      const stale = views.get(oldest);
+      if (stale) views.set(oldest, { ...stale, rows: undefined });
+      forgetRows(oldest);
+    }
+  };
+
+  return {
+    ask(request, onEvent) {
+      const askId = randomUUID();
+      const input: AskInput = {
+        askId,
+        question: request.question,
+        datasource: request.datasource ?? 'default',
+        source: request.source,
+        ...(request.threadId ? { threadId: request.threadId } : {}),
+        ...(request.askedBy ? { askedBy: request.askedBy } : {}),
+      };
+      remember(askId, initialView(askId, request.question));
+      const started = deps.history.recordStart(input).catch((error: unknown) => {
+        deps.logger.error({ err: error, askId }, 'ask history: could not record the ask');
+      });
+      const { done } = deps.queue.submit(input, (event) => {
+        const view = views.get(askId);
+        if (view) update(askId, applyEvent(view, event));
+        onEvent?.(event, askId);
+      });
+      void done.then((outcome) =>
+        started.then(() =>
+          deps.history.recordOutcome(askId, outcome).catch((error: unknown) => {
+            deps.logger.error({ err: error, askId }, 'ask history: could not record the outcome');
+          }),
+        ),
+      );
+      return { askId, done };
+    },
+    async view(askId) {
+      return views.get(askId) ?? deps.history.find(askId);
+    },
+    stop(askId) {
+      return deps.queue.stop(askId);
+    },
+  };
+}

@@ -1,0 +1,236 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import dotenv from 'dotenv';
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const integer = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .refine((url) => /^mysql:\/\/.+/.test(url) || /^sqlite:.+/.test(url), {
+    message: 'must be mysql://user:pass@host:port/db or sqlite:<path>',
+  });
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+/** Every environment variable Quarry reads, with its default. Unknown variables are ignored. */
+const environmentSchema = z.object({
+  PORT: integer(0, 65535).default(3000),
+  DATABASE_URL: databaseUrl.optional(),
+  APP_DATABASE_URL: databaseUrl.default('sqlite:./data/quarry.sqlite'),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .refine((url) => /^rediss?:\/\/.+/.test(url), { message: 'must be redis://host:port' })
+    .optional(),
+  ASK_QUEUE_NAME: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be letters, digits, "_", "." or "-"')
+    .default('asks'),
+  ASK_WORKER_CONCURRENCY: integer(0, 1000).default(20),
+  ASK_WORKER_TIMEOUT_MS: integer(3000, 600_000).default(30_000),
+  ASK_QUEUE_WAIT_TIMEOUT_MS: integer(1000, 3_600_000).default(120_000),
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: httpUrl.optional(),
+  LLM_MODEL: optionalText,
+  EMBEDDING_MODEL: optionalText,
+  ASK_INTENT_CLASSIFICATION: booleanFlag.default(true),
+  ASK_REASONING: booleanFlag.default(true),
+  SQL_REWRITE_MAX_ATTEMPTS: integer(0, 10).default(3),
+  ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  API_TOKENS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((token) => token.trim())
+        .filter(Boolean),
+    )
+    .optional(),
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_PORT: integer(0, 65535).default(3001),
+  SLACK_API_URL: httpUrl.optional(),
+  QUARRY_SERVER_URL: z
+    .url({ protocol: /^wss?$/, error: 'must be a ws:// or wss:// URL' })
+    .default('ws://localhost:3000/ws'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  LLM_TIMEOUT_MS: integer(1000, 600_000).default(60_000),
+  LLM_MAX_RETRIES: integer(0, 10).default(2),
+  QUERY_TIMEOUT_MS: integer(100, 600_000).default(30_000),
+  QUERY_ROW_LIMIT: integer(1, 1_000_000).default(1000),
+  SCHEMA_MAX_TABLES: integer(1, 100).default(8),
+  SCHEMA_TOKEN_BUDGET: integer(200, 200_000).default(4000),
+  WS_MESSAGES_PER_SECOND: integer(1, 10_000).default(5),
+  WS_MESSAGE_BURST: integer(1, 100_000).default(10),
+  ASK_MAX_CONCURRENT_PER_CONNECTION: integer(1, 1000).default(4),
+  ASK_MAX_CONCURRENT_PER_USER: integer(1, 100_000).default(8),
+  ASK_HISTORY_QUEUE_LIMIT: integer(1, 1_000_000).default(10_000),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export interface Config {
+  port: number;
+  /** Undefined means the bundled demo database. */
+  databaseUrl: string | undefined;
+  appDatabaseUrl: string;
+  redisUrl: string | undefined;
+  /** How asks run on Redis when `redisUrl` is set (see asks/bullAskQueue.ts). */
+  askQueue: {
+    /** Bull queue name; keys live under `quarry:<name>:`. Tests use a fresh one each. */
+    name: string;
+    /** Asks this process runs at once; 0 makes a server only enqueue (workers run them). */
+    concurrency: number;
+    /** A running ask whose worker has sent nothing for this long fails: the worker is gone. */
+    workerTimeoutMs: number;
+    /** An ask no worker has taken for this long fails instead of waiting forever. */
+    waitTimeoutMs: number;
+  };
+  llm: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    model: string | undefined;
+    embeddingModel: string | undefined;
+    timeoutMs: number;
+    maxRetries: number;
+  };
+  ask: {
+    intentClassification: boolean;
+    reasoning: boolean;
+    rewriteMaxAttempts: number;
+    queryTimeoutMs: number;
+    rowLimit: number;
+    /** Most tables schema retrieval puts into a prompt. */
+    maxTables: number;
+    /** Schema DDL tokens above which column pruning runs. */
+    schemaTokenBudget: number;
+  };
+  /** What one client may ask of the server; each refusal is a RATE_LIMITED error, not a hang. */
+  limits: {
+    /** Token bucket per WebSocket connection: refill per second, and the burst it allows. */
+    wsMessagesPerSecond: number;
+    wsMessageBurst: number;
+    /** Asks accepted and not yet answered, per WebSocket connection and per user. */
+    asksPerConnection: number;
+    asksPerUser: number;
+  };
+  /** Ask-history writes held while the app database is unreachable; beyond it they are lost (and logged). */
+  askHistoryQueueLimit: number;
+  adminToken: string | undefined;
+  apiTokens: string[];
+  slack: {
+    botToken: string | undefined;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    port: number;
+    apiUrl: string | undefined;
+    serverUrl: string;
+  };
+  logLevel: Environment['LOG_LEVEL'];
+}
+
+/** A bad configuration value; `message` is the one line printed at start. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once. Empty strings count as unset, so `FOO=` in a .env file means
+ * "use the default". Throws ConfigError naming the first bad variable.
+ */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    const shown = present[name] === undefined ? '' : ` (got ${JSON.stringify(present[name])})`;
+    throw new ConfigError(
+      `Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}${shown}`,
+    );
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    appDatabaseUrl: e.APP_DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    askQueue: {
+      name: e.ASK_QUEUE_NAME,
+      concurrency: e.ASK_WORKER_CONCURRENCY,
+      workerTimeoutMs: e.ASK_WORKER_TIMEOUT_MS,
+      waitTimeoutMs: e.ASK_QUEUE_WAIT_TIMEOUT_MS,
+    },
+    llm: {
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.LLM_MODEL,
+      embeddingModel: e.EMBEDDING_MODEL,
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      maxRetries: e.LLM_MAX_RETRIES,
+    },
+    ask: {
+      intentClassification: e.ASK_INTENT_CLASSIFICATION,
+      reasoning: e.ASK_REASONING,
+      rewriteMaxAttempts: e.SQL_REWRITE_MAX_ATTEMPTS,
+      queryTimeoutMs: e.QUERY_TIMEOUT_MS,
+      rowLimit: e.QUERY_ROW_LIMIT,
+      maxTables: e.SCHEMA_MAX_TABLES,
+      schemaTokenBudget: e.SCHEMA_TOKEN_BUDGET,
+    },
+    limits: {
+      wsMessagesPerSecond: e.WS_MESSAGES_PER_SECOND,
+      wsMessageBurst: e.WS_MESSAGE_BURST,
+      asksPerConnection: e.ASK_MAX_CONCURRENT_PER_CONNECTION,
+      asksPerUser: e.ASK_MAX_CONCURRENT_PER_USER,
+    },
+    askHistoryQueueLimit: e.ASK_HISTORY_QUEUE_LIMIT,
+    adminToken: e.ADMIN_TOKEN,
+    apiTokens: e.API_TOKENS ?? [],
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      port: e.SLACK_PORT,
+      apiUrl: e.SLACK_API_URL,
+      serverUrl: e.QUARRY_SERVER_URL,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** The process environment with `.env` from the working directory read in (real variables win). */
+export function readEnvironment(): Record<string, string | undefined> {
+  const envFile = resolve(process.cwd(), '.env');
+  if (existsSync(envFile)) dotenv.config({ path: envFile, quiet: true });
+  return process.env;
+}
+
+/** Reads `.env`, then parses the environment. */
+export function loadConfig(): Config {
+  return parseConfig(readEnvironment());
+}

@@ -1,0 +1,26 @@
+import { resolve } from 'node:path';
+import { QuarryError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { redactUrl } from '../logger.js';
+import type { DataSource } from '../ports.js';
+import { createMysqlDataSource } from './mysql.js';
+import { createSqliteDataSource } from './sqlite.js';
+
+/**
+ * Opens a data source from a DATABASE_URL-style URL: `mysql://user:pass@host:port/db` or
+ * `sqlite:<path>` (relative paths against the process's working directory). Nothing connects
+ * until the first call; a malformed URL throws DATASOURCE_UNAVAILABLE at once.
+ */
+export function openDataSource(url: string, deps: { logger: Logger }): DataSource {
+  const trimmed = url.trim();
+  if (trimmed.startsWith('mysql://')) return createMysqlDataSource(trimmed, deps);
+  if (trimmed.startsWith('sqlite:')) {
+    // `sqlite:///abs/path` and `sqlite://rel/path` are common spellings of the same thing.
+    const path = trimmed.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (path) return createSqliteDataSource(resolve(path), deps);
+  }
+  throw new QuarryError(
+    'DATASOURCE_UNAVAILABLE',
+    `The data source URL ${redactUrl(trimmed)} is not supported; use mysql://user:pass@host:port/db or sqlite:<path>.`,
+  );
+}

@@ -1,0 +1,159 @@
+import type { CellValue, ResultRow } from '@quarry/shared';
+import { isQuarryError, QuarryError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { redactUrl } from '../logger.js';
+import type { DataSource, TableInfo } from '../ports.js';
+import { toCell, toRows } from './cells.js';
+import { createMysqlSession, type MysqlTarget } from './mysqlSession.js';
+import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS } from './queryErrors.js';
+
+/** Quotes an identifier for MySQL/MariaDB: backticks, embedded backticks doubled. */
+export function quoteMysqlIdentifier(name: string): string {
+  return `\`${name.replaceAll('`', '``')}\``;
+}
+
+/** Reads `mysql://user:pass@host:port/db`; throws DATASOURCE_UNAVAILABLE naming what is wrong. */
+export function parseMysqlUrl(url: string): MysqlTarget {
+  const invalid = (why: string) =>
+    new QuarryError(
+      'DATASOURCE_UNAVAILABLE',
+      `The data source URL ${redactUrl(url)} ${why}; use mysql://user:pass@host:port/db.`,
+    );
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalid('is not a valid URL');
+  }
+  if (parsed.protocol !== 'mysql:') throw invalid('is not a mysql:// URL');
+  if (!parsed.hostname) throw invalid('names no host');
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!database || database.includes('/')) throw invalid('names no database');
+  return {
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database,
+  };
+}
+
+/**
+ * A MySQL or MariaDB database as a DataSource, from a `mysql://` URL. Sessions are read-only
+ * at the database level and carry a server-side statement time limit (see MysqlSession).
+ */
+export function createMysqlDataSource(url: string, deps: { logger: Logger }): DataSource {
+  const target = parseMysqlUrl(url);
+  const logger = deps.logger.child({ datasource: redactUrl(url) });
+  const session = createMysqlSession(target, logger);
+
+  async function internalQuery(sql: string, values: unknown[]): Promise<ResultRow[]> {
+    const raw = await session.run({
+      sql,
+      values,
+      rowLimit: INTERNAL_ROW_LIMIT,
+      timeoutMs: INTERNAL_TIMEOUT_MS,
+      phase: 'execute',
+    });
+    return toRows(raw.columns, raw.rows);
+  }
+
+  async function describe(): Promise<TableInfo[]> {
+    const schema = [target.database];
+    const tables = await internalQuery(
+      `SELECT TABLE_NAME AS name, TABLE_COMMENT AS comment FROM information_schema.TABLES
+       WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME`,
+      schema,
+    );
+    const columns = await internalQuery(
+      `SELECT TABLE_NAME AS table_name, COLUMN_NAME AS name, COLUMN_TYPE AS type,
+              IS_NULLABLE AS nullable, COLUMN_KEY AS column_key, COLUMN_COMMENT AS comment
+       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
+      schema,
+    );
+    const foreignKeys = await internalQuery(
+      `SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name,
+              REFERENCED_TABLE_NAME AS referenced_table, REFERENCED_COLUMN_NAME AS referenced_column
+       FROM information_schema.KEY_COLUMN_USAGE
+       WHERE TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME IS NOT NULL
+       ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`,
+      schema,
+    );
+    const byName = new Map<string, TableInfo>();
+    for (const row of tables) {
+      const name = String(row.name);
+      // Views carry the comment "VIEW"; it describes nothing.
+      const comment = row.comment && row.comment !== 'VIEW' ? String(row.comment) : undefined;
+      byName.set(name, { name, ...(comment ? { comment } : {}), columns: [], foreignKeys: [] });
+    }
+    for (const row of columns) {
+      byName.get(String(row.table_name))?.columns.push({
+        name: String(row.name),
+        type: String(row.type),
+        nullable: row.nullable === 'YES',
+        primaryKey: row.column_key === 'PRI',
+        ...(row.comment ? { comment: String(row.comment) } : {}),
+      });
+    }
+    for (const row of foreignKeys) {
+      byName.get(String(row.table_name))?.foreignKeys.push({
+        column: String(row.column_name),
+        referencedTable: String(row.referenced_table),
+        referencedColumn: String(row.referenced_column),
+      });
+    }
+    return [...byName.values()];
+  }
+
+  return {
+    dialect: 'mysql',
+
+    async execute(sql, options) {
+      const raw = await session.run({
+        sql: withoutTrailingSemicolons(sql),
+        ...options,
+        phase: 'execute',
+      });
+      return { columns: raw.columns, rows: toRows(raw.columns, raw.rows), capped: raw.capped };
+    },
+
+    async dryRun(sql, signal) {
+      // EXPLAIN resolves every table and column without running the statement.
+      await session.run({
+        sql: `EXPLAIN ${withoutTrailingSemicolons(sql)}`,
+        rowLimit: INTERNAL_ROW_LIMIT,
+        timeoutMs: DRY_RUN_TIMEOUT_MS,
+        signal,
+        phase: 'dryRun',
+      });
+    },
+
+    describe,
+
+    async sampleValues(table, column, limit): Promise<CellValue[]> {
+      const quoted = quoteMysqlIdentifier(column);
+      const count = Math.max(0, Math.floor(limit));
+      try {
+        const raw = await session.run({
+          sql: `SELECT DISTINCT ${quoted} FROM ${quoteMysqlIdentifier(table)} WHERE ${quoted} IS NOT NULL LIMIT ${count}`,
+          rowLimit: count,
+          timeoutMs: INTERNAL_TIMEOUT_MS,
+          phase: 'execute',
+        });
+        return raw.rows.map((row) => toCell(row[0]));
+      } catch (error) {
+        // Hints are optional: an unknown table or column just means no samples.
+        if (!isQuarryError(error, 'SQL_EXECUTION_FAILED')) throw error;
+        logger.debug({ err: error, table, column }, 'no sample values');
+        return [];
+      }
+    },
+
+    close: () => session.close(),
+  };
+}
+
+/** MySQL without multi-statements rejects `SELECT 1;`, and models like to end with one. */
+function withoutTrailingSemicolons(sql: string): string {
+  return sql.replace(/[\s;]+$/, '');
+}

@@ -1,0 +1,75 @@
+import { QuarryError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { redactUrl } from '../logger.js';
+import type { DataSource } from '../ports.js';
+import { openDataSource } from './index.js';
+
+/**
+ * The data sources users can name, opened on first use and kept open. Promises: one open
+ * DataSource per name at a time; a name whose URL changed is reopened on the next `get` (the
+ * old one is closed, failing its in-flight queries); an unknown name is DATASOURCE_NOT_FOUND.
+ * Leaves out: where names and URLs are stored (`resolveUrl` answers that).
+ */
+export interface DataSourceRegistry {
+  get(name: string): Promise<DataSource>;
+  /** Closes and forgets `name`'s data source, e.g. after it was edited or removed. */
+  invalidate(name: string): Promise<void>;
+  closeAll(): Promise<void>;
+}
+
+export interface DataSourceRegistryDeps {
+  /** The URL currently configured for a name; undefined when no such data source exists. */
+  resolveUrl(name: string): Promise<string | undefined>;
+  logger: Logger;
+}
+
+/** Creates an empty registry; nothing is opened until `get`. */
+export function createDataSourceRegistry(deps: DataSourceRegistryDeps): DataSourceRegistry {
+  const opened = new Map<string, { url: string; dataSource: DataSource }>();
+
+  async function closeQuietly(name: string, url: string, dataSource: DataSource): Promise<void> {
+    try {
+      await dataSource.close();
+    } catch (error) {
+      deps.logger.warn({ err: error, datasource: name, url: redactUrl(url) }, 'close failed');
+    }
+  }
+
+  return {
+    async get(name) {
+      const url = await deps.resolveUrl(name);
+      // Everything below up to the first await runs at once, so concurrent gets share one open.
+      const current = opened.get(name);
+      if (current && current.url === url) return current.dataSource;
+      if (current) opened.delete(name);
+      if (url === undefined) {
+        if (current) await closeQuietly(name, current.url, current.dataSource);
+        throw new QuarryError('DATASOURCE_NOT_FOUND', `No data source named '${name}'.`, {
+          context: { datasource: name },
+        });
+      }
+      const dataSource = openDataSource(url, { logger: deps.logger });
+      opened.set(name, { url, dataSource });
+      if (current) {
+        deps.logger.info({ datasource: name, url: redactUrl(url) }, 'data source URL changed');
+        await closeQuietly(name, current.url, current.dataSource);
+      }
+      return dataSource;
+    },
+
+    async invalidate(name) {
+      const current = opened.get(name);
+      if (!current) return;
+      opened.delete(name);
+      await closeQuietly(name, current.url, current.dataSource);
+    },
+
+    async closeAll() {
+      const all = [...opened.entries()];
+      opened.clear();
+      await Promise.all(
+        all.map(([name, { url, dataSource }]) => closeQuietly(name, url, dataSource)),
+      );
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import type { CellValue, ResultRow } from '@quarry/shared';
+import { isQuarryError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { DataSource, ForeignKeyInfo, TableInfo } from '../ports.js';
+import { toCell, toRows } from './cells.js';
+import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS } from './queryErrors.js';
+import { createSqliteRunner } from './sqliteProcess.js';
+
+/** Quotes an identifier for SQLite: double quotes, embedded quotes doubled. */
+export function quoteSqliteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+const USER_OBJECTS = `m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`;
+
+/**
+ * A SQLite file as a DataSource. The file is opened read-only with `query_only` on, in a child
+ * process that is killed when a query runs out of time or is aborted (see SqliteRunner).
+ */
+export function createSqliteDataSource(path: string, deps: { logger: Logger }): DataSource {
+  const logger = deps.logger.child({ datasource: `sqlite:${path}` });
+  const runner = createSqliteRunner(path, logger);
+
+  async function internalQuery(sql: string): Promise<ResultRow[]> {
+    const raw = await runner.run({
+      mode: 'query',
+      sql,
+      rowLimit: INTERNAL_ROW_LIMIT,
+      timeoutMs: INTERNAL_TIMEOUT_MS,
+      phase: 'execute',
+    });
+    return toRows(raw.columns, raw.rows);
+  }
+
+  async function describe(): Promise<TableInfo[]> {
+    const [tables, columns, foreignKeys] = await Promise.all([
+      internalQuery(
+        `SELECT m.name AS name FROM sqlite_master m WHERE ${USER_OBJECTS} ORDER BY m.name`,
+      ),
+      internalQuery(
+        `SELECT m.name AS table_name, p.name AS name, p.type AS type, p."notnull" AS not_null, p.pk AS pk
+         FROM sqlite_master m JOIN pragma_table_info(m.name) p
+         WHERE ${USER_OBJECTS} ORDER BY m.name, p.cid`,
+      ),
+      internalQuery(
+        `SELECT m.name AS table_name, f."from" AS column_name, f."table" AS referenced_table, f."to" AS referenced_column
+         FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
+         WHERE ${USER_OBJECTS} ORDER BY m.name, f.id, f.seq`,
+      ),
+    ]);
+    const byName = new Map<string, TableInfo>();
+    for (const row of tables) {
+      const name = String(row.name);
+      byName.set(name, { name, columns: [], foreignKeys: [] });
+    }
+    for (const row of columns) {
+      byName.get(String(row.table_name))?.columns.push({
+        name: String(row.name),
+        type: String(row.type ?? ''),
+        nullable: row.not_null === 0 && row.pk === 0,
+        primaryKey: Number(row.pk) > 0,
+      });
+    }
+    for (const row of foreignKeys) {
+      const referencedTable = String(row.referenced_table);
+      // `REFERENCES t` without a column means t's primary key.
+      const referencedColumn =
+        row.referenced_column === null
+          ? byName.get(referencedTable)?.columns.find((column) => column.primaryKey)?.name
+          : String(row.referenced_column);
+      const foreignKey: ForeignKeyInfo = {
+        column: String(row.column_name),
+        referencedTable,
+        referencedColumn: referencedColumn ?? '',
+      };
+      byName.get(String(row.table_name))?.foreignKeys.push(foreignKey);
+    }
+    return [...byName.values()];
+  }
+
+  return {
+    dialect: 'sqlite',
+
+    async execute(sql, options) {
+      const raw = await runner.run({
+        mode: 'query',
+        sql,
+        rowLimit: options.rowLimit,
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        phase: 'execute',
+      });
+      return { columns: raw.columns, rows: toRows(raw.columns, raw.rows), capped: raw.capped };
+    },
+
+    async dryRun(sql, signal) {
+      await runner.run({
+        mode: 'prepare',
+        sql,
+        rowLimit: 0,
+        timeoutMs: DRY_RUN_TIMEOUT_MS,
+        signal,
+        phase: 'dryRun',
+      });
+    },
+
+    describe,
+
+    async sampleValues(table, column, limit): Promise<CellValue[]> {
+      const quoted = quoteSqliteIdentifier(column);
+      const count = Math.max(0, Math.floor(limit));
+      try {
+        const raw = await runner.run({
+          mode: 'query',
+          sql: `SELECT DISTINCT ${quoted} FROM ${quoteSqliteIdentifier(table)} WHERE ${quoted} IS NOT NULL LIMIT ${count}`,
+          rowLimit: count,
+          timeoutMs: INTERNAL_TIMEOUT_MS,
+          phase: 'execute',
+        });
+        return raw.rows.map((row) => toCell(row[0]));
+      } catch (error) {
+        // Hints are optional: an unknown table or column just means no samples.
+        if (!isQuarryError(error, 'SQL_EXECUTION_FAILED')) throw error;
+        logger.debug({ err: error, table, column }, 'no sample values');
+        return [];
+      }
+    },
+
+    close: () => runner.close(),
+  };
+}

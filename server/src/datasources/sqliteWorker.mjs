@@ -1,0 +1,60 @@
+// The child process one SQLite data source runs its queries in. better-sqlite3 is
+// synchronous and cannot be interrupted (not even by worker.terminate()), so a runaway query
+// is stopped by killing this process; the parent (sqlite.ts) starts a fresh one on demand.
+// Plain JS so it runs under plain node, tsx and vitest alike.
+import Database from 'better-sqlite3';
+
+/**
+ * @typedef {{ id: number, mode: 'query' | 'prepare', sql: string, rowLimit: number }} Request
+ * @typedef {{ id: number, ok: true, columns: string[], rows: unknown[][], capped: boolean }
+ *   | { id: number, ok: false, message: string, code?: string, unavailable: boolean }} Reply
+ */
+
+/** @type {import('better-sqlite3').Database | undefined} */
+let db;
+/** @type {string | undefined} */
+let openFailure;
+try {
+  db = new Database(process.argv[2] ?? '', { readonly: true, fileMustExist: true });
+  // query_only also refuses TEMP tables, which a read-only handle would still allow.
+  db.pragma('query_only = ON');
+  db.defaultSafeIntegers(true);
+} catch (error) {
+  openFailure = error instanceof Error ? error.message : String(error);
+}
+
+/** @param {Request} request @returns {Reply} */
+function handle(request) {
+  if (!db) return { id: request.id, ok: false, message: openFailure ?? '', unavailable: true };
+  try {
+    const statement = db.prepare(request.sql);
+    if (request.mode === 'prepare')
+      return { id: request.id, ok: true, columns: [], rows: [], capped: false };
+    if (!statement.reader) {
+      statement.run();
+      return { id: request.id, ok: true, columns: [], rows: [], capped: false };
+    }
+    statement.raw(true);
+    const columns = statement.columns().map((column) => column.name);
+    /** @type {unknown[][]} */
+    const rows = [];
+    let capped = false;
+    for (const row of statement.iterate()) {
+      if (rows.length === request.rowLimit) {
+        capped = true;
+        break;
+      }
+      rows.push(/** @type {unknown[]} */ (row));
+    }
+    return { id: request.id, ok: true, columns, rows, capped };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = /** @type {{ code?: string }} */ (error).code;
+    return { id: request.id, ok: false, message, code, unavailable: false };
+  }
+}
+
+process.on('message', (request) => process.send?.(handle(/** @type {Request} */ (request))));
+// An orphan must not outlive the server that started it.
+process.on('disconnect', () => process.exit(0));
+process.send?.({ ready: true });

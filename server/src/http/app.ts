@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type Response,
+  type Router,
+} from 'express';
+import { toQuarryError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { sendError } from './errors.js';
+
+/**
+ * The express app: health, the v1 ask API, the admin API and the console's static files.
+ * Routers come built from the composition root.
+ */
+export function createHttpApp(deps: {
+  logger: Logger;
+  v1: Router;
+  adminApi?: Router;
+  adminStaticDir?: string;
+  health: () => Promise<Record<string, unknown>>;
+}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', async (_request, response) => {
+    response.json({ status: 'ok', ...(await deps.health()) });
+  });
+  app.use('/v1', deps.v1);
+  if (deps.adminApi) app.use('/api', deps.adminApi);
+  if (deps.adminStaticDir && existsSync(deps.adminStaticDir)) {
+    const dir = deps.adminStaticDir;
+    app.use('/admin', express.static(dir, { index: 'index.html' }));
+    // Client-side routes of the console all load its index page.
+    app.get(/^\/admin(\/.*)?$/, (_request, response) =>
+      response.sendFile('index.html', { root: dir }),
+    );
+  }
+  app.get('/', (_request, response) => response.redirect('/admin/'));
+  // What escapes the routers (a malformed URL, a failing health check) is answered as JSON
+  // too, never with express's HTML page and stack trace.
+  app.use((thrown: unknown, request: Request, response: Response, next: NextFunction) => {
+    if (response.headersSent) {
+      next(thrown);
+      return;
+    }
+    if (toQuarryError(thrown).code === 'INTERNAL' && !hasClientStatus(thrown)) {
+      deps.logger.error({ err: thrown, method: request.method, path: request.path }, 'HTTP error');
+    }
+    sendError(response, thrown);
+  });
+  return app;
+}
+
+/** Errors from express and body-parser carry the HTTP status they mean (400 for a bad URL). */
+function hasClientStatus(thrown: unknown): boolean {
+  const status = (thrown as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}

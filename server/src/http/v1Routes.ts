@@ -1,0 +1,111 @@
+import { askRequestSchema } from '@quarry/shared';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { type AskLimiter, askerKey, askerLimitMessage } from '../asks/askLimiter.js';
+import type { AskService } from '../asks/askService.js';
+import { QuarryError } from '../errors.js';
+import { isAuthorized, requestToken } from './auth.js';
+import { sendError } from './errors.js';
+
+const stopSchema = z.object({
+  status: z.literal('stopped', { error: '"status" must be "stopped"' }),
+});
+const feedbackSchema = z.object({
+  rating: z.enum(['up', 'down'], { error: '"rating" must be "up" or "down"' }),
+  comment: z.string().trim().max(2000).optional(),
+});
+
+/**
+ * The WrenAI-style asynchronous API: start an ask, poll its result, stop it, rate it.
+ * Guarded by API_TOKENS like `/ws`.
+ */
+export function createV1Router(deps: {
+  asks: AskService;
+  apiTokens: readonly string[];
+  /** Asks per user, shared with `/ws`; unlimited when absent. */
+  askLimiter?: AskLimiter;
+  recordFeedback: (askId: string, feedback: z.infer<typeof feedbackSchema>) => Promise<boolean>;
+}): Router {
+  const router = express.Router();
+  router.use(express.json({ limit: '64kb' }));
+  router.use((request: Request, _response: Response, next: NextFunction) => {
+    const url = new URL(request.originalUrl, 'http://localhost');
+    if (!isAuthorized(request, url, deps.apiTokens)) {
+      next(
+        new QuarryError(
+          'UNAUTHORIZED',
+          'A valid API token is required (Authorization: Bearer <token>).',
+        ),
+      );
+      return;
+    }
+    next();
+  });
+
+  router.post('/asks', (request, response) => {
+    const body = parseBody(askRequestSchema, request.body);
+    const url = new URL(request.originalUrl, 'http://localhost');
+    const asker = askerKey({
+      user: body.user,
+      token: requestToken(request, url),
+      remoteAddress: request.socket.remoteAddress,
+    });
+    const release = deps.askLimiter ? deps.askLimiter.tryAcquire(asker) : () => undefined;
+    if (!release) {
+      throw new QuarryError('RATE_LIMITED', askerLimitMessage(deps.askLimiter?.maxPerAsker ?? 0));
+    }
+    const { askId, done } = deps.asks.ask({
+      question: body.query,
+      datasource: body.datasource,
+      threadId: body.thread_id,
+      source: 'api',
+      askedBy: body.user,
+    });
+    void done.then(release, release);
+    response.status(202).json({ query_id: askId });
+  });
+
+  router.get('/asks/:id/result', async (request, response) => {
+    const view = await deps.asks.view(request.params.id as string);
+    if (!view) throw new QuarryError('NOT_FOUND', `No ask with id ${request.params.id}.`);
+    response.json(view);
+  });
+
+  router.patch('/asks/:id', async (request, response) => {
+    parseBody(stopSchema, request.body);
+    const id = request.params.id as string;
+    const view = await deps.asks.view(id);
+    if (!view) throw new QuarryError('NOT_FOUND', `No ask with id ${id}.`);
+    const stopped = await deps.asks.stop(id);
+    response.json({ query_id: id, stopped });
+  });
+
+  router.post('/asks/:id/feedback', async (request, response) => {
+    const feedback = parseBody(feedbackSchema, request.body);
+    const found = await deps.recordFeedback(request.params.id as string, feedback);
+    if (!found) throw new QuarryError('NOT_FOUND', `No ask with id ${request.params.id}.`);
+    response.json({ ok: true });
+  });
+
+  router.use((request: Request, _response: Response, next: NextFunction) => {
+    next(new QuarryError('NOT_FOUND', `There is no route ${request.method} /v1${request.path}.`));
+  });
+  router.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    sendError(response, error);
+  });
+  return router;
+}
+
+function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) {
+    const fields = Object.fromEntries(
+      parsed.error.issues.map((issue) => [issue.path.join('.') || 'body', issue.message]),
+    );
+    const first = Object.entries(fields)[0];
+    throw new QuarryError('BAD_REQUEST', `Invalid ${first?.[0]}: ${first?.[1]}`, {
+      context: { fields },
+    });
+  }
+  return parsed.data;
+}

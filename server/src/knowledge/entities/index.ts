@@ -1,0 +1,23 @@
+import {
+  DictionaryEntryEntity,
+  InstructionEntity,
+  KnowledgeRevisionEntity,
+  SchemaDescriptionEntity,
+  SqlPairEntity,
+} from './knowledge.js';
+import { AskEntity, DataSourceEntity, SettingEntity } from './operations.js';
+
+export * from './knowledge.js';
+export * from './operations.js';
+
+/** Every entity of the app database, for the DataSource options. */
+export const knowledgeEntities = [
+  SqlPairEntity,
+  InstructionEntity,
+  DictionaryEntryEntity,
+  SchemaDescriptionEntity,
+  KnowledgeRevisionEntity,
+  DataSourceEntity,
+  AskEntity,
+  SettingEntity,
+];

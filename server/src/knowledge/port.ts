@@ -1,0 +1,186 @@
+import type {
+  AskListQuery,
+  AskRecord,
+  AskSource,
+  AskStatus,
+  DataSourceInput,
+  DataSourceUpdate,
+  DataSourceView,
+  DictionaryEntry,
+  DictionaryEntryInput,
+  DictionaryKind,
+  Feedback,
+  ImportReport,
+  Instruction,
+  InstructionInput,
+  Intent,
+  ListQuery,
+  Page,
+  SchemaDescription,
+  SqlPair,
+  SqlPairInput,
+} from '@quarry/shared';
+
+/** Paging and free-text search; `q` matches a substring of the resource's text fields. */
+export type ListOptions = Partial<ListQuery>;
+
+/**
+ * List, read, create, change, remove. Failures are QuarryErrors: NOT_FOUND for an unknown id,
+ * CONFLICT (with `context.fields` naming the field) when a unique value is taken.
+ */
+export interface CrudRepository<T, I> {
+  list(options?: ListOptions): Promise<Page<T>>;
+  get(id: number): Promise<T | undefined>;
+  create(input: I): Promise<T>;
+  update(id: number, input: I): Promise<T>;
+  delete(id: number): Promise<void>;
+}
+
+/** One row of an import with its position in the file, for the report. */
+export interface ImportRow<I> {
+  row: number;
+  input: I;
+}
+
+/**
+ * Bulk transfer. `importMany` matches rows to stored ones by their natural key (normalized
+ * question, abbreviation): new rows are created, differing ones updated, equal ones left
+ * alone, so importing the same file twice changes nothing. A row that repeats an earlier
+ * row's key is reported, not applied.
+ */
+export interface Transferable<T, I> {
+  importMany(rows: ImportRow<I>[]): Promise<ImportReport>;
+  exportAll(): Promise<T[]>;
+}
+
+export type SqlPairRepository = CrudRepository<SqlPair, SqlPairInput> &
+  Transferable<SqlPair, SqlPairInput>;
+export type DictionaryRepository = CrudRepository<DictionaryEntry, DictionaryEntryInput> &
+  Transferable<DictionaryEntry, DictionaryEntryInput>;
+
+/**
+ * Data sources users ask about. Views never carry a password; `getUrl` is the one way to the
+ * real connection URL and is for the server's own connections only.
+ */
+export interface DataSourceRepository {
+  list(options?: ListOptions): Promise<Page<DataSourceView>>;
+  get(idOrName: number | string): Promise<DataSourceView | undefined>;
+  create(input: DataSourceInput): Promise<DataSourceView>;
+  /** A missing url keeps the stored one; a url whose password is `***` keeps the stored password. */
+  update(idOrName: number | string, input: DataSourceUpdate): Promise<DataSourceView>;
+  /** Refuses (BAD_REQUEST) to delete `default`. */
+  delete(idOrName: number | string): Promise<void>;
+  getUrl(name: string): Promise<string | undefined>;
+  /** Makes `default` point at `url` (`DATABASE_URL` or the bundled demo database). */
+  ensureDefault(url: string): Promise<void>;
+}
+
+export interface AskCreate {
+  /** Generated (uuid v4) when absent. */
+  id?: string;
+  question: string;
+  source: AskSource;
+  datasource: string;
+  thread_id?: string | null;
+  asked_by?: string | null;
+  status?: AskStatus;
+}
+
+export interface AskPatch {
+  rephrased_question?: string | null;
+  intent?: Intent | null;
+  sql?: string | null;
+  status?: AskStatus;
+  row_count?: number | null;
+  timings?: Record<string, number>;
+  error_code?: string | null;
+  error?: string | null;
+}
+
+export interface ThreadTurnRecord {
+  question: string;
+  rephrased_question: string | null;
+  sql: string | null;
+}
+
+/** Ask history: one record per ask from every entry point. */
+export interface AskHistory {
+  create(record: AskCreate): Promise<string>;
+  /** NOT_FOUND for an unknown id. */
+  update(id: string, patch: AskPatch): Promise<void>;
+  get(id: string): Promise<AskRecord | undefined>;
+  list(filters?: Partial<AskListQuery>): Promise<Page<AskRecord>>;
+  delete(id: string): Promise<void>;
+  recordFeedback(id: string, feedback: Feedback): Promise<AskRecord>;
+  /** The last `limit` asks of a thread, oldest first, leaving out `excludeId` (the current ask). */
+  threadTurns(threadId: string, limit: number, excludeId?: string): Promise<ThreadTurnRecord[]>;
+  /**
+   * SQL verified for this question on this data source: a SQL pair's, else the newest
+   * up-voted finished ask's. One indexed lookup each; the question is normalized here too.
+   */
+  findVerifiedSql(normalizedQuestion: string, datasource: string): Promise<string | undefined>;
+}
+
+/**
+ * Admin descriptions of tables and columns, per data source, and which of them are hidden from
+ * the assistant; descriptions feed schema retrieval, hidden flags the access rules. Every
+ * change moves the knowledge revision.
+ */
+export interface SchemaDescriptionRepository {
+  list(datasource: string): Promise<SchemaDescription[]>;
+  /** Creates or replaces the description, keeping the hidden flag; `column` null is the table. */
+  set(
+    datasource: string,
+    table: string,
+    column: string | null,
+    description: string,
+  ): Promise<SchemaDescription>;
+  /**
+   * Changes what is given (an absent field keeps the stored value). An entry left with no
+   * description and not hidden is removed: then the answer is undefined.
+   */
+  change(
+    datasource: string,
+    table: string,
+    column: string | null,
+    change: { description?: string | undefined; hidden?: boolean | undefined },
+  ): Promise<SchemaDescription | undefined>;
+  delete(datasource: string, table: string, column: string | null): Promise<void>;
+}
+
+export interface SettingsRepository {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+  /** Stores `value` unless the key exists; returns what is stored afterwards (race-safe). */
+  setIfAbsent(key: string, value: string): Promise<string>;
+}
+
+export interface AbbreviationDictionaries {
+  department: Map<string, string>;
+  project: Map<string, string>;
+}
+
+/**
+ * Quarry's own database (`APP_DATABASE_URL`): what admins teach, data sources, ask history,
+ * settings. Promises: every write is visible to the next read in any process sharing the
+ * database (no cache outlives a write elsewhere); unique values are reported as CONFLICT;
+ * the schema is migrated on open. Leaves out: input validation beyond what the database
+ * enforces (the API's zod schemas do that), embeddings and retrieval ranking.
+ */
+export interface KnowledgeStore {
+  sqlPairs: SqlPairRepository;
+  instructions: CrudRepository<Instruction, InstructionInput>;
+  dictionaries: Record<DictionaryKind, DictionaryRepository>;
+  datasources: DataSourceRepository;
+  asks: AskHistory;
+  /**
+   * Department and project maps (abbreviation → full name) for the dictionary rewrite, always
+   * current: one primary-key read of the revision per call, a reload only when it moved.
+   */
+  abbreviationDictionaries(): Promise<AbbreviationDictionaries>;
+  /** Bumped on every change to pairs, instructions, dictionaries or schema descriptions. */
+  revision(): Promise<number>;
+  settings: SettingsRepository;
+  schemaDescriptions: SchemaDescriptionRepository;
+  close(): Promise<void>;
+}

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  AskListQuery,
+  AskRecord,
+  AskSource,
+  AskStatus,
+  FeedbackRating,
+  Intent,
+} from '@quarry/shared';
+import { type DataSource, type FindOptionsWhere, IsNull, Not, type Repository } from 'typeorm';
+import { AskEntity, type AskRow, SqlPairEntity, type SqlPairRow } from '../entities/index.js';
+import { normalizeQuestion, questionKey } from '../normalize.js';
+import type { AskHistory, AskPatch } from '../port.js';
+import { deleteOrNotFound, findOrNotFound, iso, notFound } from './common.js';
+import { listPage } from './listPage.js';
+
+/** Longest error text kept; a driver's message can quote a whole statement. */
+const MAX_ERROR_CHARS = 4000;
+
+function parseTimings(json: string): Record<string, number> {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+    return Object.fromEntries(
+      Object.entries(parsed).filter(
+        (entry): entry is [string, number] => typeof entry[1] === 'number',
+      ),
+    );
+  } catch {
+    return {};
+  }
+}
+
+function toRecord(row: AskRow): AskRecord {
+  return {
+    id: row.id,
+    question: row.question,
+    normalized_question: row.normalized_question,
+    rephrased_question: row.rephrased_question,
+    intent: row.intent as Intent | null,
+    thread_id: row.thread_id,
+    asked_by: row.asked_by,
+    source: row.source as AskSource,
+    datasource: row.datasource,
+    sql: row.sql,
+    status: row.status as AskStatus,
+    row_count: row.row_count,
+    timings: parseTimings(row.timings),
+    error_code: row.error_code,
+    error: row.error,
+    rating: row.rating as FeedbackRating | null,
+    feedback_comment: row.feedback_comment,
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+  };
+}
+
+function columnsOfPatch(patch: AskPatch): Partial<AskRow> {
+  const columns: Partial<AskRow> = {};
+  if (patch.rephrased_question !== undefined) columns.rephrased_question = patch.rephrased_question;
+  if (patch.intent !== undefined) columns.intent = patch.intent;
+  if (patch.sql !== undefined) columns.sql = patch.sql;
+  if (patch.status !== undefined) columns.status = patch.status;
+  if (patch.row_count !== undefined) columns.row_count = patch.row_count;
+  if (patch.timings !== undefined) columns.timings = JSON.stringify(patch.timings);
+  if (patch.error_code !== undefined) columns.error_code = patch.error_code;
+  if (patch.error !== undefined) columns.error = patch.error?.slice(0, MAX_ERROR_CHARS) ?? null;
+  return columns;
+}
+
+/** Ask history, written by every entry point and read by the console and the pipeline. */
+export function createAskHistory(dataSource: DataSource): AskHistory {
+  const rows: Repository<AskRow> = dataSource.getRepository(AskEntity);
+  const pairs: Repository<SqlPairRow> = dataSource.getRepository(SqlPairEntity);
+
+  const require = (id: string) => findOrNotFound(rows, { id }, 'ask', id);
+
+  return {
+    async create(record) {
+      const id = record.id ?? randomUUID();
+      const normalized = normalizeQuestion(record.question);
+      const now = new Date();
+      await rows.insert({
+        id,
+        question: record.question,
+        normalized_question: normalized,
+        question_key: questionKey(normalized),
+        rephrased_question: null,
+        intent: null,
+        thread_id: record.thread_id ?? null,
+        asked_by: record.asked_by ?? null,
+        source: record.source,
+        datasource: record.datasource,
+        sql: null,
+        status: record.status ?? 'understanding',
+        row_count: null,
+        timings: '{}',
+        error_code: null,
+        error: null,
+        rating: null,
+        feedback_comment: null,
+        created_at: now,
+        updated_at: now,
+      });
+      return id;
+    },
+
+    async update(id, patch) {
+      const result = await rows.update(
+        { id },
+        { ...columnsOfPatch(patch), updated_at: new Date() },
+      );
+      if (!result.affected) throw notFound('ask', id);
+    },
+
+    async get(id) {
+      const row = await rows.findOneBy({ id });
+      return row ? toRecord(row) : undefined;
+    },
+
+    list(filters: Partial<AskListQuery> = {}) {
+      const where: FindOptionsWhere<AskRow> = {};
+      if (filters.status) where.status = filters.status;
+      if (filters.source) where.source = filters.source;
+      if (filters.datasource) where.datasource = filters.datasource;
+      if (filters.rating) where.rating = filters.rating === 'none' ? IsNull() : filters.rating;
+      return listPage(
+        rows,
+        filters,
+        {
+          searchColumns: ['question', 'rephrased_question', 'sql'],
+          order: { created_at: 'DESC', id: 'ASC' },
+          where,
+        },
+        toRecord,
+      );
+    },
+
+    delete: (id) => deleteOrNotFound(rows, { id }, 'ask', id),
+
+    async recordFeedback(id, feedback) {
+      await require(id);
+      await rows.update(
+        { id },
+        {
+          rating: feedback.rating,
+          feedback_comment: feedback.comment || null,
+          updated_at: new Date(),
+        },
+      );
+      return toRecord(await require(id));
+    },
+
+    async threadTurns(threadId, limit, excludeId) {
+      const found = await rows.find({
+        select: { question: true, rephrased_question: true, sql: true, created_at: true },
+        where: excludeId ? { thread_id: threadId, id: Not(excludeId) } : { thread_id: threadId },
+        order: { created_at: 'DESC' },
+        take: Math.max(0, limit),
+      });
+      return found.reverse().map((row) => ({
+        question: row.question,
+        rephrased_question: row.rephrased_question,
+        sql: row.sql,
+      }));
+    },
+
+    async findVerifiedSql(normalizedQuestion, datasource) {
+      const key = questionKey(normalizeQuestion(normalizedQuestion));
+      const pair = await pairs.findOne({
+        select: { sql: true },
+        where: { question_key: key, datasource },
+      });
+      if (pair) return pair.sql;
+      const ask = await rows.findOne({
+        select: { sql: true },
+        where: {
+          question_key: key,
+          datasource,
+          status: 'finished',
+          rating: 'up',
+          sql: Not(IsNull()),
+        },
+        order: { updated_at: 'DESC' },
+      });
+      return ask?.sql ?? undefined;
+    },
+  };
+}

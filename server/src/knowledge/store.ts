@@ -1,0 +1,79 @@
+import type { Logger } from '../logger.js';
+import { openAppDatabase } from './dataSource.js';
+import type { AbbreviationDictionaries, KnowledgeStore } from './port.js';
+import { createAskHistory } from './repositories/asks.js';
+import { Revision } from './repositories/common.js';
+import { createDataSourceRepository } from './repositories/datasources.js';
+import { createDictionaryRepository, loadAbbreviationMaps } from './repositories/dictionaries.js';
+import { createInstructionRepository } from './repositories/instructions.js';
+import { createSchemaDescriptionRepository } from './repositories/schemaDescriptions.js';
+import { createSettingsRepository } from './repositories/settings.js';
+import { createSqlPairRepository } from './repositories/sqlPairs.js';
+
+export interface KnowledgeStoreDeps {
+  /** `sqlite:<path>` (parent directories are created; WAL) or `mysql://user:pass@host:port/db`. */
+  url: string;
+  logger: Logger;
+  /** Tests only: build the schema from the entities instead of running the migrations. */
+  synchronize?: boolean;
+}
+
+/**
+ * Opens the app database (`APP_DATABASE_URL`), runs pending migrations, and returns the
+ * store. Several processes may open the same database; each sees the others' writes on its
+ * next read. Fails with a QuarryError naming the (password-masked) URL when the database
+ * can't be opened or migrated.
+ */
+export async function openKnowledgeStore(deps: KnowledgeStoreDeps): Promise<KnowledgeStore> {
+  const synchronize = deps.synchronize ?? false;
+  const dataSource = await openAppDatabase(deps.url, deps.logger, synchronize);
+  if (synchronize) {
+    // Migrations seed the revision row; a synchronized schema has to be given it here.
+    const found = (await dataSource.query(
+      'SELECT COUNT(*) AS n FROM knowledge_revision',
+    )) as Array<{
+      n: number | string;
+    }>;
+    if (Number(found[0]?.n) === 0) {
+      await dataSource.query('INSERT INTO knowledge_revision (id, revision) VALUES (1, 0)');
+    }
+  }
+  const revision = new Revision(dataSource);
+
+  let cachedDictionaries: { revision: number; maps: AbbreviationDictionaries } | undefined;
+  let closed = false;
+
+  return {
+    sqlPairs: createSqlPairRepository(dataSource, revision),
+    instructions: createInstructionRepository(dataSource, revision),
+    dictionaries: {
+      department: createDictionaryRepository(dataSource, revision, 'department'),
+      project: createDictionaryRepository(dataSource, revision, 'project'),
+    },
+    datasources: createDataSourceRepository(dataSource),
+    asks: createAskHistory(dataSource),
+    settings: createSettingsRepository(dataSource),
+    schemaDescriptions: createSchemaDescriptionRepository(dataSource, revision),
+
+    async abbreviationDictionaries() {
+      // One primary-key read per ask; the two tables are read again only after a write
+      // anywhere moved the revision.
+      const current = await revision.current();
+      if (cachedDictionaries?.revision !== current) {
+        cachedDictionaries = { revision: current, maps: await loadAbbreviationMaps(dataSource) };
+      }
+      return {
+        department: new Map(cachedDictionaries.maps.department),
+        project: new Map(cachedDictionaries.maps.project),
+      };
+    },
+
+    revision: () => revision.current(),
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await dataSource.destroy();
+    },
+  };
+}

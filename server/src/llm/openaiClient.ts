@@ -1,0 +1,233 @@
+import OpenAI from 'openai';
+import type { Config } from '../config.js';
+import { QuarryError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ChatRequest, Embedder, LlmClient } from '../ports.js';
+import { abortable, formatDuration, NOT_CONFIGURED_MESSAGE, toLlmError } from './failures.js';
+
+/** OpenAI's small, cheap current chat model: the default when talking to OpenAI itself. */
+export const OPENAI_DEFAULT_MODEL = 'gpt-4o-mini';
+
+const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+/**
+ * Providers cap inputs per embeddings request (OpenAI 2048, many self-hosted servers far
+ * fewer), so long lists go out in batches.
+ */
+const EMBEDDING_BATCH_SIZE = 64;
+
+export type OpenAiClient = LlmClient & Embedder & { model(): Promise<string> };
+
+/**
+ * The LlmClient and Embedder ports over any OpenAI-compatible endpoint (OpenAI, Azure, Ollama,
+ * vLLM, DeepSeek, Qwen…). Time-outs and retries on 429/5xx/connection errors are the openai
+ * client's own; this adds an idle time-out between stream chunks, one retry budget for streams
+ * that stall before their first delta, model auto-selection from `GET /models`, and errors as
+ * QuarryErrors. Construction never throws or calls the network: an unconfigured client fails
+ * each call with LLM_NOT_CONFIGURED, so the server can start without a model.
+ */
+export function createOpenAiClient(deps: { config: Config['llm']; logger: Logger }): OpenAiClient {
+  const { config } = deps;
+  const logger = deps.logger.child({ component: 'llm' });
+  const configured = config.apiKey !== undefined || config.baseUrl !== undefined;
+  const baseURL = config.baseUrl ?? OPENAI_BASE_URL;
+  const host = new URL(baseURL).host;
+  const client = configured
+    ? new OpenAI({
+        // Local servers (Ollama, vLLM) ignore the key, but the SDK refuses to start without one.
+        apiKey: config.apiKey ?? 'no-key-needed',
+        baseURL,
+        // Explicit nulls keep the SDK from reading these from process.env behind config's back.
+        organization: null,
+        project: null,
+        webhookSecret: null,
+        timeout: config.timeoutMs,
+        maxRetries: config.maxRetries,
+        logLevel: 'warn',
+        logger,
+      })
+    : undefined;
+
+  let modelPromise: Promise<string> | undefined;
+
+  function requireClient(): OpenAI {
+    if (!client) throw new QuarryError('LLM_NOT_CONFIGURED', NOT_CONFIGURED_MESSAGE);
+    return client;
+  }
+
+  async function listFirstModel(openai: OpenAI): Promise<string> {
+    const page = await openai.models.list();
+    const first = page.data[0]?.id;
+    if (!first) {
+      throw new QuarryError(
+        'LLM_NOT_CONFIGURED',
+        `The language model endpoint at ${host} lists no models: set LLM_MODEL to the chat model to use, then restart Quarry.`,
+      );
+    }
+    logger.info({ model: first, host }, 'LLM_MODEL is unset; using the endpoint’s first model');
+    return first;
+  }
+
+  async function resolveModel(signal?: AbortSignal): Promise<string> {
+    const openai = requireClient();
+    if (config.model) return config.model;
+    if (!config.baseUrl) return OPENAI_DEFAULT_MODEL;
+    // Concurrent first calls share one request; a failure is forgotten so the next call retries.
+    modelPromise ??= listFirstModel(openai).catch((error: unknown) => {
+      modelPromise = undefined;
+      throw toLlmError(error, { host, timeoutMs: config.timeoutMs });
+    });
+    return abortable(modelPromise, signal);
+  }
+
+  function chatBody(model: string, request: ChatRequest) {
+    return {
+      model,
+      messages: request.messages,
+      temperature: request.temperature ?? 0,
+      ...(request.json ? { response_format: { type: 'json_object' as const } } : {}),
+    };
+  }
+
+  async function complete(request: ChatRequest): Promise<string> {
+    const { signal } = request;
+    const model = await resolveModel(signal);
+    const context = { host, model, timeoutMs: config.timeoutMs, signal, apiKey: config.apiKey };
+    const started = Date.now();
+    try {
+      const completion = await abortable(
+        requireClient().chat.completions.create(chatBody(model, request), { signal }),
+        signal,
+      );
+      const content = completion.choices[0]?.message.content ?? '';
+      logger.debug(
+        { model, durationMs: Date.now() - started, chars: content.length, json: !!request.json },
+        'completion',
+      );
+      return content;
+    } catch (error) {
+      throw toLlmError(error, context);
+    }
+  }
+
+  async function* stream(request: ChatRequest): AsyncGenerator<string> {
+    const { signal } = request;
+    const model = await resolveModel(signal);
+    const context = { host, model, timeoutMs: config.timeoutMs, signal, apiKey: config.apiKey };
+    const started = Date.now();
+    let chars = 0;
+    for (let attempt = 0; ; attempt++) {
+      let opened = false;
+      try {
+        const chunks = await abortable(
+          requireClient().chat.completions.create(
+            { ...chatBody(model, request), stream: true },
+            { signal },
+          ),
+          signal,
+        );
+        opened = true;
+        let idle = false;
+        let finished = false;
+        let timer: NodeJS.Timeout | undefined;
+        // The SDK's time-out ends when headers arrive; a stream that then stalls needs its own.
+        const armIdleTimer = () => {
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            idle = true;
+            chunks.controller.abort();
+          }, config.timeoutMs);
+        };
+        try {
+          armIdleTimer();
+          // An aborted SDK stream just ends, so why it ended is read from the flags below.
+          for await (const chunk of chunks) {
+            armIdleTimer();
+            const choice = chunk.choices[0];
+            if (choice?.finish_reason) finished = true;
+            const delta = choice?.delta?.content;
+            if (delta) {
+              chars += delta.length;
+              yield delta;
+            }
+          }
+        } finally {
+          clearTimeout(timer);
+          // Reached early when the consumer stops iterating: free the connection.
+          chunks.controller.abort();
+        }
+        if (signal?.aborted) throw toLlmError(signal.reason, context);
+        if (idle) {
+          throw new QuarryError(
+            'LLM_UNAVAILABLE',
+            `The language model at ${host} stopped sending its reply for ${formatDuration(config.timeoutMs)}.`,
+            { context: { host, model, timeoutMs: config.timeoutMs } },
+          );
+        }
+        if (!finished) {
+          throw new QuarryError(
+            'LLM_UNAVAILABLE',
+            `The language model at ${host} ended its reply mid-way, without a finish reason.`,
+            { context: { host, model } },
+          );
+        }
+        logger.debug(
+          { model, durationMs: Date.now() - started, chars, stream: true, attempt },
+          'completion',
+        );
+        return;
+      } catch (error) {
+        const failure = toLlmError(error, context);
+        // The SDK already retried opening the stream; a stream that opened and then failed
+        // may be re-opened only while the caller has seen nothing of it.
+        const retry =
+          opened && chars === 0 && failure.code !== 'STOPPED' && attempt < config.maxRetries;
+        if (!retry) throw failure;
+        logger.debug(
+          { model, attempt, reason: failure.message },
+          'stream failed before any text; retrying',
+        );
+      }
+    }
+  }
+
+  async function embed(texts: string[], signal?: AbortSignal): Promise<number[][]> {
+    const openai = requireClient();
+    const model = config.embeddingModel;
+    if (!model) {
+      throw new QuarryError(
+        'LLM_NOT_CONFIGURED',
+        'No embedding model is configured: set EMBEDDING_MODEL in the environment or .env, then restart Quarry.',
+      );
+    }
+    const context = { host, model, timeoutMs: config.timeoutMs, signal, apiKey: config.apiKey };
+    const started = Date.now();
+    const vectors: number[][] = [];
+    try {
+      for (let start = 0; start < texts.length; start += EMBEDDING_BATCH_SIZE) {
+        const batch = texts.slice(start, start + EMBEDDING_BATCH_SIZE);
+        const response = await abortable(
+          // 'float' because not every compatible server supports the SDK's default base64.
+          openai.embeddings.create({ model, input: batch, encoding_format: 'float' }, { signal }),
+          signal,
+        );
+        const ordered = [...response.data].sort((a, b) => a.index - b.index);
+        if (ordered.length !== batch.length) {
+          throw new Error(`it returned ${ordered.length} embeddings for ${batch.length} texts`);
+        }
+        vectors.push(...ordered.map((item) => item.embedding));
+      }
+    } catch (error) {
+      throw toLlmError(error, context);
+    }
+    logger.debug({ model, durationMs: Date.now() - started, texts: texts.length }, 'embeddings');
+    return vectors;
+  }
+
+  return {
+    complete,
+    stream,
+    embed,
+    model: () => resolveModel(),
+  };
+}

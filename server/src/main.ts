@@ -1,0 +1,60 @@
+import { isSlackBotConfigured, loadBotConfig, startSlackBot } from '@quarry/bot';
+import { ConfigError, loadConfig, readEnvironment } from './config.js';
+import { createLogger } from './logger.js';
+import { startQuarryServer } from './server.js';
+
+/**
+ * `npm start`: the pipeline server with the configuration of the environment and `.env`, and
+ * the Slack bot in the same process when Slack tokens are set.
+ */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  if (!config.llm.apiKey && !config.llm.baseUrl) {
+    logger.warn(
+      'No language model is configured: questions will be answered with an error until OPENAI_API_KEY (and OPENAI_BASE_URL for a non-OpenAI endpoint) is set.',
+    );
+  }
+  const server = await startQuarryServer(config, logger);
+  const closers = [() => server.close()];
+
+  const environment = readEnvironment();
+  if (isSlackBotConfigured(environment)) {
+    // In one process the bot talks to this server, wherever PORT put it.
+    const botConfig = loadBotConfig({
+      ...environment,
+      QUARRY_SERVER_URL: environment.QUARRY_SERVER_URL ?? `ws://127.0.0.1:${server.port}/ws`,
+    });
+    const bot = await startSlackBot(botConfig, logger);
+    closers.unshift(() => bot.close());
+  }
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    Promise.all(closers.map((close) => close())).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `Quarry could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

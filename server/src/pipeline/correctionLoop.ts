@@ -1,0 +1,144 @@
+import type { ErrorCode } from '@quarry/shared';
+import { seedMessages } from '@quarry/shared';
+import { isQuarryError, type QuarryError } from '../errors.js';
+import type { DataSource, QueryResult } from '../ports.js';
+import type { AccessRules } from '../sql/guard.js';
+import { correctSql } from './stages/correction.js';
+import { diagnoseSql } from './stages/diagnosis.js';
+import { dryRunSql } from './stages/dryRun.js';
+import { executeSql } from './stages/execution.js';
+import { postProcessSql } from './stages/postProcessing.js';
+import type { Emit, PipelineDeps } from './types.js';
+
+/** Failures a rewrite can fix; anything else (database down, model down, stop) ends the ask. */
+const CORRECTABLE: ReadonlySet<ErrorCode> = new Set([
+  'UNSAFE_SQL',
+  'DRY_RUN_FAILED',
+  'SQL_EXECUTION_FAILED',
+]);
+
+export interface CorrectionLoopInput {
+  question: string;
+  sql: string;
+  ddl: string;
+  dataSource: DataSource;
+  accessRules?: AccessRules | undefined;
+  emit: Emit;
+  signal: AbortSignal;
+}
+
+/**
+ * Dry-runs and runs the SQL; on a correctable failure has the model diagnose it, then rewrite
+ * it, and runs the rewrite, until it
+ * succeeds or `rewriteMaxAttempts` rewrites have failed. Every round is announced through
+ * events, which text mode renders as the seed's rewrite blocks. Throws the last database-side
+ * failure when no round succeeds.
+ */
+export async function executeWithCorrections(
+  deps: PipelineDeps,
+  input: CorrectionLoopInput,
+): Promise<{ result: QueryResult; sql: string; attempts: number }> {
+  const { emit, signal, dataSource } = input;
+  emit({ type: 'status', status: 'executing', step: 'executing', message: seedMessages.executing });
+
+  let sql = input.sql;
+  let outcome = await attemptRun(deps, input, sql, 0);
+  for (let attempt = 1; !outcome.ok && attempt <= deps.settings.rewriteMaxAttempts; attempt += 1) {
+    const failure = outcome.error;
+    emit({
+      type: 'status',
+      status: 'correcting',
+      step: 'rewriting',
+      message: seedMessages.rewriting,
+    });
+    emit({
+      type: 'status',
+      status: 'correcting',
+      step: 'diagnosing',
+      message: '正在诊断SQL错误...',
+    });
+    const diagnosis = await diagnoseSql(deps, {
+      question: input.question,
+      dialect: dataSource.dialect,
+      ddl: input.ddl,
+      sql,
+      error: failure.message,
+      signal,
+    });
+    const raw = await correctSql(deps, {
+      question: input.question,
+      dialect: dataSource.dialect,
+      ddl: input.ddl,
+      sql,
+      error: failure.message,
+      diagnosis,
+      signal,
+    });
+    const rewritten = await postProcessSql(deps, { raw, dialect: dataSource.dialect });
+    emit({ type: 'rewrite', raw, sql: rewritten, attempt });
+    if (rewritten === null) {
+      // A round that produced no SQL is a failed round; the next one retries from the same error.
+      emit({
+        type: 'execution_failed',
+        phase: 'dry_run',
+        sql,
+        code: 'SQL_GENERATION_FAILED',
+        error: 'The rewrite contained no SQL statement.',
+        attempt,
+      });
+      continue;
+    }
+    sql = rewritten;
+    emit({ type: 'sql', sql, attempt });
+    emit({
+      type: 'status',
+      status: 'executing',
+      step: 'executing_rewrite',
+      message: seedMessages.executingRewrite,
+    });
+    outcome = await attemptRun(deps, input, sql, attempt);
+  }
+  if (!outcome.ok) throw outcome.error;
+  return { result: outcome.result, sql, attempts: outcome.attempt };
+}
+
+type RunOutcome =
+  | { ok: true; result: QueryResult; attempt: number }
+  | { ok: false; error: QuarryError };
+
+/** One guarded run; a correctable failure is emitted and returned, anything else is thrown. */
+async function attemptRun(
+  deps: PipelineDeps,
+  input: CorrectionLoopInput,
+  sql: string,
+  attempt: number,
+): Promise<RunOutcome> {
+  let phase: 'dry_run' | 'execution' = 'dry_run';
+  try {
+    await dryRunSql({
+      sql,
+      dataSource: input.dataSource,
+      accessRules: input.accessRules,
+      signal: input.signal,
+    });
+    phase = 'execution';
+    const result = await executeSql(deps, {
+      sql,
+      dataSource: input.dataSource,
+      signal: input.signal,
+    });
+    input.emit({ type: 'execution_succeeded', row_count: result.rows.length, attempt });
+    return { ok: true, result, attempt };
+  } catch (error) {
+    if (!isQuarryError(error) || !CORRECTABLE.has(error.code)) throw error;
+    input.emit({
+      type: 'execution_failed',
+      phase,
+      sql,
+      code: error.code,
+      error: error.message,
+      attempt,
+    });
+    return { ok: false, error };
+  }
+}

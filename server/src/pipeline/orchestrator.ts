@@ -1,0 +1,241 @@
+import { type AskEvent, type AskStatus, type AskStep, seedMessages } from '@quarry/shared';
+import { QuarryError, toQuarryError } from '../errors.js';
+import type { DataSource } from '../ports.js';
+import { executeWithCorrections } from './correctionLoop.js';
+import { renderDdl } from './schemaText.js';
+import { pruneColumns } from './stages/columnPruning.js';
+import { generateSql } from './stages/generation.js';
+import { findHistoricalSql } from './stages/historicalMatch.js';
+import { classifyIntent } from './stages/intent.js';
+import { retrieveKnowledge } from './stages/knowledgeRetrieval.js';
+import { postProcessSql } from './stages/postProcessing.js';
+import { planSql } from './stages/reasoning.js';
+import { replyWithoutSql } from './stages/reply.js';
+import { retrieveSchema } from './stages/schemaRetrieval.js';
+import { retrieveSqlFunctions } from './stages/sqlFunctions.js';
+import type { AskInput, AskOutcome, Emit, PipelineDeps } from './types.js';
+
+/** Events-mode messages of the stages the seed does not name. */
+const STEP_MESSAGES: Partial<Record<AskStep, string>> = {
+  historical_match: '找到已验证过的相同问题，直接使用其SQL',
+  retrieving_knowledge: '正在检索SQL示例和业务指令...',
+  classifying_intent: '正在理解问题...',
+  retrieving_schema: '正在检索相关数据表...',
+  reasoning: '正在规划查询思路...',
+};
+
+/**
+ * Answers one question: sequences the stages of the ask flow and reports every step through
+ * `emit`. Never throws: every failure ends as an `error` event and a failed or stopped outcome.
+ */
+export async function runAsk(
+  deps: PipelineDeps,
+  input: AskInput,
+  emit: Emit,
+  signal: AbortSignal,
+): Promise<AskOutcome> {
+  const timings: Record<string, number> = {};
+  const outcome: AskOutcome = { status: 'failed', timings };
+  const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[stage] = Math.round((performance.now() - started) * 10) / 10;
+    }
+  };
+  const step = (status: AskStatus, name: AskStep, message = STEP_MESSAGES[name] ?? '') =>
+    emit({ type: 'status', status, step: name, message });
+
+  try {
+    step('understanding', 'received', seedMessages.received);
+    const dataSource = await deps.dataSource(input.datasource);
+
+    const verified = await timed('historical_match', () => findHistoricalSql(deps, input));
+    if (verified) {
+      step('understanding', 'historical_match');
+      const ddl = renderDdl(await deps.schema(input.datasource), dataSource.dialect);
+      return await execute(deps, {
+        input,
+        sql: verified,
+        ddl,
+        dataSource,
+        emit,
+        signal,
+        timed,
+        outcome,
+        fromHistory: true,
+      });
+    }
+
+    step('searching', 'retrieving_knowledge');
+    const knowledge = await timed('knowledge_retrieval', () =>
+      retrieveKnowledge(deps, { question: input.question, signal }),
+    );
+
+    let question = input.question;
+    if (deps.settings.intentClassification) {
+      step('understanding', 'classifying_intent');
+      const tableNames = (await deps.schema(input.datasource)).map((table) => table.name);
+      const understood = await timed('intent', () =>
+        classifyIntent(deps, {
+          ...knowledge,
+          question,
+          threadId: input.threadId,
+          askId: input.askId,
+          tableNames,
+          signal,
+        }),
+      );
+      question = understood.rephrasedQuestion;
+      Object.assign(outcome, { intent: understood.intent, rephrasedQuestion: question });
+      emit({ type: 'understood', rephrased_question: question, intent: understood.intent });
+      if (understood.intent !== 'TEXT_TO_SQL') {
+        const intent = understood.intent;
+        const reply = await timed('reply', () =>
+          replyWithoutSql(deps, { question, intent, tableNames, emit, signal }),
+        );
+        Object.assign(outcome, { status: 'finished', reply } satisfies Partial<AskOutcome>);
+        emit({ type: 'reply', intent, reply });
+        return outcome;
+      }
+    }
+
+    step('searching', 'retrieving_schema');
+    const retrieved = await timed('schema_retrieval', () =>
+      retrieveSchema(deps, { datasource: input.datasource, question, signal }),
+    );
+    if (retrieved.length === 0) {
+      throw new QuarryError(
+        'NO_RELEVANT_DATA',
+        `No table of data source '${input.datasource}' seems related to this question; name what you are looking for (for example the table, department or metric).`,
+      );
+    }
+    outcome.retrievedTables = retrieved.map((table) => table.name);
+    emit({
+      type: 'retrieved',
+      tables: outcome.retrievedTables,
+      sql_pairs: knowledge.samples.length,
+      instructions: knowledge.instructions.length,
+    });
+    const { ddl } = await timed('column_pruning', () =>
+      pruneColumns(deps, {
+        question,
+        tables: retrieved,
+        dialect: dataSource.dialect,
+        emit,
+        signal,
+      }),
+    );
+
+    let reasoning: string | undefined;
+    if (deps.settings.reasoning) {
+      step('planning', 'reasoning');
+      reasoning = await timed('reasoning', () =>
+        planSql(deps, { question, ddl, instructions: knowledge.instructions, emit, signal }),
+      );
+    }
+
+    step('generating', 'generating', seedMessages.generating);
+    const sqlFunctions = retrieveSqlFunctions({ dialect: dataSource.dialect });
+    const raw = await timed('generation', () =>
+      generateSql(deps, {
+        question,
+        dialect: dataSource.dialect,
+        ddl,
+        samples: knowledge.samples,
+        instructions: knowledge.instructions,
+        sqlFunctions,
+        ...(reasoning ? { reasoning } : {}),
+        emit,
+        signal,
+      }),
+    );
+    const sql = await timed('post_processing', () =>
+      postProcessSql(deps, { raw, dialect: dataSource.dialect }),
+    );
+    if (sql === null) {
+      throw new QuarryError('SQL_GENERATION_FAILED', seedMessages.generationFailed, {
+        context: { raw },
+      });
+    }
+    return await execute(deps, {
+      input: { ...input, question },
+      sql,
+      ddl,
+      dataSource,
+      emit,
+      signal,
+      timed,
+      outcome,
+    });
+  } catch (thrown) {
+    const error = signal.aborted
+      ? new QuarryError('STOPPED', 'The ask was stopped.')
+      : toQuarryError(thrown);
+    if (error.code === 'INTERNAL')
+      deps.logger.error({ err: thrown, askId: input.askId }, 'ask failed');
+    Object.assign(outcome, {
+      status: error.code === 'STOPPED' ? 'stopped' : 'failed',
+      errorCode: error.code,
+      error: error.message,
+    } satisfies Partial<AskOutcome>);
+    emit({ type: 'error', code: error.code, message: error.message });
+    return outcome;
+  }
+}
+
+/** Dry run, execution and corrections, then the result event. */
+async function execute(
+  deps: PipelineDeps,
+  run: {
+    input: AskInput;
+    sql: string;
+    ddl: string;
+    dataSource: DataSource;
+    emit: Emit;
+    signal: AbortSignal;
+    timed: <T>(stage: string, work: () => Promise<T>) => Promise<T>;
+    outcome: AskOutcome;
+    fromHistory?: boolean;
+  },
+): Promise<AskOutcome> {
+  const { emit, outcome } = run;
+  outcome.sql = run.sql;
+  emit({
+    type: 'sql',
+    sql: run.sql,
+    attempt: 0,
+    ...(run.fromHistory ? { from_history: true } : {}),
+  });
+  const accessRules = await deps.accessRules(run.input.datasource);
+  const executed = await run.timed('execution', () =>
+    executeWithCorrections(deps, {
+      question: run.input.question,
+      sql: run.sql,
+      ddl: run.ddl,
+      dataSource: run.dataSource,
+      accessRules,
+      emit,
+      signal: run.signal,
+    }),
+  );
+  const { result } = executed;
+  Object.assign(outcome, {
+    status: 'finished',
+    sql: executed.sql,
+    columns: result.columns,
+    rowCount: result.rows.length,
+    capped: result.capped,
+  } satisfies Partial<AskOutcome>);
+  const event: AskEvent = {
+    type: 'result',
+    sql: executed.sql,
+    columns: result.columns,
+    rows: result.rows,
+    row_count: result.rows.length,
+    capped: result.capped,
+  };
+  emit(event);
+  return outcome;
+}

@@ -1,0 +1,61 @@
+import type { ChatMessage, SqlDialect } from '../../ports.js';
+import type { SqlSample } from '../types.js';
+
+export interface GenerationPromptInput {
+  question: string;
+  dialect: SqlDialect;
+  ddl: string;
+  today: string;
+  samples?: readonly SqlSample[];
+  instructions?: readonly string[];
+  sqlFunctions?: string;
+  reasoning?: string;
+}
+
+export const dialectName = (dialect: SqlDialect) =>
+  dialect === 'mysql' ? 'MySQL 8 / MariaDB' : 'SQLite 3';
+
+/** The SQL generation prompt: everything the model needs, nothing it must guess. */
+export function generationPrompt(input: GenerationPromptInput): ChatMessage[] {
+  const system = [
+    `### TASK: SQL GENERATION`,
+    `You are Quarry, a senior data analyst who writes ${dialectName(input.dialect)} SQL for a company database.`,
+    'Rules:',
+    '- Answer with exactly one read-only query (SELECT, or WITH ... SELECT) in a ```sql code block.',
+    '- Use only the tables and columns in the schema below; qualify columns when joining.',
+    '- When the user names a department or project by a code or abbreviation (for example RD), put it in the string literal exactly as the user wrote it: Quarry expands known abbreviations to full names itself.',
+    '- Prefer readable column aliases in the language of the question.',
+    '- Do not add a LIMIT unless the question asks for a number of rows.',
+    "- If the schema cannot answer the question, say so in one sentence in the user's language and write no SQL.",
+    `- Today is ${input.today}; resolve relative dates ("last month", "今年") from it.`,
+  ];
+  if (input.instructions?.length) {
+    system.push(
+      '',
+      '### USER INSTRUCTIONS (follow them)',
+      ...input.instructions.map((t) => `- ${t}`),
+    );
+  }
+  if (input.sqlFunctions) {
+    system.push(
+      '',
+      `### SQL FUNCTIONS AVAILABLE IN ${dialectName(input.dialect)}`,
+      input.sqlFunctions,
+    );
+  }
+  system.push('', '### DATABASE SCHEMA', input.ddl);
+  if (input.samples?.length) {
+    system.push(
+      '',
+      '### SQL SAMPLES (verified answers to similar questions; follow their style)',
+      ...input.samples.map((s) => `Question: ${s.question}\nSQL: ${s.sql}`),
+    );
+  }
+  const user = input.reasoning
+    ? `Question: ${input.question}\n\nReasoning plan:\n${input.reasoning}`
+    : `Question: ${input.question}`;
+  return [
+    { role: 'system', content: system.join('\n') },
+    { role: 'user', content: user },
+  ];
+}

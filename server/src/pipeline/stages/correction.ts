@@ -1,0 +1,29 @@
+import type { SqlDialect } from '../../ports.js';
+import { correctionPrompt } from '../prompts/correction.js';
+import type { PipelineDeps } from '../types.js';
+import { isoDate } from './generation.js';
+
+/** One correction round: the model rewrites failed SQL given the error; returns its raw answer. */
+export async function correctSql(
+  deps: PipelineDeps,
+  input: {
+    question: string;
+    dialect: SqlDialect;
+    ddl: string;
+    sql: string;
+    error: string;
+    diagnosis?: string;
+    signal: AbortSignal;
+  },
+): Promise<string> {
+  const messages = correctionPrompt({
+    question: input.question,
+    dialect: input.dialect,
+    ddl: input.ddl,
+    sql: input.sql,
+    error: input.error,
+    today: isoDate(deps.now()),
+    ...(input.diagnosis ? { diagnosis: input.diagnosis } : {}),
+  });
+  return deps.llm.complete({ messages, signal: input.signal });
+}

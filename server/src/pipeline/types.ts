@@ -1,0 +1,92 @@
+import type { AskEvent, AskSource, AskStatus, Intent } from '@quarry/shared';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { DataSource, LlmClient, TableInfo } from '../ports.js';
+import type { AccessRules } from '../sql/guard.js';
+
+/** One question to answer. */
+export interface AskInput {
+  askId: string;
+  question: string;
+  /** Data source name; `default` unless the client chose one. */
+  datasource: string;
+  threadId?: string;
+  source: AskSource;
+  askedBy?: string;
+}
+
+export interface AbbreviationMaps {
+  department: ReadonlyMap<string, string>;
+  project: ReadonlyMap<string, string>;
+}
+
+/** A SQL pair (few-shot sample) as the pipeline sees it. */
+export interface SqlSample {
+  question: string;
+  sql: string;
+}
+
+export interface ThreadTurn {
+  question: string;
+  rephrasedQuestion?: string | null;
+  sql?: string | null;
+}
+
+/**
+ * What the pipeline reads from the knowledge store. Narrow on purpose: stages depend on these
+ * functions, the composition root wires them to the TypeORM store.
+ */
+export interface PipelineKnowledge {
+  abbreviationDictionaries(): Promise<AbbreviationMaps>;
+  /** SQL verified for this exact (normalized) question on this data source, if any. */
+  findVerifiedSql(question: string, datasource: string): Promise<string | undefined>;
+  /** Earlier turns of a thread, oldest first, without the current ask. */
+  threadTurns(threadId: string, limit: number, excludeAskId: string): Promise<ThreadTurn[]>;
+}
+
+/** Retrieval over indexes built once per knowledge revision (server/src/retrieval). */
+export interface PipelineRetrieval {
+  sqlSamples(question: string, limit: number, signal?: AbortSignal): Promise<SqlSample[]>;
+  instructions(question: string): Promise<string[]>;
+  /** The tables a question needs, best first, with their join partners. */
+  schema(
+    datasource: string,
+    question: string,
+    maxTables: number,
+    signal?: AbortSignal,
+  ): Promise<TableInfo[]>;
+}
+
+/** Everything the stages may use. Built once per process by the composition root. */
+export interface PipelineDeps {
+  settings: Config['ask'];
+  llm: LlmClient;
+  retrieval: PipelineRetrieval;
+  dataSource(name: string): Promise<DataSource>;
+  /** The tables of a data source as the model may see them (hidden ones removed). */
+  schema(name: string): Promise<TableInfo[]>;
+  /** What the guard refuses in SQL for a data source: the tables and columns admins hid. */
+  accessRules(name: string): Promise<AccessRules>;
+  knowledge: PipelineKnowledge;
+  logger: Logger;
+  now(): Date;
+}
+
+export type Emit = (event: AskEvent) => void;
+
+/** What an ask ended with, for history and `/v1/asks/:id/result`. */
+export interface AskOutcome {
+  status: Extract<AskStatus, 'finished' | 'failed' | 'stopped'>;
+  sql?: string;
+  columns?: string[];
+  rowCount?: number;
+  capped?: boolean;
+  intent?: Intent;
+  rephrasedQuestion?: string;
+  retrievedTables?: string[];
+  reply?: string;
+  errorCode?: string;
+  error?: string;
+  /** Milliseconds per stage. */
+  timings: Record<string, number>;
+}

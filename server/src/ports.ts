@@ -1,0 +1,97 @@
+import type { CellValue, ResultRow } from '@quarry/shared';
+
+/* ---------------------------------------------------------------- LLM ---- */
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  /** Defaults to 0: SQL wants determinism. */
+  temperature?: number;
+  /** Ask the model for a JSON object (`response_format: json_object`). */
+  json?: boolean;
+  /** Cancels the call; the promise/iterator then rejects with a STOPPED QuarryError. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A chat model behind an OpenAI-compatible endpoint.
+ * Promises: time-outs, retries with back-off on 429/5xx/network errors before any token was
+ * received, and failures as QuarryError `LLM_UNAVAILABLE` (or `LLM_NOT_CONFIGURED` when no
+ * endpoint is configured, `STOPPED` when aborted). Leaves out: prompt building, parsing.
+ */
+export interface LlmClient {
+  /** Whole completion as one string. */
+  complete(request: ChatRequest): Promise<string>;
+  /** Completion as content deltas, in order, as the model produces them. */
+  stream(request: ChatRequest): AsyncIterable<string>;
+}
+
+/**
+ * Text embeddings (`EMBEDDING_MODEL`). Promises one vector per input, in input order, with the
+ * same error behaviour as LlmClient. Leaves out: caching and similarity search.
+ */
+export interface Embedder {
+  embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
+}
+
+/* ---------------------------------------------------------- data sources ---- */
+
+export type SqlDialect = 'mysql' | 'sqlite';
+
+export interface QueryOptions {
+  /** At most this many rows are returned; `capped` tells whether more existed. */
+  rowLimit: number;
+  /** Wall-clock limit; on expiry the query is killed on the server too. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface QueryResult {
+  columns: string[];
+  rows: ResultRow[];
+  capped: boolean;
+}
+
+export interface ColumnInfo {
+  name: string;
+  type: string;
+  nullable: boolean;
+  primaryKey: boolean;
+  comment?: string;
+}
+
+export interface ForeignKeyInfo {
+  column: string;
+  referencedTable: string;
+  referencedColumn: string;
+}
+
+export interface TableInfo {
+  name: string;
+  comment?: string;
+  columns: ColumnInfo[];
+  foreignKeys: ForeignKeyInfo[];
+}
+
+/**
+ * A database users ask about. Promises: every statement runs read-only (a read-only SQLite
+ * handle; a MySQL session in a read-only transaction), within QueryOptions' limits, with
+ * values normalised to JSON-safe cells (dates as strings, big integers as numbers or strings).
+ * Failures are QuarryErrors: `SQL_EXECUTION_FAILED` (the database's own message),
+ * `DRY_RUN_FAILED`, `DATASOURCE_UNAVAILABLE` (cannot connect), `STOPPED`. A lost connection
+ * is re-established for the next call. Leaves out: deciding whether SQL is safe (the guard does).
+ */
+export interface DataSource {
+  readonly dialect: SqlDialect;
+  execute(sql: string, options: QueryOptions): Promise<QueryResult>;
+  /** Checks the SQL compiles against the schema without running it (EXPLAIN / prepare). */
+  dryRun(sql: string, signal?: AbortSignal): Promise<void>;
+  describe(): Promise<TableInfo[]>;
+  /** A few distinct values of a column, for schema hints; [] when unavailable. */
+  sampleValues(table: string, column: string, limit: number): Promise<CellValue[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,133 @@
+import type { CellValue } from '@quarry/shared';
+import type { Logger } from '../logger.js';
+import type { DataSource, Embedder, TableInfo } from '../ports.js';
+import { type InstructionDoc, KnowledgeIndex, type SqlPairDoc } from './knowledgeIndex.js';
+import { SchemaIndex } from './schemaIndex.js';
+
+/** What retrieval reads; the composition root wires it to the knowledge store. */
+export interface RetrievalSources {
+  revision(): Promise<number>;
+  sqlPairs(): Promise<SqlPairDoc[]>;
+  instructions(): Promise<InstructionDoc[]>;
+  descriptions(
+    datasource: string,
+  ): Promise<{ table: string; column: string | null; description: string }[]>;
+  /** Visible tables of a data source (hidden ones already removed). */
+  tables(datasource: string): Promise<TableInfo[]>;
+  dataSource(datasource: string): Promise<DataSource>;
+}
+
+/** Text columns with at most this many distinct values get their values indexed. */
+const SAMPLE_VALUES = 12;
+const SAMPLED_TYPES = /char|text|enum|string/i;
+
+/**
+ * Retrieval for asks: indexes built once per knowledge revision (and per schema) and shared
+ * by every ask; concurrent asks wait for one build.
+ */
+export function createRetrievalService(deps: {
+  sources: RetrievalSources;
+  embedder?: Embedder | undefined;
+  logger: Logger;
+}) {
+  let knowledge: { revision: number; index: Promise<KnowledgeIndex> } | undefined;
+  const schemas = new Map<string, { key: string; index: Promise<SchemaIndex> }>();
+
+  const knowledgeIndex = async (): Promise<KnowledgeIndex> => {
+    const revision = await deps.sources.revision();
+    if (knowledge?.revision !== revision) {
+      const index = Promise.all([deps.sources.sqlPairs(), deps.sources.instructions()]).then(
+        ([pairs, instructions]) => new KnowledgeIndex(pairs, instructions, deps.embedder),
+      );
+      knowledge = { revision, index };
+      index.catch(() => {
+        if (knowledge?.index === index) knowledge = undefined;
+      });
+    }
+    return knowledge.index;
+  };
+
+  const schemaIndex = async (datasource: string): Promise<SchemaIndex> => {
+    const [tables, revision] = await Promise.all([
+      deps.sources.tables(datasource),
+      deps.sources.revision(),
+    ]);
+    // Tables come from a TTL cache, so the same array means the same schema.
+    const key = `${revision}:${tables.map((t) => `${t.name}(${t.columns.length})`).join(',')}`;
+    const cached = schemas.get(datasource);
+    if (cached?.key === key) return cached.index;
+    const index = describeTables(deps, datasource, tables).then(
+      (described) => new SchemaIndex(described, deps.embedder),
+    );
+    schemas.set(datasource, { key, index });
+    index.catch(() => schemas.delete(datasource));
+    return index;
+  };
+
+  return {
+    async sqlSamples(question: string, limit: number, signal?: AbortSignal) {
+      return (await knowledgeIndex()).samples(question, limit, signal);
+    },
+    async instructions(question: string) {
+      return (await knowledgeIndex()).instructions(question);
+    },
+    async schema(datasource: string, question: string, maxTables: number, signal?: AbortSignal) {
+      return (await schemaIndex(datasource)).retrieve(question, {
+        maxTables,
+        ...(signal ? { signal } : {}),
+      });
+    },
+  };
+}
+
+export type RetrievalService = ReturnType<typeof createRetrievalService>;
+
+/**
+ * Admin descriptions and the values of low-cardinality text columns, folded into the comments
+ * of the tables: the index finds a table by them, and the model reads them in the DDL.
+ */
+async function describeTables(
+  deps: { sources: RetrievalSources; logger: Logger },
+  datasource: string,
+  tables: TableInfo[],
+): Promise<TableInfo[]> {
+  const [descriptions, source] = await Promise.all([
+    deps.sources.descriptions(datasource),
+    deps.sources.dataSource(datasource),
+  ]);
+  const described = new Map(
+    descriptions.map((d) => [`${d.table}\u0000${d.column ?? ''}`, d.description]),
+  );
+  const join = (...parts: (string | undefined)[]) => parts.filter(Boolean).join('; ') || undefined;
+  const enriched: TableInfo[] = [];
+  for (const table of tables) {
+    const columns = [];
+    for (const column of table.columns) {
+      let values: readonly CellValue[] = [];
+      if (SAMPLED_TYPES.test(column.type) && !column.primaryKey) {
+        try {
+          values = await source.sampleValues(table.name, column.name, SAMPLE_VALUES + 1);
+        } catch (error) {
+          deps.logger.debug(
+            { err: error, table: table.name, column: column.name },
+            'no sample values',
+          );
+        }
+      }
+      // Many distinct values (names, free text) say little about meaning and bloat the prompt.
+      const examples =
+        values.length > 0 && values.length <= SAMPLE_VALUES
+          ? `values: ${values.join(', ')}`
+          : undefined;
+      const comment = join(
+        column.comment,
+        described.get(`${table.name}\u0000${column.name}`),
+        examples,
+      );
+      columns.push(comment ? { ...column, comment } : column);
+    }
+    const comment = join(table.comment, described.get(`${table.name}\u0000`));
+    enriched.push({ ...table, columns, ...(comment ? { comment } : {}) });
+  }
+  return enriched;
+}

@@ -1,0 +1,209 @@
+import type { SqlDialect } from '../ports.js';
+
+/**
+ * What a stretch of SQL text is. `word` covers keywords and bare identifiers alike: telling
+ * them apart needs grammar, and the callers here only need to know where literals, quoted
+ * identifiers and comments begin and end.
+ */
+export type SqlTokenKind =
+  | 'space'
+  | 'comment'
+  | 'string'
+  | 'quoted_identifier'
+  | 'word'
+  | 'number'
+  | 'variable'
+  | 'symbol';
+
+/** One token; `start`/`end` are UTF-16 offsets into the SQL, end exclusive. */
+export interface SqlToken {
+  kind: SqlTokenKind;
+  start: number;
+  end: number;
+  /** False when a string, quoted identifier or block comment runs to the end of the SQL. */
+  terminated: boolean;
+  /** Strings and quoted identifiers: offset of the opening quote (after any prefix such as N or X). */
+  quoteStart: number;
+}
+
+const SPACE = new Set([' ', '\t', '\n', '\r', '\f', '\v']);
+
+function isWordChar(code: number): boolean {
+  return (
+    (code >= 0x30 && code <= 0x39) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a) ||
+    code === 0x5f ||
+    code === 0x24 ||
+    // MySQL and SQLite both accept U+0080 and above in unquoted identifiers (Chinese names).
+    code >= 0x80
+  );
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+const NUMBER_SHAPE = /^(?:\d+\.?\d*(?:e\d*)?|\.\d+(?:e\d*)?|0x[0-9a-f]*|0b[01]*)$/i;
+
+/**
+ * Offset just past a quoted run that opened at `open`. `backslash` makes `\x` an escape
+ * (MySQL strings); a doubled quote is an escape everywhere.
+ */
+export function scanQuoted(
+  sql: string,
+  open: number,
+  close: string,
+  backslash: boolean,
+): { end: number; terminated: boolean } {
+  let i = open + 1;
+  while (i < sql.length) {
+    const ch = sql[i];
+    if (backslash && ch === '\\') {
+      i += 2;
+      continue;
+    }
+    if (ch === close) {
+      if (sql[i + 1] === close) {
+        i += 2;
+        continue;
+      }
+      return { end: i + 1, terminated: true };
+    }
+    i += 1;
+  }
+  return { end: sql.length, terminated: false };
+}
+
+/** Whether `prefix` written right before a quote makes it one string literal in `dialect`. */
+function isStringPrefix(prefix: string, dialect: SqlDialect | 'any'): boolean {
+  const upper = prefix.toUpperCase();
+  if (upper === 'X') return true;
+  if (dialect === 'sqlite') return false;
+  return upper === 'N' || upper === 'B' || prefix.startsWith('_');
+}
+
+/**
+ * Splits SQL into tokens the way the database itself reads it: MySQL/MariaDB (default
+ * sql_mode: backslash escapes, "…" is a string, `#` and `-- ` comments, `--x` is two minus
+ * signs) or SQLite ("…" and […] are identifiers, no backslash escapes, `--` always a comment).
+ * Every character belongs to exactly one token, so tokens can be spliced back byte for byte.
+ */
+export function tokenizeSql(sql: string, dialect: SqlDialect | 'any'): SqlToken[] {
+  const tokens: SqlToken[] = [];
+  // 'any' reads text of unknown dialect (model output): MySQL's quoting, which is the more
+  // permissive about strings, with every `--` a comment as most dialects have it.
+  const mysql = dialect !== 'sqlite';
+  const strictDashes = dialect === 'mysql';
+  const push = (kind: SqlTokenKind, start: number, end: number, terminated = true, quote = start) =>
+    tokens.push({ kind, start, end, terminated, quoteStart: quote });
+  let i = 0;
+  while (i < sql.length) {
+    const ch = sql[i] as string;
+    const code = sql.charCodeAt(i);
+    const next = sql[i + 1];
+    if (SPACE.has(ch)) {
+      let j = i + 1;
+      while (j < sql.length && SPACE.has(sql[j] as string)) j += 1;
+      push('space', i, j);
+      i = j;
+    } else if (
+      (ch === '#' && mysql) ||
+      (ch === '-' &&
+        next === '-' &&
+        // MySQL only starts a comment when `--` is followed by whitespace or a control character.
+        (!strictDashes || i + 2 >= sql.length || sql.charCodeAt(i + 2) <= 0x20))
+    ) {
+      const newline = sql.indexOf('\n', i);
+      const end = newline === -1 ? sql.length : newline;
+      push('comment', i, end);
+      i = end;
+    } else if (ch === '/' && next === '*') {
+      const close = sql.indexOf('*/', i + 2);
+      const end = close === -1 ? sql.length : close + 2;
+      push('comment', i, end, close !== -1);
+      i = end;
+    } else if (ch === "'" || (ch === '"' && mysql)) {
+      const { end, terminated } = scanQuoted(sql, i, ch, mysql);
+      push('string', i, end, terminated);
+      i = end;
+    } else if (ch === '"' || ch === '`') {
+      const { end, terminated } = scanQuoted(sql, i, ch, false);
+      push('quoted_identifier', i, end, terminated);
+      i = end;
+    } else if (ch === '[' && !mysql) {
+      const close = sql.indexOf(']', i + 1);
+      const end = close === -1 ? sql.length : close + 1;
+      push('quoted_identifier', i, end, close !== -1);
+      i = end;
+    } else if (
+      ch === '@' &&
+      next !== undefined &&
+      (next === '@' || isWordChar(next.charCodeAt(0)))
+    ) {
+      let j = i + 1;
+      while (j < sql.length && (sql[j] === '@' || sql[j] === '.' || isWordChar(sql.charCodeAt(j))))
+        j += 1;
+      push('variable', i, j);
+      i = j;
+    } else if (
+      isWordChar(code) ||
+      (ch === '.' && next !== undefined && isDigit(next.charCodeAt(0)))
+    ) {
+      let j = i + 1;
+      while (
+        j < sql.length &&
+        (isWordChar(sql.charCodeAt(j)) ||
+          (sql[j] === '.' && isDigit(code) && isDigit(sql.charCodeAt(j + 1) || 0)))
+      )
+        j += 1;
+      const text = sql.slice(i, j);
+      if (sql[j] === "'" && isStringPrefix(text, dialect)) {
+        const { end, terminated } = scanQuoted(sql, j, "'", mysql);
+        push('string', i, end, terminated, j);
+        i = end;
+      } else {
+        push(NUMBER_SHAPE.test(text) ? 'number' : 'word', i, j);
+        i = j;
+      }
+    } else {
+      // Keep surrogate pairs together so a token never splits a character.
+      const width = code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+      push('symbol', i, i + width);
+      i += width;
+    }
+  }
+  return tokens;
+}
+
+/** Whether a token carries meaning (not whitespace or a comment). */
+export function isSignificant(token: SqlToken): boolean {
+  return token.kind !== 'space' && token.kind !== 'comment';
+}
+
+/** The token's text. */
+export function tokenText(sql: string, token: SqlToken): string {
+  return sql.slice(token.start, token.end);
+}
+
+/**
+ * The statements in `tokens`, split at top-level semicolons, each as a [start, end) range of
+ * token indexes that holds at least one significant token. Semicolons inside strings and
+ * comments are already inside those tokens, so they never split.
+ */
+export function statementRanges(tokens: readonly SqlToken[], sql: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  let start = 0;
+  let significant = false;
+  tokens.forEach((token, index) => {
+    if (token.kind === 'symbol' && sql[token.start] === ';') {
+      if (significant) ranges.push([start, index]);
+      start = index + 1;
+      significant = false;
+    } else if (isSignificant(token)) {
+      significant = true;
+    }
+  });
+  if (significant) ranges.push([start, tokens.length]);
+  return ranges;
+}

@@ -1,0 +1,52 @@
+import type { SqlDialect } from '../ports.js';
+import { type SqlToken, scanQuoted, statementRanges } from './lexer.js';
+
+/**
+ * Where the parser and the database would read the same text differently, the AST the
+ * guard inspects is not what runs. These checks find those spots in the database's own
+ * tokenization (see lexer.ts) and return why the SQL is refused, or null.
+ */
+export function findLexicalHazard(
+  sql: string,
+  tokens: readonly SqlToken[],
+  dialect: SqlDialect,
+): string | null {
+  for (const token of tokens) {
+    const text = sql.slice(token.start, Math.min(token.end, token.start + 4));
+    if (!token.terminated) {
+      const what = token.kind === 'comment' ? 'comment' : token.kind.replace('_', ' ');
+      return `This SQL has an unterminated ${what}, so it was not run.`;
+    }
+    if (token.kind === 'comment' && dialect === 'mysql') {
+      // MySQL runs the text of /*! … */ and /*M! … */ as SQL; the parser skips it as a comment.
+      if (text.startsWith('/*!') || /^\/\*M!/i.test(text)) {
+        return 'This SQL contains a MySQL executable comment (/*! … */), whose text MySQL would run, so it was not run.';
+      }
+      // Optimizer hints can change session variables (SET_VAR) for the statement.
+      if (text.startsWith('/*+')) {
+        return 'This SQL contains an optimizer hint (/*+ … */); remove it and ask again.';
+      }
+    }
+    if (token.kind === 'symbol' && dialect === 'mysql' && text.startsWith('-')) {
+      if (sql[token.start + 1] === '-') {
+        return 'This SQL contains "--" not followed by a space: MySQL reads it as two minus signs but the checker would read a comment, so it was not run. Write "- -" or "-- comment".';
+      }
+    }
+    if (token.kind === 'symbol' && dialect === 'sqlite' && text.startsWith('#')) {
+      return 'This SQL contains "#", which SQLite does not accept outside strings; remove it.';
+    }
+    if (
+      dialect === 'sqlite' &&
+      (token.kind === 'string' || token.kind === 'quoted_identifier') &&
+      sql.charCodeAt(token.quoteStart) !== 0x5b &&
+      // node-sql-parser reads backslash escapes inside SQLite quotes; SQLite does not.
+      scanQuoted(sql, token.quoteStart, sql[token.quoteStart] as string, true).end !== token.end
+    ) {
+      return 'This SQL has a backslash before a quote, which SQLite and the checker read differently, so it was not run.';
+    }
+  }
+  if (statementRanges(tokens, sql).length > 1) {
+    return 'Only one read-only SELECT statement may run; this SQL contains more than one statement.';
+  }
+  return null;
+}

@@ -1,0 +1,101 @@
+import mariadbBuild from 'node-sql-parser/build/mariadb.js';
+import mysqlBuild from 'node-sql-parser/build/mysql.js';
+import sqliteBuild from 'node-sql-parser/build/sqlite.js';
+import type { SqlDialect } from '../ports.js';
+
+/**
+ * A node of node-sql-parser's AST. Its published types are loose and incomplete (many node
+ * kinds are missing), so the guard reads nodes as plain records through the helpers below
+ * instead of trusting them.
+ */
+export type AstRecord = Record<string, unknown>;
+
+/** What the parser read: one AST per statement, plus its `action::db::table` summaries. */
+export interface ParsedSql {
+  statements: AstRecord[];
+  tableList: string[];
+  columnList: string[];
+}
+
+/** Where and why the parser stopped. */
+export interface SqlSyntaxProblem {
+  line: number | undefined;
+  column: number | undefined;
+  found: string | undefined;
+}
+
+type ParserDatabase = 'MySQL' | 'MariaDB' | 'Sqlite';
+
+// Each build carries one grammar; loading the per-dialect builds keeps startup lighter than
+// the all-dialect bundle. Instances hold no per-parse state, so one each is reused.
+const parsers = {
+  MySQL: new mysqlBuild.Parser(),
+  MariaDB: new mariadbBuild.Parser(),
+  Sqlite: new sqliteBuild.Parser(),
+} as const;
+
+// MariaDB's grammar accepts a few things MySQL's does not, and MariaDB is what "mysql" often
+// means in production. node-sql-parser's SQLite grammar cannot read unquoted non-ASCII
+// identifiers (`AS 人数`), CROSS JOIN, or OVER (ORDER BY …) without PARTITION BY, all common
+// in analytical SQL, so SQLite falls back to the MySQL grammar. That is safe because
+// whatever grammar reads the statement, the same AST checks follow, and the SQLite-specific
+// lexical differences (backslashes, `#`, "…" identifiers) are checked on SQLite's own tokens.
+const GRAMMARS: Record<SqlDialect, ParserDatabase[]> = {
+  mysql: ['MySQL', 'MariaDB'],
+  sqlite: ['Sqlite', 'MySQL'],
+};
+
+/** Narrows an AST value to a record. */
+export function asRecord(value: unknown): AstRecord | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as AstRecord)
+    : null;
+}
+
+/** A string-valued field of a node, or undefined. */
+export function stringField(node: AstRecord, key: string): string | undefined {
+  const value = node[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function toStatements(ast: unknown): AstRecord[] {
+  const list = Array.isArray(ast) ? ast : [ast];
+  return list.map(asRecord).filter((node): node is AstRecord => node !== null);
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
+}
+
+/** Where the parser stopped, read from its (pegjs) SyntaxError. */
+export function syntaxProblem(error: unknown): SqlSyntaxProblem {
+  const record = asRecord(error) ?? {};
+  const start = asRecord(asRecord(record.location)?.start);
+  const found = record.found;
+  return {
+    line: typeof start?.line === 'number' ? start.line : undefined,
+    column: typeof start?.column === 'number' ? start.column : undefined,
+    found: typeof found === 'string' ? found : undefined,
+  };
+}
+
+/**
+ * Parses SQL with node-sql-parser's grammar(s) for `dialect`. Throws the first grammar's
+ * error when none can read it (the caller decides what that means).
+ */
+export function parseSql(sql: string, dialect: SqlDialect): ParsedSql {
+  let firstError: unknown;
+  for (const database of GRAMMARS[dialect]) {
+    try {
+      const result = parsers[database].parse(sql, { database });
+      return {
+        statements: toStatements(result.ast),
+        tableList: strings(result.tableList),
+        columnList: strings(result.columnList),
+      };
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  throw firstError;
+}

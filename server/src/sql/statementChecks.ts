@@ -1,0 +1,217 @@
+import type { SqlDialect } from '../ports.js';
+import { type AstRecord, asRecord, stringField } from './parser.js';
+
+// Statement kinds node-sql-parser produces (or may, in later versions) that are not plain
+// reads, with the words a user would recognise. Any of them anywhere in the tree is refused.
+const STATEMENT_NAMES: Record<string, string> = {
+  insert: 'INSERT',
+  replace: 'REPLACE',
+  update: 'UPDATE',
+  delete: 'DELETE',
+  merge: 'MERGE',
+  create: 'CREATE',
+  drop: 'DROP',
+  alter: 'ALTER',
+  truncate: 'TRUNCATE',
+  rename: 'RENAME',
+  set: 'SET',
+  call: 'CALL',
+  exec: 'EXEC',
+  execute: 'EXECUTE',
+  prepare: 'PREPARE',
+  deallocate: 'DEALLOCATE',
+  declare: 'DECLARE',
+  lock: 'LOCK TABLES',
+  unlock: 'UNLOCK TABLES',
+  grant: 'GRANT',
+  revoke: 'REVOKE',
+  load_data: 'LOAD DATA',
+  attach: 'ATTACH',
+  detach: 'DETACH',
+  use: 'USE',
+  transaction: 'a transaction statement',
+  commit: 'COMMIT',
+  rollback: 'ROLLBACK',
+  flush: 'FLUSH',
+  kill: 'KILL',
+  analyze: 'ANALYZE',
+  optimize: 'OPTIMIZE',
+  repair: 'REPAIR',
+  handler: 'HANDLER',
+  do: 'DO',
+  vacuum: 'VACUUM',
+  pragma: 'PRAGMA',
+  reindex: 'REINDEX',
+  comment: 'COMMENT',
+  copy: 'COPY',
+  if: 'IF',
+  go: 'GO',
+  proc: 'a procedure',
+  show: 'SHOW',
+  desc: 'DESCRIBE',
+  explain: 'EXPLAIN',
+};
+
+/**
+ * Functions that sleep, take locks, touch files or the OS, run SQL of their own, or change
+ * session or sequence state. Matched on the last part of the name, case-insensitively.
+ */
+const DENIED_FUNCTIONS = new Set([
+  // time bombs and locks
+  'sleep',
+  'benchmark',
+  'get_lock',
+  'release_lock',
+  'release_all_locks',
+  'is_free_lock',
+  'is_used_lock',
+  'master_pos_wait',
+  'source_pos_wait',
+  'master_gtid_wait',
+  'wait_for_executed_gtid_set',
+  'wait_until_sql_thread_after_gtids',
+  'pg_sleep',
+  'pg_sleep_for',
+  'pg_sleep_until',
+  'waitfor',
+  // files, the OS, extensions
+  'load_file',
+  'sys_exec',
+  'sys_eval',
+  'sys_get',
+  'sys_set',
+  'load_extension',
+  'readfile',
+  'writefile',
+  'edit',
+  'fsdir',
+  'zipfile',
+  'fts3_tokenizer',
+  'eval',
+  'pg_read_file',
+  'pg_read_binary_file',
+  'pg_ls_dir',
+  'lo_import',
+  'lo_export',
+  'dblink',
+  'xp_cmdshell',
+  // session and sequence state
+  'last_insert_id',
+  'nextval',
+  'setval',
+  'lastval',
+  'set_config',
+]);
+
+/** Reached something refused; `what` completes "this SQL contains …". */
+export class Refusal {
+  constructor(readonly what: string) {}
+}
+
+/** The dotted name of a function node, e.g. `SLEEP` or `mysql.sleep`. */
+export function functionName(node: AstRecord): string {
+  const name = node.name;
+  if (typeof name === 'string') return name;
+  const parts = asRecord(name)?.name;
+  if (!Array.isArray(parts)) return '';
+  return parts
+    .map((part) => {
+      const value = asRecord(part)?.value;
+      return typeof value === 'string' ? value : '';
+    })
+    .join('.');
+}
+
+function checkInto(into: unknown): Refusal | null {
+  const node = asRecord(into);
+  if (node === null) return null;
+  const keyword = stringField(node, 'keyword');
+  if (keyword === undefined && node.position == null && node.expr == null) return null;
+  const upper = keyword?.toUpperCase();
+  return upper === 'OUTFILE' || upper === 'DUMPFILE'
+    ? new Refusal(`SELECT … INTO ${upper}, which writes a file on the database server`)
+    : new Refusal('SELECT … INTO, which stores the result instead of returning it');
+}
+
+function checkNode(node: AstRecord): Refusal | null {
+  const type = stringField(node, 'type')?.toLowerCase();
+  if (type !== undefined) {
+    // ORDER BY items carry `type: 'DESC'` too; DESCRIBE only ever stands at the top level.
+    const statement = type === 'desc' ? undefined : STATEMENT_NAMES[type];
+    if (statement !== undefined) return new Refusal(statement);
+    if (type === 'assign') return new Refusal('a variable assignment (:=)');
+    if (type === 'into') return checkInto(node);
+    if (type === 'function' || type === 'aggr_func') {
+      const name = functionName(node);
+      const last = name.split('.').pop()?.toLowerCase() ?? '';
+      if (DENIED_FUNCTIONS.has(last)) return new Refusal(`the function ${name.toUpperCase()}`);
+    }
+  }
+  const intoRefusal = checkInto(node.into);
+  if (intoRefusal !== null) return intoRefusal;
+  for (const key of ['locking_read', 'for_update', 'lock']) {
+    const lock = node[key];
+    if (lock != null && lock !== false && type === 'select') {
+      const text = typeof lock === 'string' ? lock : 'FOR UPDATE';
+      return new Refusal(`a locking read (${text.toUpperCase()})`);
+    }
+  }
+  return null;
+}
+
+/**
+ * Walks every node under `root` — select lists, joins, CTE bodies, subqueries, UNION
+ * branches, window definitions — and returns the first construct that is not a plain read.
+ * The walk is generic rather than per-clause so a clause the parser adds later is still seen.
+ */
+export function findUnsafeConstruct(root: AstRecord): Refusal | null {
+  const stack: unknown[] = [root];
+  // The parser may share a node between places; never walk one twice (or loop on a cycle).
+  const seen = new WeakSet<object>();
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+      continue;
+    }
+    const node = asRecord(value);
+    if (node === null || seen.has(node)) continue;
+    seen.add(node);
+    const refusal = checkNode(node);
+    if (refusal !== null) return refusal;
+    for (const child of Object.values(node)) {
+      if (typeof child === 'object' && child !== null) stack.push(child);
+    }
+  }
+  return null;
+}
+
+// SHOW forms that only describe the schema. PROCESSLIST, GRANTS, BINLOG and the like expose
+// other sessions or server internals and are refused.
+const ALLOWED_SHOW = new Set(['tables', 'databases', 'columns', 'index', 'indexes', 'keys']);
+
+/**
+ * Refusal for a top-level statement kind, or null when it may run: SELECT (incl. WITH and
+ * UNION) everywhere; on MySQL also schema-describing SHOW, DESCRIBE and EXPLAIN SELECT.
+ */
+export function checkStatementKind(statement: AstRecord, dialect: SqlDialect): Refusal | null {
+  const type = stringField(statement, 'type')?.toLowerCase() ?? '';
+  if (type === 'select') return null;
+  if (dialect === 'mysql') {
+    if (type === 'desc') return null;
+    if (type === 'explain') {
+      const inner = asRecord(statement.expr);
+      return inner !== null && stringField(inner, 'type') === 'select'
+        ? null
+        : new Refusal('EXPLAIN of something other than SELECT');
+    }
+    if (type === 'show') {
+      const keyword = stringField(statement, 'keyword')?.toLowerCase() ?? '';
+      const suffix = stringField(statement, 'suffix')?.toLowerCase() ?? '';
+      if (ALLOWED_SHOW.has(keyword)) return null;
+      if (keyword === 'create' && (suffix === 'table' || suffix === 'view')) return null;
+      return new Refusal(`SHOW ${[keyword, suffix].filter(Boolean).join(' ').toUpperCase()}`);
+    }
+  }
+  return new Refusal(STATEMENT_NAMES[type] ?? (type.toUpperCase() || 'an unknown statement'));
+}

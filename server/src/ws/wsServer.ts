@@ -1,0 +1,228 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { AskEvent, AskFrame, RefusalFrame } from '@quarry/shared';
+import { queryFrameSchema } from '@quarry/shared';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { type AskLimiter, askerKey, askerLimitMessage } from '../asks/askLimiter.js';
+import type { AskService } from '../asks/askService.js';
+import { isAuthorized, requestToken } from '../http/auth.js';
+import type { Logger } from '../logger.js';
+import { createMessageRate } from './messageRate.js';
+import { createTextRenderer, errorFrame } from './textFrames.js';
+
+export interface WsLimits {
+  /** Largest text frame read as a question; larger ones get an error frame. */
+  maxMessageBytes: number;
+  /** Asks one connection may have running at once (text mode runs them one after another). */
+  maxConcurrentAsks: number;
+  /** Token bucket per connection: messages refilled per second, and the burst allowed. */
+  messagesPerSecond: number;
+  messageBurst: number;
+  /** Messages refused for rate in a row after which the connection is closed (1008). */
+  floodCloseAfter: number;
+}
+
+export const DEFAULT_WS_LIMITS: WsLimits = {
+  maxMessageBytes: 64 * 1024,
+  maxConcurrentAsks: 4,
+  messagesPerSecond: 5,
+  messageBurst: 10,
+  floodCloseAfter: 100,
+};
+
+/** Frames over this are refused by the ws library itself (it closes with 1009). */
+const HARD_PAYLOAD_LIMIT = 16 * 1024 * 1024;
+
+type Mode = 'text' | 'json';
+
+/**
+ * The `/ws` endpoint: the seed's text protocol by default, events mode with `?format=json`.
+ * A bad frame gets an error frame; the connection stays open.
+ */
+export function attachWebSocketServer(deps: {
+  server: Server;
+  asks: AskService;
+  logger: Logger;
+  apiTokens: readonly string[];
+  limits?: Partial<WsLimits>;
+  /** Asks per user across connections; unlimited when absent. */
+  askLimiter?: AskLimiter;
+}): WebSocketServer {
+  const limits = { ...DEFAULT_WS_LIMITS, ...deps.limits };
+  const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_PAYLOAD_LIMIT });
+
+  deps.server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/ws') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (!isAuthorized(request, url, deps.apiTokens)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
+
+  wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const connectionMode: Mode = url.searchParams.get('format') === 'json' ? 'json' : 'text';
+    const client = {
+      token: requestToken(request, url),
+      remoteAddress: request.socket.remoteAddress,
+    };
+    handleConnection(ws, connectionMode, client, { ...deps, limits });
+  });
+  return wss;
+}
+
+function handleConnection(
+  ws: WebSocket,
+  connectionMode: Mode,
+  client: { token: string | undefined; remoteAddress: string | undefined },
+  deps: { asks: AskService; logger: Logger; limits: WsLimits; askLimiter?: AskLimiter | undefined },
+): void {
+  const running = new Set<string>();
+  // Accepted asks, queued or running: the per-connection limit counts both.
+  let accepted = 0;
+  // Text frames carry no ask id, so text-mode asks on one connection run one after another.
+  let textChain: Promise<unknown> = Promise.resolve();
+  const rate = createMessageRate({
+    perSecond: deps.limits.messagesPerSecond,
+    burst: deps.limits.messageBurst,
+    closeAfterRefusals: deps.limits.floodCloseAfter,
+  });
+
+  const send = (frame: string, askId?: string, chunk = false) => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    ws.send(frame);
+    deps.logger.info({ ask_id: askId, frame }, chunk ? 'WebSocket发送流式chunk' : 'WebSocket发送');
+  };
+  const refuse = (mode: Mode, code: RefusalFrame['code'], message: string) => {
+    const frame: RefusalFrame = { type: 'error', code, message };
+    send(mode === 'json' ? JSON.stringify(frame) : errorFrame(message));
+  };
+
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    const admitted = rate.admit();
+    if (admitted !== 'accept') {
+      const limit = `at most ${deps.limits.messagesPerSecond} messages per second (bursts of ${deps.limits.messageBurst})`;
+      if (admitted === 'close') {
+        refuse(
+          connectionMode,
+          'RATE_LIMITED',
+          `Too many messages: ${deps.limits.floodCloseAfter} in a row arrived faster than ${limit}; closing the connection.`,
+        );
+        ws.close(1008, 'message rate limit exceeded');
+      } else {
+        refuse(connectionMode, 'RATE_LIMITED', `Too many messages: send ${limit}.`);
+      }
+      return;
+    }
+    if (isBinary) {
+      refuse(
+        connectionMode,
+        'BAD_REQUEST',
+        'Binary frames are not supported: send one JSON text frame per question.',
+      );
+      return;
+    }
+    const size = byteLength(data);
+    if (size > deps.limits.maxMessageBytes) {
+      refuse(
+        connectionMode,
+        'PAYLOAD_TOO_LARGE',
+        `The message is ${size} bytes; at most ${deps.limits.maxMessageBytes} bytes are accepted.`,
+      );
+      return;
+    }
+    let parsedJson: unknown;
+    try {
+      parsedJson = JSON.parse(rawText(data));
+    } catch {
+      refuse(
+        connectionMode,
+        'BAD_REQUEST',
+        'The message is not valid JSON: send {"type":"query","query":"<your question>"}.',
+      );
+      return;
+    }
+    const parsed = queryFrameSchema.safeParse(parsedJson);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join('.') || 'message';
+      const message =
+        issue?.code === 'invalid_type' && issue.path.length === 1 && issue.input === undefined
+          ? `"${field}" is required: send {"type":"query","query":"<your question>"}.`
+          : `Invalid "${field}": ${issue?.message ?? 'invalid value'}.`;
+      refuse(connectionMode, 'BAD_REQUEST', message);
+      return;
+    }
+    const query = parsed.data;
+    const mode: Mode = query.format ?? connectionMode;
+    if (accepted >= deps.limits.maxConcurrentAsks) {
+      refuse(
+        mode,
+        'RATE_LIMITED',
+        `At most ${deps.limits.maxConcurrentAsks} questions may run at once on one connection; wait for an answer first.`,
+      );
+      return;
+    }
+    const asker = askerKey({ user: query.user, ...client });
+    const release = deps.askLimiter ? deps.askLimiter.tryAcquire(asker) : () => undefined;
+    if (!release) {
+      refuse(mode, 'RATE_LIMITED', askerLimitMessage(deps.askLimiter?.maxPerAsker ?? 0));
+      return;
+    }
+
+    accepted += 1;
+    const start = async () => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      const render = createTextRenderer();
+      const { askId, done } = deps.asks.ask(
+        {
+          question: query.query,
+          datasource: query.datasource,
+          threadId: query.thread_id,
+          source: query.source ?? 'ws',
+          askedBy: query.user,
+        },
+        (event: AskEvent, id: string) => {
+          if (mode === 'json') {
+            const frame: AskFrame = { ...event, ask_id: id };
+            send(JSON.stringify(frame), id, event.type.endsWith('_chunk'));
+          } else {
+            for (const text of render(event)) send(text, id, event.type.endsWith('_chunk'));
+          }
+        },
+      );
+      running.add(askId);
+      await done;
+      running.delete(askId);
+    };
+    const settle = () => {
+      accepted -= 1;
+      release();
+    };
+    if (mode === 'text') {
+      textChain = textChain.then(start).finally(settle);
+    } else {
+      void start().finally(settle);
+    }
+  });
+
+  ws.on('close', () => {
+    for (const askId of running) void deps.asks.stop(askId);
+  });
+  ws.on('error', (error) => deps.logger.warn({ err: error }, 'WebSocket connection error'));
+}
+
+function byteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
+}
