@@ -1,0 +1,174 @@
+import type {
+  AskFrame,
+  AskStatus,
+  AskStep,
+  CellValue,
+  ErrorCode,
+  Intent,
+  RefusalFrame,
+  ResultRow,
+} from '@quarry/shared';
+import type { BotError, BotErrorCode } from '../errors.js';
+import { detectLanguage, type Language } from './language.js';
+
+/** One thing that happened to the SQL after it was written, shown as it happens. */
+export type AttemptNote =
+  | { kind: 'failed'; attempt: number; phase: 'dry_run' | 'execution'; error: string }
+  | { kind: 'rewritten'; attempt: number; produced: boolean }
+  | { kind: 'succeeded'; attempt: number; rowCount: number };
+
+export interface AnswerResult {
+  sql: string;
+  columns: string[];
+  rows: ResultRow[];
+  rowCount: number;
+  /** The server stopped reading rows at its row cap. */
+  capped: boolean;
+}
+
+export type AnswerOutcome =
+  | { kind: 'result'; result: AnswerResult }
+  | { kind: 'reply'; intent: Intent; text: string }
+  | { kind: 'error'; code: ErrorCode | BotErrorCode; message: string };
+
+/**
+ * Everything the thread message shows about one question. Built only by the reducers below, so
+ * the message is a pure function of the frames received.
+ */
+export interface AnswerState {
+  question: string;
+  language: Language;
+  askId: string | null;
+  status: AskStatus | null;
+  step: AskStep | null;
+  /** The latest SQL: streaming while `sqlFinal` is false. */
+  sql: string;
+  sqlFinal: boolean;
+  attempts: AttemptNote[];
+  /** Connection attempts that failed so far (shown while the bot retries). */
+  connectFailures: number;
+  outcome: AnswerOutcome | null;
+}
+
+export function initialAnswerState(question: string): AnswerState {
+  return {
+    question,
+    language: detectLanguage(question),
+    askId: null,
+    status: null,
+    step: null,
+    sql: '',
+    sqlFinal: false,
+    attempts: [],
+    connectFailures: 0,
+    outcome: null,
+  };
+}
+
+export function isFinished(state: AnswerState): boolean {
+  return state.outcome !== null;
+}
+
+/** Folds one events-mode frame (or a refusal) into the state. Unknown frame types change nothing. */
+export function applyFrame(state: AnswerState, frame: AskFrame | RefusalFrame): AnswerState {
+  if (state.outcome !== null) return state;
+  const askId = 'ask_id' in frame && typeof frame.ask_id === 'string' ? frame.ask_id : state.askId;
+  const next: AnswerState = { ...state, askId, connectFailures: 0 };
+  switch (frame.type) {
+    case 'status':
+      return { ...next, status: frame.status, step: frame.step };
+    case 'sql_chunk':
+      return { ...next, sql: sqlInStream(frame.sql), sqlFinal: false };
+    case 'sql':
+      return { ...next, sql: frame.sql, sqlFinal: true };
+    case 'rewrite':
+      return {
+        ...next,
+        ...(frame.sql !== null ? { sql: frame.sql, sqlFinal: true } : {}),
+        attempts: [
+          ...state.attempts,
+          { kind: 'rewritten', attempt: frame.attempt, produced: frame.sql !== null },
+        ],
+      };
+    case 'execution_failed':
+      return {
+        ...next,
+        attempts: [
+          ...state.attempts,
+          { kind: 'failed', attempt: frame.attempt, phase: frame.phase, error: frame.error },
+        ],
+      };
+    case 'execution_succeeded':
+      // The first run's success is the result itself; only a rewrite's success is news.
+      return frame.attempt === 0
+        ? next
+        : {
+            ...next,
+            attempts: [
+              ...state.attempts,
+              { kind: 'succeeded', attempt: frame.attempt, rowCount: frame.row_count },
+            ],
+          };
+    case 'result':
+      return {
+        ...next,
+        status: 'finished',
+        sql: frame.sql,
+        sqlFinal: true,
+        outcome: {
+          kind: 'result',
+          result: {
+            sql: frame.sql,
+            columns: frame.columns,
+            rows: frame.rows,
+            rowCount: frame.row_count,
+            capped: frame.capped,
+          },
+        },
+      };
+    case 'reply':
+      return {
+        ...next,
+        status: 'finished',
+        outcome: { kind: 'reply', intent: frame.intent, text: frame.reply },
+      };
+    case 'error':
+      return {
+        ...next,
+        status: frame.code === 'STOPPED' ? 'stopped' : 'failed',
+        outcome: { kind: 'error', code: frame.code, message: frame.message },
+      };
+    default:
+      return next;
+  }
+}
+
+/**
+ * The SQL inside a model's streaming reply, for display while it is written: the text of its
+ * first code fence (language tag and a half-arrived closing fence removed), else the text.
+ */
+export function sqlInStream(raw: string): string {
+  const fence = raw.indexOf('```');
+  if (fence === -1) return raw.trim();
+  let body = raw.slice(fence + 3).replace(/^[A-Za-z]*(\n|$)/, '');
+  const end = body.indexOf('```');
+  if (end !== -1) body = body.slice(0, end);
+  return body.replace(/`+$/, '').trim();
+}
+
+/** The bot could not reach the server yet and is about to try again. */
+export function applyConnectRetry(state: AnswerState, failures: number): AnswerState {
+  return state.outcome !== null ? state : { ...state, connectFailures: failures };
+}
+
+/** A failure on the bot's side (server unreachable, socket dropped) ends the answer. */
+export function applyBotError(state: AnswerState, error: BotError): AnswerState {
+  if (state.outcome !== null) return state;
+  return {
+    ...state,
+    status: 'failed',
+    outcome: { kind: 'error', code: error.code, message: error.message },
+  };
+}
+
+export type { CellValue };

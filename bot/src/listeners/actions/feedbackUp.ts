@@ -1,0 +1,31 @@
+import type { BlockAction, ButtonAction, Middleware, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { messagesFor } from '../../answer/messages.js';
+import { toBotError } from '../../errors.js';
+import type { ListenerDeps } from '../deps.js';
+import { buttonContext } from './buttonContext.js';
+
+/** 👍: recorded on the ask's history; the clicker is thanked privately. */
+export function feedbackUpHandler(
+  deps: ListenerDeps,
+): Middleware<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>> {
+  return async ({ ack, body, action }) => {
+    await ack();
+    const click = buttonContext(body, action);
+    if (click === undefined) return;
+    const m = messagesFor(click.language);
+    void (async () => {
+      let reply = m.thanksUp;
+      try {
+        await deps.quarry.sendFeedback(click.askId, { rating: 'up' });
+      } catch (thrown) {
+        deps.logger.warn({ err: toBotError(thrown), askId: click.askId }, 'could not record 👍');
+        reply = m.feedbackFailed;
+      }
+      await deps.slack
+        .postEphemeral(click.channel, click.userId, reply, click.threadTs)
+        .catch((error: unknown) =>
+          deps.logger.warn({ err: toBotError(error) }, 'could not thank for 👍'),
+        );
+    })();
+  };
+}

@@ -1,0 +1,95 @@
+import type { FeedbackRating, ResultRow } from '@quarry/shared';
+import { BotError } from '../errors.js';
+
+export interface StoredResult {
+  question: string;
+  columns: string[];
+  rows: ResultRow[];
+}
+
+/**
+ * The bot's calls to the server's `/v1` API. Promises: failures arrive as BotErrors
+ * (ASK_NOT_FOUND, SERVER_REFUSED, SERVER_UNREACHABLE, INTERNAL); a network failure is retried
+ * once. Leaves out: anything the bot can do over `/ws`.
+ */
+export interface QuarryHttp {
+  /** `POST /v1/asks/:id/feedback`: the rating lands on the ask's history row. */
+  sendFeedback(
+    askId: string,
+    feedback: { rating: FeedbackRating; comment?: string },
+  ): Promise<void>;
+  /** `GET /v1/asks/:id/result`, for a CSV of an answer the bot no longer holds. */
+  fetchResult(askId: string): Promise<StoredResult | undefined>;
+}
+
+export function createQuarryHttp(options: {
+  baseUrl: string;
+  apiToken: string | undefined;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}): QuarryHttp {
+  const fetchFn = options.fetch ?? fetch;
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ...(options.apiToken ? { authorization: `Bearer ${options.apiToken}` } : {}),
+  };
+
+  const request = async (
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<unknown> => {
+    const url = `${options.baseUrl}${path}`;
+    for (let attempt = 0; ; attempt += 1) {
+      let response: Response;
+      try {
+        response = await fetchFn(url, {
+          method,
+          headers,
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        });
+      } catch (error) {
+        if (attempt === 0) {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          continue;
+        }
+        throw new BotError(
+          'SERVER_UNREACHABLE',
+          `cannot reach the Quarry server at ${options.baseUrl}`,
+          { cause: error },
+        );
+      }
+      const text = await response.text();
+      if (response.ok) return text === '' ? undefined : (JSON.parse(text) as unknown);
+      if (response.status === 404)
+        throw new BotError('ASK_NOT_FOUND', `${method} ${path}: not found`);
+      if (response.status === 401 || response.status === 403) {
+        throw new BotError('SERVER_REFUSED', `${method} ${path}: HTTP ${response.status}`, {
+          context: { status: response.status },
+        });
+      }
+      throw new BotError(
+        'INTERNAL',
+        `${method} ${path}: HTTP ${response.status} ${text.slice(0, 200)}`,
+        {
+          context: { status: response.status },
+        },
+      );
+    }
+  };
+
+  return {
+    async sendFeedback(askId, feedback) {
+      await request('POST', `/v1/asks/${encodeURIComponent(askId)}/feedback`, feedback);
+    },
+    async fetchResult(askId) {
+      const view = (await request('GET', `/v1/asks/${encodeURIComponent(askId)}/result`)) as
+        | { question?: unknown; columns?: unknown; rows?: unknown }
+        | undefined;
+      if (!view || !Array.isArray(view.columns) || !Array.isArray(view.rows)) return undefined;
+      const question = typeof view.question === 'string' ? view.question : '';
+      return { question, columns: view.columns as string[], rows: view.rows as ResultRow[] };
+    },
+  };
+}
