@@ -1,0 +1,129 @@
+import type { AskRecord } from '@quarry/shared';
+import { Link, useParams } from 'react-router';
+import { PageHeader } from '../../components/Layout';
+import { LazySqlEditor } from '../../components/LazySqlEditor';
+import { QueryState } from '../../components/states';
+import { formatTime, useLocale } from '../../lib/i18n';
+import { useAsk, usePromoteAsk } from './api';
+import { FeedbackForm } from './FeedbackForm';
+import { SOURCE_LABEL, StatusBadge, totalSeconds } from './labels';
+import { Timings } from './Timings';
+
+/** One ask in full: what was asked, how each stage went, the SQL, and promotion to a SQL pair. */
+export function AskDetailPage() {
+  const { t } = useLocale();
+  const { id = '' } = useParams();
+  const ask = useAsk(id);
+  return (
+    <>
+      <PageHeader
+        title={t('Ask')}
+        actions={
+          <Link className="button" to="/asks">
+            {t('Back to history')}
+          </Link>
+        }
+      />
+      <QueryState query={ask}>{(record) => <AskDetail ask={record} />}</QueryState>
+    </>
+  );
+}
+
+function AskDetail({ ask }: { ask: AskRecord }) {
+  const { t, locale } = useLocale();
+  const promote = usePromoteAsk();
+  const canPromote = Boolean(ask.sql) && ask.status === 'finished';
+
+  return (
+    <div className="detail">
+      <section className="card">
+        <h2 className="question">{ask.question}</h2>
+        {ask.rephrased_question && ask.rephrased_question !== ask.question ? (
+          <p className="muted">
+            {t('Understood as')}: <q>{ask.rephrased_question}</q>
+          </p>
+        ) : null}
+        <dl className="facts">
+          <div>
+            <dt>{t('Status')}</dt>
+            <dd>
+              <StatusBadge status={ask.status} />
+            </dd>
+          </div>
+          <div>
+            <dt>{t('Who')}</dt>
+            <dd>{ask.asked_by ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('Where')}</dt>
+            <dd>{t(SOURCE_LABEL[ask.source] ?? ask.source)}</dd>
+          </div>
+          <div>
+            <dt>{t('Data source')}</dt>
+            <dd>{ask.datasource}</dd>
+          </div>
+          <div>
+            <dt>{t('Rows')}</dt>
+            <dd>{ask.row_count ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('Time')}</dt>
+            <dd>{t('{s} s', { s: totalSeconds(ask.timings) })}</dd>
+          </div>
+          <div>
+            <dt>{t('Asked at')}</dt>
+            <dd>{formatTime(ask.created_at, locale)}</dd>
+          </div>
+          {ask.intent ? (
+            <div>
+              <dt>{t('Intent')}</dt>
+              <dd>{ask.intent}</dd>
+            </div>
+          ) : null}
+        </dl>
+        {ask.error ? (
+          <p className="form-error">
+            {ask.error_code ? <code>{ask.error_code}</code> : null} {ask.error}
+          </p>
+        ) : null}
+      </section>
+
+      <section className="card" aria-labelledby="ask-sql">
+        <div className="card-head">
+          <h2 id="ask-sql">{t('SQL')}</h2>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={!canPromote || promote.isPending || promote.isSuccess}
+            title={canPromote ? undefined : t('Only a finished ask with SQL can be promoted.')}
+            onClick={() => promote.mutate(ask.id)}
+          >
+            {promote.isPending ? t('Promoting…') : t('Promote to SQL pair')}
+          </button>
+        </div>
+        {promote.isSuccess ? (
+          <p className="form-notice" role="status">
+            {t('Saved as a SQL pair.')}{' '}
+            <Link to={`/sql-pairs/${promote.data.id}`}>{t('Open it')}</Link>
+          </p>
+        ) : null}
+        {ask.sql ? (
+          <LazySqlEditor value={ask.sql} readOnly labelledBy="ask-sql" />
+        ) : (
+          <p className="muted">{t('No SQL was produced.')}</p>
+        )}
+      </section>
+
+      <div className="detail-columns">
+        <section className="card" aria-labelledby="ask-timings">
+          <h2 id="ask-timings">{t('Time per stage')}</h2>
+          <Timings timings={ask.timings} />
+        </section>
+        <section className="card" aria-labelledby="ask-feedback">
+          <h2 id="ask-feedback">{t('Feedback')}</h2>
+          <FeedbackForm ask={ask} />
+        </section>
+      </div>
+    </div>
+  );
+}

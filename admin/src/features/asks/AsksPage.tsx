@@ -1,0 +1,166 @@
+import { ASK_SOURCES, ASK_STATUSES } from '@quarry/shared';
+import { Link } from 'react-router';
+import { PageHeader } from '../../components/Layout';
+import { Pager, SearchBox } from '../../components/ListControls';
+import { Empty, QueryState } from '../../components/states';
+import { formatTime, useLocale } from '../../lib/i18n';
+import { PAGE_SIZE, useListParams } from '../../lib/useListParams';
+import { useAsks } from './api';
+import { RatingMark, SOURCE_LABEL, StatusBadge, statusLabel, totalSeconds } from './labels';
+
+const FILTERS = ['status', 'rating', 'source'] as const;
+
+/** Per-stage times on hover, so a slow stage shows without opening the ask. */
+function stageBreakdown(timings: Record<string, number>): string {
+  return Object.entries(timings)
+    .map(([stage, ms]) => `${stage}: ${Math.round(ms)} ms`)
+    .join('\n');
+}
+
+/** Every question asked, wherever it came from, newest first. */
+export function AsksPage() {
+  const { t, locale } = useLocale();
+  const list = useListParams(FILTERS);
+  const { status = '', rating = '', source = '' } = list.filters;
+  const asks = useAsks({ q: list.q, page: list.page, status, rating, source });
+  const filtered = Boolean(list.q || status || rating || source);
+
+  return (
+    <>
+      <PageHeader
+        title={t('Ask history')}
+        description={t(
+          'Every question asked in Slack, over the WebSocket or the API, and what Quarry did with it.',
+        )}
+      />
+      <div className="toolbar filters">
+        <SearchBox
+          label={t('Search questions and SQL')}
+          value={list.q}
+          onChange={(q) => list.set({ q })}
+        />
+        <label className="inline-field">
+          <span>{t('Status')}</span>
+          <select
+            className="input"
+            value={status}
+            onChange={(event) => list.set({ status: event.target.value })}
+          >
+            <option value="">{t('Any')}</option>
+            {ASK_STATUSES.map((each) => (
+              <option key={each} value={each}>
+                {t(statusLabel(each))}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="inline-field">
+          <span>{t('Feedback')}</span>
+          <select
+            className="input"
+            value={rating}
+            onChange={(event) => list.set({ rating: event.target.value })}
+          >
+            <option value="">{t('Any')}</option>
+            <option value="up">{t('Helpful')}</option>
+            <option value="down">{t('Not helpful')}</option>
+            <option value="none">{t('No feedback')}</option>
+          </select>
+        </label>
+        <label className="inline-field">
+          <span>{t('Source')}</span>
+          <select
+            className="input"
+            value={source}
+            onChange={(event) => list.set({ source: event.target.value })}
+          >
+            <option value="">{t('Any')}</option>
+            {ASK_SOURCES.map((each) => (
+              <option key={each} value={each}>
+                {t(SOURCE_LABEL[each])}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <QueryState query={asks}>
+        {(page) =>
+          page.items.length === 0 ? (
+            <Empty
+              title={
+                filtered ? t('No ask matches these filters.') : t('Nobody has asked anything yet.')
+              }
+            >
+              {filtered ? null : (
+                <p>
+                  <Link to="/playground">{t('Ask a question in the playground.')}</Link>
+                </p>
+              )}
+            </Empty>
+          ) : (
+            <>
+              <table className="table table-responsive" aria-busy={asks.isFetching}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('Question')}</th>
+                    <th scope="col">{t('Status')}</th>
+                    <th scope="col">{t('Who')}</th>
+                    <th scope="col">{t('Where')}</th>
+                    <th scope="col">{t('Rows')}</th>
+                    <th scope="col">{t('Time')}</th>
+                    <th scope="col">{t('Feedback')}</th>
+                    <th scope="col">{t('Asked at')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.items.map((ask) => (
+                    <tr key={ask.id}>
+                      <td data-label={t('Question')}>
+                        <Link to={`/asks/${encodeURIComponent(ask.id)}`} className="row-title">
+                          {ask.question}
+                        </Link>
+                        {ask.sql ? <code className="sql-snippet">{ask.sql}</code> : null}
+                      </td>
+                      <td data-label={t('Status')}>
+                        <StatusBadge status={ask.status} />
+                      </td>
+                      <td data-label={t('Who')}>
+                        {ask.asked_by ?? <span className="muted">—</span>}
+                      </td>
+                      <td data-label={t('Where')}>
+                        {t(SOURCE_LABEL[ask.source] ?? ask.source)}
+                        <span className="muted"> · {ask.datasource}</span>
+                      </td>
+                      <td data-label={t('Rows')} className="num">
+                        {ask.row_count ?? '—'}
+                      </td>
+                      <td
+                        data-label={t('Time')}
+                        className="num nowrap"
+                        title={stageBreakdown(ask.timings)}
+                      >
+                        {t('{s} s', { s: totalSeconds(ask.timings) })}
+                      </td>
+                      <td data-label={t('Feedback')}>
+                        <RatingMark rating={ask.rating} />
+                      </td>
+                      <td data-label={t('Asked at')} className="nowrap">
+                        {formatTime(ask.created_at, locale)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <Pager
+                page={page.page}
+                pageSize={page.page_size || PAGE_SIZE}
+                total={page.total}
+                onPage={(next) => list.set({ page: next })}
+              />
+            </>
+          )
+        }
+      </QueryState>
+    </>
+  );
+}

@@ -1,0 +1,56 @@
+import type { AskSource, AskStatus, FeedbackRating } from '@quarry/shared';
+import { ThumbIcon } from '../../components/ThumbIcon';
+import { useT } from '../../lib/i18n';
+
+export const SOURCE_LABEL: Record<AskSource, string> = {
+  slack: 'Slack',
+  ws: 'WebSocket',
+  api: 'API',
+  console: 'Console',
+};
+
+const STATUS_LABEL: Record<AskStatus, string> = {
+  understanding: 'Understanding',
+  searching: 'Searching',
+  planning: 'Planning',
+  generating: 'Generating',
+  correcting: 'Correcting',
+  executing: 'Executing',
+  finished: 'Finished',
+  failed: 'Failed',
+  stopped: 'Stopped',
+};
+
+export function statusLabel(status: AskStatus): string {
+  return STATUS_LABEL[status] ?? status;
+}
+
+export function StatusBadge({ status }: { status: AskStatus }) {
+  const t = useT();
+  const tone =
+    status === 'finished'
+      ? 'ok'
+      : status === 'failed'
+        ? 'bad'
+        : status === 'stopped'
+          ? 'muted'
+          : 'busy';
+  return <span className={`badge badge-${tone}`}>{t(statusLabel(status))}</span>;
+}
+
+export function RatingMark({ rating }: { rating: FeedbackRating | null }) {
+  const t = useT();
+  if (!rating) return <span className="muted">—</span>;
+  return (
+    <span className={rating === 'up' ? 'rating rating-up' : 'rating rating-down'}>
+      <ThumbIcon down={rating === 'down'} />
+      <span className="visually-hidden">{rating === 'up' ? t('Helpful') : t('Not helpful')}</span>
+    </span>
+  );
+}
+
+/** Total of the per-stage timings, in seconds with one decimal. */
+export function totalSeconds(timings: Record<string, number>): string {
+  const total = Object.values(timings).reduce((sum, ms) => sum + ms, 0);
+  return (total / 1000).toFixed(1);
+}

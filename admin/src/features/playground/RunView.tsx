@@ -1,0 +1,146 @@
+import { Link } from 'react-router';
+import { LazySqlEditor } from '../../components/LazySqlEditor';
+import { ResultTable } from '../../components/ResultTable';
+import { useT } from '../../lib/i18n';
+import { statusLabel } from '../asks/labels';
+import { type AskRun, currentSql, isOver } from './askRun';
+
+/** The live view of one ask: stages as they happen, reasoning, SQL, then rows or the error. */
+export function RunView({ run }: { run: AskRun }) {
+  const t = useT();
+  const over = isOver(run);
+  const sql = currentSql(run);
+  return (
+    <div className="run" aria-busy={!over}>
+      <section className="card" aria-labelledby="run-stages">
+        <div className="card-head">
+          <h2 id="run-stages">{t('Stages')}</h2>
+          {run.askId && over ? (
+            <Link to={`/asks/${encodeURIComponent(run.askId)}`}>{t('Open in history')}</Link>
+          ) : null}
+        </div>
+        <ol className="stages" data-testid="stages">
+          {run.phase === 'connecting' ? (
+            <li className="stage stage-active">{t('Connecting…')}</li>
+          ) : null}
+          {run.stages.map((stage, index) => {
+            const active = !over && index === run.stages.length - 1;
+            return (
+              <li
+                // biome-ignore lint/suspicious/noArrayIndexKey: stages only ever append
+                key={index}
+                className={active ? 'stage stage-active' : 'stage stage-done'}
+                aria-current={active ? 'step' : undefined}
+              >
+                <span className="stage-status">{t(statusLabel(stage.status))}</span>
+                <span className="stage-message">{stage.message}</span>
+              </li>
+            );
+          })}
+        </ol>
+        {run.understood ? (
+          <p className="muted">
+            {t('Understood as')}: <q>{run.understood.rephrased}</q> ({run.understood.intent})
+          </p>
+        ) : null}
+        {run.retrieved ? (
+          <p className="muted">
+            {t('Tables found: {tables}. SQL pairs: {pairs}. Instructions: {instructions}.', {
+              tables: run.retrieved.tables.join(', ') || '—',
+              pairs: run.retrieved.sqlPairs,
+              instructions: run.retrieved.instructions,
+            })}
+          </p>
+        ) : null}
+      </section>
+
+      {run.reasoning ? (
+        <details className="card" open={!sql || undefined}>
+          <summary>
+            <h2 className="inline-heading">{t('Reasoning')}</h2>
+          </summary>
+          <p className="prewrap reasoning" aria-live="off">
+            {run.reasoning}
+          </p>
+        </details>
+      ) : null}
+
+      {sql || run.streamingSql ? (
+        <section className="card" aria-labelledby="run-sql">
+          <div className="card-head">
+            <h2 id="run-sql">{t('SQL')}</h2>
+            {run.attempts.at(-1)?.fromHistory ? (
+              <span className="badge badge-muted">{t('Reused from a SQL pair')}</span>
+            ) : null}
+          </div>
+          {sql ? (
+            <div data-testid="final-sql" data-sql={sql}>
+              <LazySqlEditor value={sql} readOnly labelledBy="run-sql" />
+            </div>
+          ) : (
+            <pre className="code-block streaming" data-testid="streaming-sql">
+              {run.streamingSql}
+            </pre>
+          )}
+          {run.attempts.some((attempt) => attempt.failure) ? (
+            <ol className="attempts" aria-label={t('Attempts')}>
+              {run.attempts.map((attempt) => (
+                <li key={attempt.attempt}>
+                  <strong>
+                    {attempt.attempt === 0
+                      ? t('First SQL')
+                      : t('Rewrite {n}', { n: attempt.attempt })}
+                  </strong>
+                  {attempt.failure ? (
+                    <span className="check-failed">
+                      {' '}
+                      {attempt.failure.phase === 'dry_run' ? t('dry run failed') : t('failed')}:{' '}
+                      {attempt.failure.error}
+                    </span>
+                  ) : attempt.rowCount !== undefined ? (
+                    <span className="check-ok">
+                      {' '}
+                      {t(attempt.rowCount === 1 ? '1 row' : '{total} rows', {
+                        total: attempt.rowCount,
+                      })}
+                    </span>
+                  ) : null}
+                  <code className="sql-snippet">{attempt.sql}</code>
+                </li>
+              ))}
+            </ol>
+          ) : null}
+        </section>
+      ) : null}
+
+      {run.reply ? (
+        <section className="card" aria-labelledby="run-reply">
+          <h2 id="run-reply">{t('Answer')}</h2>
+          <p className="prewrap">{run.reply}</p>
+        </section>
+      ) : null}
+
+      {run.error ? (
+        <section className="card card-error" role="alert">
+          <h2>{run.phase === 'stopped' ? t('Stopped') : t('The ask failed')}</h2>
+          <p>
+            <code>{run.error.code}</code> {t(run.error.message)}
+          </p>
+        </section>
+      ) : null}
+
+      {run.result ? (
+        <section className="card" aria-labelledby="run-result">
+          <h2 id="run-result">{t('Result')}</h2>
+          <ResultTable
+            label={t('Result rows')}
+            columns={run.result.columns}
+            rows={run.result.rows}
+            rowCount={run.result.rowCount}
+            capped={run.result.capped}
+          />
+        </section>
+      ) : null}
+    </div>
+  );
+}

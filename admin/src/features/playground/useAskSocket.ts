@@ -1,0 +1,120 @@
+import type { AskFrame, RefusalFrame } from '@quarry/shared';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { type AskRun, applyFrame, isOver, startRun } from './askRun';
+
+/** The part of a browser WebSocket the playground uses; tests hand in a scripted one. */
+export interface SocketLike {
+  readyState: number;
+  onopen: ((event: Event) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onclose: ((event: CloseEvent) => void) | null;
+  onerror: ((event: Event) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export type SocketFactory = (url: string) => SocketLike;
+
+const WS_TOKEN_KEY = 'quarry.wsToken';
+
+/** `/ws` on the same host, in events mode; `?token=` only when the server demands API tokens. */
+export function askSocketUrl(token: string | null, location: Location = window.location): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const params = new URLSearchParams({ format: 'json' });
+  if (token) params.set('token', token);
+  return `${scheme}//${location.host}/ws?${params.toString()}`;
+}
+
+export function storedWsToken(): string | null {
+  return globalThis.sessionStorage?.getItem(WS_TOKEN_KEY) ?? null;
+}
+
+export function storeWsToken(token: string): void {
+  if (token) globalThis.sessionStorage?.setItem(WS_TOKEN_KEY, token);
+  else globalThis.sessionStorage?.removeItem(WS_TOKEN_KEY);
+}
+
+/** The frames after which the server sends nothing more for an ask. */
+const CLOSING_TYPES: ReadonlySet<string> = new Set(['result', 'reply', 'error']);
+
+const browserSocket: SocketFactory = (url) => new WebSocket(url);
+
+/**
+ * Runs one ask at a time over its own `/ws` connection and folds the frames into an `AskRun`.
+ * Closing the connection early is how an ask is stopped: the server stops asks whose
+ * connection goes away.
+ */
+export function useAskSocket(createSocket: SocketFactory = browserSocket) {
+  const [run, setRun] = useState<AskRun | null>(null);
+  const [connectionFailed, setConnectionFailed] = useState(false);
+  const socket = useRef<SocketLike | null>(null);
+
+  const closeSocket = useCallback(() => {
+    const current = socket.current;
+    socket.current = null;
+    if (current && current.readyState <= 1) current.close(1000, 'done');
+  }, []);
+
+  useEffect(() => closeSocket, [closeSocket]);
+
+  const ask = useCallback(
+    (question: string, datasource: string) => {
+      closeSocket();
+      setConnectionFailed(false);
+      setRun(startRun(question, datasource));
+      let opened = false;
+      const ws = createSocket(askSocketUrl(storedWsToken()));
+      socket.current = ws;
+      ws.onopen = () => {
+        opened = true;
+        ws.send(
+          JSON.stringify({
+            type: 'query',
+            query: question,
+            source: 'console',
+            ...(datasource ? { datasource } : {}),
+          }),
+        );
+      };
+      ws.onmessage = (event: MessageEvent) => {
+        let frame: AskFrame | RefusalFrame;
+        try {
+          frame = JSON.parse(String(event.data)) as AskFrame | RefusalFrame;
+        } catch {
+          return;
+        }
+        setRun((current) => current && applyFrame(current, frame));
+        if (CLOSING_TYPES.has(frame.type) && socket.current === ws) closeSocket();
+      };
+      ws.onclose = () => {
+        // A socket this hook let go of (stopped, or replaced by a newer ask) reports nothing.
+        if (socket.current !== ws) return;
+        socket.current = null;
+        if (!opened) setConnectionFailed(true);
+        setRun((current) =>
+          current && !isOver(current)
+            ? {
+                ...current,
+                phase: 'failed',
+                error: {
+                  code: opened ? 'DISCONNECTED' : 'CONNECTION_FAILED',
+                  message: opened
+                    ? 'The connection closed before the answer was complete.'
+                    : 'Could not connect to the server’s WebSocket (/ws).',
+                },
+              }
+            : current,
+        );
+      };
+      ws.onerror = () => undefined;
+    },
+    [createSocket, closeSocket],
+  );
+
+  const stop = useCallback(() => {
+    closeSocket();
+    setRun((current) => (current && !isOver(current) ? { ...current, phase: 'stopped' } : current));
+  }, [closeSocket]);
+
+  return { run, ask, stop, connectionFailed };
+}

@@ -1,0 +1,152 @@
+import type { SqlPair } from '@quarry/shared';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { ExportButtons } from '../../components/ExportButtons';
+import { ImportDialog } from '../../components/ImportDialog';
+import { PageHeader } from '../../components/Layout';
+import { Pager, SearchBox } from '../../components/ListControls';
+import { ConfirmDialog } from '../../components/Modal';
+import { Empty, QueryState } from '../../components/states';
+import { formatTime, useLocale } from '../../lib/i18n';
+import { useNotify } from '../../lib/notify';
+import { PAGE_SIZE, useListParams } from '../../lib/useListParams';
+import { useDeleteSqlPair, useImportSqlPairs, useSqlPairs } from './api';
+
+/** Verified question → SQL examples the model learns from, with search, paging and import. */
+export function SqlPairsPage() {
+  const { t, locale } = useLocale();
+  const notify = useNotify();
+  const list = useListParams();
+  const pairs = useSqlPairs({ q: list.q, page: list.page });
+  const remove = useDeleteSqlPair();
+  const importer = useImportSqlPairs();
+  const [importing, setImporting] = useState(false);
+  const [deleting, setDeleting] = useState<SqlPair | null>(null);
+
+  const confirmDelete = () => {
+    if (!deleting) return;
+    remove.mutate(deleting.id, {
+      onSuccess: () => {
+        notify('success', t('SQL pair deleted.'));
+        setDeleting(null);
+      },
+    });
+  };
+
+  return (
+    <>
+      <PageHeader
+        title={t('SQL pairs')}
+        description={t('Questions with the SQL that answers them. Quarry reuses them as examples.')}
+        actions={
+          <>
+            <Link className="button button-primary" to="/sql-pairs/new">
+              {t('New SQL pair')}
+            </Link>
+            <button type="button" className="button" onClick={() => setImporting(true)}>
+              {t('Import')}
+            </button>
+            <ExportButtons path="/api/sql-pairs/export" filename="sql-pairs" />
+          </>
+        }
+      />
+      <div className="toolbar">
+        <SearchBox
+          label={t('Search questions and SQL')}
+          value={list.q}
+          onChange={(q) => list.set({ q })}
+        />
+      </div>
+      <QueryState query={pairs}>
+        {(page) =>
+          page.items.length === 0 ? (
+            <Empty
+              title={
+                list.q ? t('No SQL pair matches “{q}”.', { q: list.q }) : t('No SQL pairs yet.')
+              }
+            >
+              {list.q ? null : (
+                <p>{t('Add one, import a file, or promote an ask from the history.')}</p>
+              )}
+            </Empty>
+          ) : (
+            <>
+              <table className="table table-responsive" aria-busy={pairs.isFetching}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('Question')}</th>
+                    <th scope="col">{t('SQL')}</th>
+                    <th scope="col">{t('Data source')}</th>
+                    <th scope="col">{t('Updated')}</th>
+                    <th scope="col">
+                      <span className="visually-hidden">{t('Actions')}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.items.map((pair) => (
+                    <tr key={pair.id}>
+                      <td data-label={t('Question')}>
+                        <Link to={`/sql-pairs/${pair.id}`} className="row-title">
+                          {pair.question}
+                        </Link>
+                      </td>
+                      <td data-label={t('SQL')}>
+                        <code className="sql-snippet">{pair.sql}</code>
+                      </td>
+                      <td data-label={t('Data source')}>{pair.datasource}</td>
+                      <td data-label={t('Updated')} className="nowrap">
+                        {formatTime(pair.updated_at, locale)}
+                      </td>
+                      <td className="cell-actions">
+                        <div className="row-actions">
+                          <Link className="button button-small" to={`/sql-pairs/${pair.id}`}>
+                            {t('Edit')}
+                          </Link>
+                          <button
+                            type="button"
+                            className="button button-small button-danger-quiet"
+                            onClick={() => setDeleting(pair)}
+                          >
+                            {t('Delete')}
+                          </button>
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <Pager
+                page={page.page}
+                pageSize={page.page_size || PAGE_SIZE}
+                total={page.total}
+                onPage={(next) => list.set({ page: next })}
+              />
+            </>
+          )
+        }
+      </QueryState>
+      {importing ? (
+        <ImportDialog
+          title={t('Import SQL pairs')}
+          columns="question,sql"
+          importer={importer}
+          onClose={() => {
+            setImporting(false);
+            importer.reset();
+          }}
+        />
+      ) : null}
+      {deleting ? (
+        <ConfirmDialog
+          title={t('Delete this SQL pair?')}
+          message={<q className="quote">{deleting.question}</q>}
+          confirmLabel={t('Delete')}
+          busy={remove.isPending}
+          onConfirm={confirmDelete}
+          onCancel={() => setDeleting(null)}
+        />
+      ) : null}
+    </>
+  );
+}

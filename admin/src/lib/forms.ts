@@ -1,0 +1,136 @@
+import { type FormEvent, useState } from 'react';
+import { ApiError } from './api';
+
+/** Message per field name; `_form` holds a message that belongs to no single field. */
+export type FieldErrors = Record<string, string>;
+
+/** The part of a zod schema the console uses, so the console needs no zod import of its own. */
+export interface BodySchema<T> {
+  safeParse(
+    value: unknown,
+  ):
+    | { success: true; data: T }
+    | { success: false; error: { issues: readonly { path: PropertyKey[]; message: string }[] } };
+}
+
+export type Validation<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
+
+/**
+ * Runs the same zod schema the server runs on the body, so an admin sees the server's wording
+ * before sending anything. The first message per field wins.
+ */
+export function validate<T>(schema: BodySchema<T>, values: unknown): Validation<T> {
+  const result = schema.safeParse(values);
+  if (result.success) return { ok: true, data: result.data };
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const field = issue.path.length > 0 ? String(issue.path[0]) : '_form';
+    errors[field] ??= issue.message;
+  }
+  return { ok: false, errors };
+}
+
+/**
+ * Field messages of a failed save next to the form's own fields; a message about a field the
+ * form does not show, or none at all, goes under `_form` so it is never lost.
+ */
+export function serverFieldErrors(error: unknown, formFields: readonly string[]): FieldErrors {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof ApiError) || Object.keys(error.fields).length === 0)
+    return { _form: message };
+  const errors: FieldErrors = {};
+  const elsewhere: string[] = [];
+  for (const [path, fieldMessage] of Object.entries(error.fields)) {
+    // The server names nested fields by path (`questions.2`); the form shows the list as one.
+    const field = path.split('.')[0] ?? path;
+    if (formFields.includes(field)) errors[field] ??= fieldMessage;
+    else elsewhere.push(fieldMessage);
+  }
+  if (elsewhere.length > 0) errors._form = elsewhere.join(' ');
+  return errors;
+}
+
+/** What a record's save mutation looks like: a new record without an id, an edit with one. */
+export interface SaveMutation<Input, Saved> {
+  mutate(
+    variables: { id?: number | undefined; input: Input },
+    options: { onSuccess: (saved: Saved) => void; onError: (error: Error) => void },
+  ): void;
+  isPending: boolean;
+}
+
+/** A record form's state and submit, as `useRecordForm` hands them to the form's markup. */
+export interface RecordForm<Values> {
+  values: Values;
+  errors: FieldErrors;
+  setErrors(errors: FieldErrors): void;
+  /** Sets a field and drops its message: the admin is fixing it. */
+  change<K extends keyof Values>(field: K, value: Values[K]): void;
+  /** Value, message and setter of one field, to spread on a `TextField`. */
+  field<K extends keyof Values>(
+    field: K,
+  ): { value: Values[K]; error: string | undefined; onChange: (value: Values[K]) => void };
+  submit(event: FormEvent): void;
+}
+
+/**
+ * The one way a record form saves: the server's own schema checks the values first, nothing
+ * is sent while a field is wrong, and a refusal lands next to the field it names (or above the
+ * buttons). `beforeSave` may veto the save after validation (a data source's connection test).
+ */
+export function useRecordForm<Values extends object, Input, Saved>(options: {
+  initial: () => Values;
+  validate: (values: Values) => Validation<Input>;
+  save: SaveMutation<Input, Saved>;
+  /** The record being edited; undefined creates one. */
+  id: number | undefined;
+  onSaved: (saved: Saved) => void;
+  /** Told of every change, for state that hangs on a field. */
+  onChange?: (field: keyof Values) => void;
+  beforeSave?: () => Promise<boolean>;
+}): RecordForm<Values> {
+  const [values, setValues] = useState(options.initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+
+  const change = <K extends keyof Values>(field: K, value: Values[K]) => {
+    setValues((current) => ({ ...current, [field]: value }));
+    setErrors(({ [field as string]: _fixed, ...rest }) => rest);
+    options.onChange?.(field);
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const checked = options.validate(values);
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      return;
+    }
+    const send = () =>
+      options.save.mutate(
+        { id: options.id, input: checked.data },
+        {
+          onSuccess: (saved) => options.onSaved(saved),
+          onError: (error) => setErrors(serverFieldErrors(error, Object.keys(values))),
+        },
+      );
+    // Without a check to wait for, the request leaves in this same event, as it always has.
+    if (!options.beforeSave) send();
+    else
+      void options.beforeSave().then((go) => {
+        if (go) send();
+      });
+  };
+
+  return {
+    values,
+    errors,
+    setErrors,
+    change,
+    field: (field) => ({
+      value: values[field],
+      error: errors[field as string],
+      onChange: (value) => change(field, value),
+    }),
+    submit,
+  };
+}

@@ -1,0 +1,67 @@
+import type { ImportReport, Page } from '@quarry/shared';
+import {
+  keepPreviousData,
+  type QueryKey,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import type { QueryParams } from './api';
+import { useApi } from './providers';
+import { PAGE_SIZE } from './useListParams';
+
+/*
+ * The requests every curated collection (SQL pairs, instructions, dictionary entries, data
+ * sources) makes the same way. Each feature's `api.ts` names its path and cache key; these say
+ * once how a page is fetched and what a change refreshes.
+ */
+
+/**
+ * One page of a searchable list, cached under `key` plus the params. The previous page stays on
+ * screen while the next one loads, so paging and typing a search do not flash an empty list.
+ */
+export function usePagedQuery<T>(key: QueryKey, path: string, params: QueryParams) {
+  const api = useApi();
+  return useQuery({
+    queryKey: [...key, params],
+    queryFn: () => api.get<Page<T>>(path, { ...params, page_size: PAGE_SIZE }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/**
+ * Creates (POST `path`) or, given an id, replaces (PUT `path/id`) a record, then refreshes
+ * everything under `key`. Its form shows the server's refusal next to the fields it names.
+ */
+export function useSaveResource<Input, Saved>(key: QueryKey, path: string) {
+  const api = useApi();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, input }: { id?: number | undefined; input: Input }) =>
+      id === undefined ? api.post<Saved>(path, input) : api.put<Saved>(`${path}/${id}`, input),
+    onSuccess: () => client.invalidateQueries({ queryKey: key }),
+    meta: { inlineErrors: true },
+  });
+}
+
+/** Deletes `path/id`; a refusal has no form to show it, so it becomes a notice. */
+export function useDeleteResource(key: QueryKey, path: string) {
+  const api = useApi();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => api.delete(`${path}/${id}`),
+    onSuccess: () => client.invalidateQueries({ queryKey: key }),
+  });
+}
+
+/** Sends a CSV or JSON file to `path/import`; the import dialog reports it row by row. */
+export function useImportResource(key: QueryKey, path: string) {
+  const api = useApi();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ text, contentType }: { text: string; contentType: string }) =>
+      api.upload<ImportReport>(`${path}/import`, text, contentType),
+    onSuccess: () => client.invalidateQueries({ queryKey: key }),
+    meta: { inlineErrors: true },
+  });
+}
