@@ -1,0 +1,157 @@
+// @vitest-environment jsdom
+import type { AskRecord } from '@quarry/shared';
+import { screen, waitFor, within } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { AppRoutes } from '../../admin/src/routes.js';
+import { fakeApi, page, renderConsole } from './harness.js';
+
+const ask: AskRecord = {
+  id: 'a1b2',
+  question: '<img src=x onerror="window.hacked=1"> RD 有多少人？',
+  normalized_question: 'rd 有多少人',
+  rephrased_question: null,
+  intent: null,
+  thread_id: null,
+  asked_by: 'U024BE7LH',
+  source: 'slack',
+  datasource: 'default',
+  sql: "SELECT COUNT(*) FROM employees WHERE department = '研发中心'",
+  status: 'finished',
+  row_count: 1,
+  timings: { historical_match: 3.2, schema_retrieval: 41.5, generation: 1210.7, execution: 8 },
+  error_code: null,
+  error: null,
+  rating: 'down',
+  feedback_comment: 'should count contractors too',
+  created_at: '2026-03-01T08:30:00Z',
+  updated_at: '2026-03-01T08:30:02Z',
+};
+
+describe('ask history', () => {
+  it('filters by status, feedback and source through the API', async () => {
+    const server = fakeApi({ 'GET /api/asks': { body: page([ask]) } });
+    renderConsole(<AppRoutes />, { fetch: server.fetch, path: '/asks', route: null });
+    const user = userEvent.setup();
+    const row = (await screen.findByRole('link', { name: ask.question })).closest(
+      'tr',
+    ) as HTMLElement;
+    expect(within(row).getByText('Finished')).toBeTruthy();
+    expect(within(row).getByText('U024BE7LH')).toBeTruthy();
+    expect(within(row).getByText('Slack')).toBeTruthy();
+    expect(within(row).getByText('1.3 s')).toBeTruthy();
+    expect(document.querySelector('img')).toBeNull();
+
+    await user.selectOptions(screen.getByLabelText('Status'), 'failed');
+    await user.selectOptions(screen.getByLabelText('Feedback'), 'down');
+    await user.selectOptions(screen.getByLabelText('Source'), 'slack');
+    await waitFor(() => {
+      const last = server.sent('GET /api/asks').at(-1);
+      expect(Object.fromEntries(last?.search ?? [])).toEqual({
+        status: 'failed',
+        rating: 'down',
+        source: 'slack',
+        page: '1',
+        page_size: '20',
+      });
+    });
+  });
+
+  it('says when nothing matches', async () => {
+    const server = fakeApi({ 'GET /api/asks': { body: page([]) } });
+    renderConsole(<AppRoutes />, { fetch: server.fetch, path: '/asks?status=failed', route: null });
+    expect(await screen.findByText('No ask matches these filters.')).toBeTruthy();
+  });
+
+  it('shows an ask in full and promotes it to a SQL pair in one click', async () => {
+    const server = fakeApi({
+      'GET /api/asks/a1b2': { body: ask },
+      'POST /api/asks/a1b2/promote': {
+        status: 201,
+        body: { id: 12, question: ask.question, sql: ask.sql, datasource: 'default' },
+      },
+    });
+    renderConsole(<AppRoutes />, { fetch: server.fetch, path: '/asks/a1b2', route: null });
+    const user = userEvent.setup();
+    expect(await screen.findByRole('heading', { name: ask.question })).toBeTruthy();
+    expect(screen.getByText('1211 ms')).toBeTruthy();
+    expect(screen.getByText('Generation')).toBeTruthy();
+    expect((screen.getByLabelText('Comment') as HTMLTextAreaElement).value).toBe(
+      'should count contractors too',
+    );
+    expect(document.querySelector('img')).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Promote to SQL pair' }));
+    expect(await screen.findByText('Saved as a SQL pair.')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Open it' }).getAttribute('href')).toBe(
+      '/sql-pairs/12',
+    );
+    expect(
+      screen.getByRole('button', { name: 'Promote to SQL pair' }).hasAttribute('disabled'),
+    ).toBe(true);
+    expect(server.sent('POST /api/asks/a1b2/promote')).toHaveLength(1);
+  });
+
+  it('cannot promote an ask without SQL, and shows why it failed', async () => {
+    const failed: AskRecord = {
+      ...ask,
+      status: 'failed',
+      sql: null,
+      row_count: null,
+      error_code: 'NO_RELEVANT_DATA',
+      error: 'No table seems related to this question.',
+    };
+    const server = fakeApi({ 'GET /api/asks/a1b2': { body: failed } });
+    renderConsole(<AppRoutes />, { fetch: server.fetch, path: '/asks/a1b2', route: null });
+    expect(await screen.findByText('No table seems related to this question.')).toBeTruthy();
+    expect(
+      screen.getByRole('button', { name: 'Promote to SQL pair' }).hasAttribute('disabled'),
+    ).toBe(true);
+  });
+
+  it('shows a missing ask as an error', async () => {
+    const server = fakeApi({});
+    renderConsole(<AppRoutes />, { fetch: server.fetch, path: '/asks/nope', route: null });
+    expect((await screen.findByRole('alert')).textContent).toContain('no route GET /api/asks/nope');
+  });
+});
+
+describe('SQL pair list', () => {
+  it('renders what an admin entered as text, with search and paging', async () => {
+    const pair = {
+      id: 1,
+      question: '<script>window.hacked=1</script>',
+      sql: 'SELECT 1',
+      datasource: 'default',
+      created_at: '2026-01-01T00:00:00Z',
+      updated_at: '2026-01-01T00:00:00Z',
+    };
+    const server = fakeApi({
+      'GET /api/sql-pairs': (request) => ({
+        body: {
+          items: [pair],
+          total: 45,
+          page: Number(request.search.get('page') ?? 1),
+          page_size: 20,
+        },
+      }),
+    });
+    renderConsole(<AppRoutes />, { fetch: server.fetch, path: '/sql-pairs', route: null });
+    const user = userEvent.setup();
+    expect(
+      await screen.findByRole('link', { name: '<script>window.hacked=1</script>' }),
+    ).toBeTruthy();
+    expect(document.querySelector('script')).toBeNull();
+    expect(screen.getByText('1–20 of 45')).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    expect(await screen.findByText('Page 2 of 3')).toBeTruthy();
+    await user.type(screen.getByRole('searchbox', { name: 'Search questions and SQL' }), 'revenue');
+    await waitFor(() => {
+      const last = server.sent('GET /api/sql-pairs').at(-1);
+      expect(last?.search.get('q')).toBe('revenue');
+      // A new search starts at the first page.
+      expect(last?.search.get('page')).toBe('1');
+    });
+  });
+});

@@ -1,0 +1,152 @@
+// @vitest-environment jsdom
+import type { SqlPair } from '@quarry/shared';
+import { screen, waitFor, within } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { SqlPairForm } from '../../admin/src/features/sql-pairs/SqlPairForm.js';
+import { fakeApi, page, renderConsole } from './harness.js';
+
+const pair: SqlPair = {
+  id: 7,
+  question: 'How many people work in RD?',
+  sql: "SELECT COUNT(*) AS n FROM employees WHERE department = 'RD'",
+  datasource: 'default',
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: '2026-01-01T00:00:00Z',
+};
+
+const sources = {
+  'GET /api/datasources': {
+    body: page([
+      { id: 1, name: 'default', url: 'sqlite:demo', has_password: false, description: null },
+      {
+        id: 2,
+        name: 'sales',
+        url: 'mysql://u:***@db/sales',
+        has_password: true,
+        description: null,
+      },
+    ]),
+  },
+};
+
+/** The CodeMirror surface: a contenteditable named by the field's label. */
+const sqlEditor = () => screen.findByRole('textbox', { name: 'SQL' });
+
+describe('SQL pair form', () => {
+  it('shows the schema’s messages next to empty fields and sends nothing', async () => {
+    const server = fakeApi(sources);
+    const onSaved = vi.fn();
+    renderConsole(<SqlPairForm onSaved={onSaved} onCancel={() => undefined} />, {
+      fetch: server.fetch,
+    });
+    await sqlEditor();
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Save' }));
+
+    expect(await screen.findByText('question must not be empty')).toBeTruthy();
+    expect(screen.getByText('sql must not be empty')).toBeTruthy();
+    expect(screen.getByLabelText('Question').getAttribute('aria-invalid')).toBe('true');
+    expect((await sqlEditor()).getAttribute('aria-invalid')).toBe('true');
+    expect(server.sent('POST /api/sql-pairs')).toHaveLength(0);
+    expect(onSaved).not.toHaveBeenCalled();
+  });
+
+  it('creates a pair from what was typed, on the chosen data source', async () => {
+    const server = fakeApi({
+      ...sources,
+      'POST /api/sql-pairs': (request) => ({
+        status: 201,
+        body: { ...pair, ...(request.body as object), id: 9 },
+      }),
+    });
+    const onSaved = vi.fn();
+    renderConsole(<SqlPairForm onSaved={onSaved} onCancel={() => undefined} />, {
+      fetch: server.fetch,
+    });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Question'), '  Total sales?  ');
+    await user.click(await sqlEditor());
+    await user.keyboard('SELECT SUM(amount) FROM sales');
+    await screen.findByRole('option', { name: 'sales' });
+    await user.selectOptions(screen.getByLabelText('Data source'), 'sales');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect(server.sent('POST /api/sql-pairs')[0]?.body).toEqual({
+      question: 'Total sales?',
+      sql: 'SELECT SUM(amount) FROM sales',
+      datasource: 'sales',
+    });
+  });
+
+  it('puts the server’s refusal next to the field it names', async () => {
+    const server = fakeApi({
+      ...sources,
+      'PUT /api/sql-pairs/7': {
+        status: 409,
+        body: {
+          error: {
+            code: 'CONFLICT',
+            message: 'A SQL pair with this question already exists.',
+            fields: { question: 'a SQL pair with this question already exists' },
+          },
+        },
+      },
+    });
+    renderConsole(
+      <SqlPairForm pair={pair} onSaved={() => undefined} onCancel={() => undefined} />,
+      {
+        fetch: server.fetch,
+      },
+    );
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('a SQL pair with this question already exists')).toBeTruthy();
+    expect(server.sent('PUT /api/sql-pairs/7')[0]?.body).toEqual({
+      question: pair.question,
+      sql: pair.sql,
+      datasource: 'default',
+    });
+  });
+
+  it('runs the SQL against the data source and shows the first rows', async () => {
+    const server = fakeApi({
+      ...sources,
+      'POST /api/datasources/default/preview': {
+        body: { columns: ['n', 'note'], rows: [{ n: 42, note: '<b>bold?</b>' }], capped: false },
+      },
+    });
+    renderConsole(
+      <SqlPairForm pair={pair} onSaved={() => undefined} onCancel={() => undefined} />,
+      {
+        fetch: server.fetch,
+      },
+    );
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Run' }));
+    const rows = await screen.findByRole('region', { name: 'Preview rows' });
+    expect(within(rows).getByRole('cell', { name: '42' })).toBeTruthy();
+    // A value is text, never markup.
+    expect(within(rows).getByRole('cell', { name: '<b>bold?</b>' })).toBeTruthy();
+    expect(rows.querySelector('b')).toBeNull();
+    expect(server.sent('POST /api/datasources/default/preview')[0]?.body).toEqual({
+      sql: pair.sql,
+    });
+  });
+
+  it('shows why a preview failed', async () => {
+    const server = fakeApi({
+      ...sources,
+      'POST /api/datasources/default/preview': {
+        status: 400,
+        body: { error: { code: 'SQL_EXECUTION_FAILED', message: 'no such column: departmnt' } },
+      },
+    });
+    renderConsole(
+      <SqlPairForm pair={pair} onSaved={() => undefined} onCancel={() => undefined} />,
+      {
+        fetch: server.fetch,
+      },
+    );
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Run' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('no such column: departmnt');
+  });
+});

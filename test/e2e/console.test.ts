@@ -1,0 +1,253 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeByPrompt } from '../fakes/openaiServer.js';
+import { startTestQuarry, type TestQuarry } from '../support/quarry.js';
+import {
+  buildConsole,
+  LAPTOP,
+  launchChromium,
+  PHONE,
+  screenshot,
+  watchForErrors,
+} from './browser.js';
+
+const ADMIN_TOKEN = 'test-admin-token-0123456789';
+const HOSTILE_QUESTION = '<script>window.__injected = 1</script> 各部门有多少人？';
+const PAIR_SQL = 'SELECT name FROM departments ORDER BY id';
+const ASK = 'YF部门有多少员工?';
+/** What the model writes: the abbreviation an admin is about to add to the dictionary. */
+const MODEL_REPLY =
+  "Counting the employees of that department:\n```sql\nSELECT COUNT(*) AS headcount FROM employees e JOIN departments d ON e.department_id = d.id WHERE d.name = 'YF'\n```";
+const EXPANDED_SQL =
+  "SELECT COUNT(*) AS headcount FROM employees e JOIN departments d ON e.department_id = d.id WHERE d.name = '研发中心'";
+
+/** Types into a CodeMirror editor as one insertion, so bracket closing and completion stay out. */
+async function fillSqlEditor(page: Page, name: string, sql: string): Promise<void> {
+  const editor = page.getByRole('textbox', { name, exact: true });
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(sql);
+}
+
+/** How wide the page lays out: wider than the viewport means sideways scrolling. */
+function pageWidth(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth);
+}
+
+describe('admin console in Chromium against the real server', () => {
+  let quarry: TestQuarry;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  let url: (path: string) => string;
+
+  beforeAll(async () => {
+    await buildConsole();
+    quarry = await startTestQuarry();
+    url = (path) => `${quarry.baseUrl}/admin${path}`;
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: LAPTOP, locale: 'en-US' });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    errors = watchForErrors(page);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await quarry?.close();
+  });
+
+  it('signs in: a wrong token is refused, the right one opens the console', async () => {
+    await page.goto(url('/'));
+    await page.getByLabel('Admin token').fill('not-the-admin-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByText('That token is not correct.').isVisible()).toBe(true);
+    await screenshot(page, '01-login-refused');
+
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Playground' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin/playground');
+  });
+
+  it('adds a SQL pair, previews its rows, and shows the question as text', async () => {
+    // A deep link: the server answers client-side routes with the console's index page.
+    await page.goto(url('/sql-pairs'));
+    await page.getByText('No SQL pairs yet.').waitFor();
+    await page.getByRole('link', { name: 'New SQL pair' }).click();
+    await page.getByLabel('Question').fill(HOSTILE_QUESTION);
+    await fillSqlEditor(page, 'SQL', PAIR_SQL);
+    await page.getByRole('button', { name: 'Run' }).click();
+    const preview = page.getByRole('region', { name: 'Preview rows' });
+    await preview.getByRole('cell', { name: '研发中心' }).waitFor();
+    await screenshot(page, '03-sql-pair-form');
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    const link = page.getByRole('link', { name: HOSTILE_QUESTION });
+    await link.waitFor();
+    expect(await link.textContent()).toBe(HOSTILE_QUESTION);
+    expect(
+      await page.evaluate(() => (window as { __injected?: number }).__injected),
+    ).toBeUndefined();
+    await screenshot(page, '02-sql-pairs');
+
+    const stored = await fetch(`${quarry.baseUrl}/api/sql-pairs`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    }).then(
+      (response) => response.json() as Promise<{ items: { question: string; sql: string }[] }>,
+    );
+    expect(stored.items).toEqual([
+      expect.objectContaining({ question: HOSTILE_QUESTION, sql: PAIR_SQL }),
+    ]);
+  });
+
+  it('adds a department abbreviation and tries the rewrite', async () => {
+    await page.getByRole('link', { name: 'Dictionaries' }).click();
+    await page.getByRole('cell', { name: '研发中心' }).first().waitFor();
+    await page.getByRole('button', { name: 'Add entry' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add entry' });
+    await dialog.getByLabel('Abbreviation').fill('YF');
+    await dialog.getByLabel('Full name').fill('研发中心');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: 'YF', exact: true }).waitFor();
+
+    await fillSqlEditor(page, 'SQL to rewrite', "SELECT * FROM departments WHERE name = 'YF'");
+    await page.getByRole('button', { name: 'Rewrite' }).click();
+    await expect
+      .poll(() => page.getByTestId('rewritten-sql').textContent())
+      .toBe("SELECT * FROM departments WHERE name = '研发中心'");
+    await screenshot(page, '04-dictionaries');
+  });
+
+  it('streams the next ask in the playground, its SQL using the full name', async () => {
+    quarry.fake.onChat(
+      routeByPrompt([
+        [
+          /TASK: SQL GENERATION/,
+          {
+            content: MODEL_REPLY,
+            chunks: MODEL_REPLY.match(/[\s\S]{1,10}/g) ?? [],
+            chunkDelayMs: 15,
+          },
+        ],
+      ]),
+    );
+    await page.getByRole('link', { name: 'Playground' }).click();
+    await page.getByLabel('Question').fill(ASK);
+    await page.getByLabel('Question').press('Enter');
+
+    const finalSql = page.getByTestId('final-sql');
+    await finalSql.waitFor();
+    expect(await finalSql.getAttribute('data-sql')).toBe(EXPANDED_SQL);
+    const rows = page.getByRole('region', { name: 'Result rows' });
+    await rows.getByRole('columnheader', { name: 'headcount' }).waitFor();
+    const headcount = Number(await rows.getByRole('cell').first().textContent());
+    expect(headcount).toBeGreaterThan(0);
+    const stages = await page.getByTestId('stages').locator('li').allTextContents();
+    expect(stages.some((stage) => stage.includes('正在执行SQL查询...'))).toBe(true);
+    await screenshot(page, '05-playground');
+    quarry.fake.onChat(undefined);
+  });
+
+  it('finds that ask in the history and promotes it to a SQL pair', async () => {
+    await page.getByRole('link', { name: 'Ask history' }).click();
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: ASK }) });
+    await row.waitFor();
+    expect(await row.getByText('Finished').isVisible()).toBe(true);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(LAPTOP.width);
+    await screenshot(page, '06-ask-history');
+
+    await page.getByLabel('Status').selectOption('failed');
+    await page.getByText('No ask matches these filters.').waitFor();
+    await page.getByLabel('Status').selectOption('finished');
+    await row.getByRole('link', { name: ASK }).click();
+    await page.getByRole('heading', { name: ASK }).waitFor();
+    await page.getByRole('button', { name: 'Promote to SQL pair' }).click();
+    await page.getByText('Saved as a SQL pair.').waitFor();
+    await screenshot(page, '07-ask-detail');
+
+    await page.getByRole('link', { name: 'Open it' }).click();
+    await expect.poll(() => page.getByLabel('Question').inputValue()).toBe(ASK);
+    const pairs = await fetch(`${quarry.baseUrl}/api/sql-pairs?q=YF`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    }).then(
+      (response) => response.json() as Promise<{ items: { question: string; sql: string }[] }>,
+    );
+    expect(pairs.items).toEqual([expect.objectContaining({ question: ASK, sql: EXPANDED_SQL })]);
+  });
+
+  it('manages instructions and data sources, and describes a column', async () => {
+    await page.getByRole('link', { name: 'Instructions' }).click();
+    await page.getByText('No instructions yet.').waitFor();
+    await page.getByRole('button', { name: 'New instruction' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New instruction' });
+    await dialog.getByLabel('Instruction').fill('“人数” means employees whose status is active.');
+    await dialog.getByLabel('Questions like these examples').check();
+    await dialog.getByLabel('Example questions').fill('各部门有多少人？\nHeadcount by department');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Headcount by department').waitFor();
+    await screenshot(page, '08-instructions');
+
+    await page.getByRole('link', { name: 'Data sources' }).click();
+    await page.getByRole('link', { name: 'default' }).waitFor();
+    await page.getByRole('button', { name: 'Add data source' }).click();
+    const add = page.getByRole('dialog', { name: 'Add data source' });
+    await add.getByLabel('Name').fill('missing');
+    await add.getByLabel('Connection URL').fill('sqlite:/nonexistent/dir/none.sqlite');
+    await add.getByRole('button', { name: 'Test and save' }).click();
+    await add.locator('.check-failed').waitFor();
+    await screenshot(page, '09-datasource-test-failed');
+    await add.getByRole('button', { name: 'Cancel' }).click();
+    await screenshot(page, '10-datasources');
+
+    await page.getByRole('link', { name: 'Tables and columns' }).click();
+    const employees = page
+      .locator('details')
+      .filter({ has: page.locator('summary', { hasText: 'employees' }) });
+    await employees.locator('summary').click();
+    await employees.getByRole('button', { name: 'Describe employees.title' }).click();
+    await employees
+      .getByLabel('Description of employees.title')
+      .fill('职位 job title, e.g. 高级工程师');
+    await employees.getByRole('button', { name: 'Save' }).click();
+    await employees.getByText('职位 job title, e.g. 高级工程师').waitFor();
+    await employees
+      .getByRole('checkbox', { name: 'Hide employees.salary from the assistant' })
+      .check();
+    await employees.locator('summary').getByText('1 column hidden').waitFor();
+    const salary = (await quarry.server.store.schemaDescriptions.list('default')).find(
+      (entry) => entry.table === 'employees' && entry.column === 'salary',
+    );
+    expect(salary?.hidden).toBe(true);
+    await screenshot(page, '11-datasource-schema');
+  });
+
+  it('works at phone width and in Chinese', async () => {
+    await page.setViewportSize(PHONE);
+    await page.goto(url('/asks'));
+    await page.getByRole('link', { name: ASK }).waitFor();
+    await screenshot(page, '12-phone-ask-history');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('link', { name: 'SQL pairs' }).click();
+    await page.getByRole('heading', { name: 'SQL pairs' }).waitFor();
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+    await screenshot(page, '13-phone-sql-pairs');
+
+    await page.getByLabel('Language').selectOption('zh');
+    await page.getByRole('heading', { name: 'SQL 示例' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    await screenshot(page, '14-phone-sql-pairs-zh');
+    await page.setViewportSize(LAPTOP);
+    await page.getByRole('link', { name: '试运行' }).click();
+    await screenshot(page, '15-playground-zh');
+    await page.getByLabel('语言').selectOption('en');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Admin token').waitFor();
+    await page.goto(url('/sql-pairs'));
+    await page.getByLabel('Admin token').waitFor();
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,192 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventCallback, postSigned } from '../bot/support/slackRequests.js';
+import { type FakeOpenAI, routeByPrompt, startFakeOpenAI } from '../fakes/openaiServer.js';
+import { type FakeSlack, startFakeSlack } from '../fakes/slackServer.js';
+import { collectFrames, connect, query } from '../support/quarry.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** `npm start` from the repository root with exactly these variables (plus PATH and HOME). */
+async function npmStart(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+  const port = await freePort();
+  const child = spawn('npm', ['start'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/root',
+      PORT: String(port),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout?.on('data', (data: Buffer) => {
+    output += data.toString();
+  });
+  child.stderr?.on('data', (data: Buffer) => {
+    output += data.toString();
+  });
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('Quarry is listening')) {
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`npm start did not come up:\n${output}`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  return { child, port, output: () => output };
+}
+
+describe('npm start on a fresh checkout', () => {
+  let child: ChildProcess | undefined;
+  let fake: FakeOpenAI | undefined;
+  let slack: FakeSlack | undefined;
+  afterEach(async () => {
+    if (child?.pid && child.exitCode === null && child.signalCode === null) {
+      // npm runs tsx runs node: end the whole process group.
+      const exited = once(child, 'exit');
+      process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    }
+    child = undefined;
+    await fake?.close();
+    fake = undefined;
+    await slack?.close();
+    slack = undefined;
+  });
+
+  it('answers a question about the demo database with only the model configured', async () => {
+    fake = await startFakeOpenAI({ models: ['qwen2.5-coder'] });
+    fake.onChat(
+      routeByPrompt([
+        [
+          /TASK: INTENT/,
+          JSON.stringify({ rephrased_question: 'RD部门有多少员工', intent: 'TEXT_TO_SQL' }),
+        ],
+        [/TASK: SQL REASONING/, '1. count the employees of RD'],
+        [
+          /TASK: SQL GENERATION/,
+          "```sql\nSELECT COUNT(*) AS headcount FROM employees e JOIN departments d ON d.id = e.department_id WHERE d.name = 'RD'\n```",
+        ],
+      ]),
+    );
+    const started = await npmStart({ OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test' });
+    child = started.child;
+    const ws = await connect(`ws://127.0.0.1:${started.port}/ws`);
+    const frames = (await collectFrames(ws, query('RD部门有多少员工?'), undefined, 30_000)).map(
+      (f) => f.text,
+    );
+    ws.close();
+    const closing = JSON.parse(frames.at(-1) as string) as {
+      status: string;
+      result: { headcount: number }[];
+    };
+    expect(closing.status).toBe('success');
+    expect(closing.result[0]?.headcount).toBeGreaterThan(0);
+    expect(frames).toContain(
+      "最终SQL语句: SELECT COUNT(*) AS headcount FROM employees e JOIN departments d ON d.id = e.department_id WHERE d.name = '研发中心'",
+    );
+    // The model was picked from the endpoint's list, as for Ollama or vLLM.
+    expect(fake.chatRequests.every((request) => request.model === 'qwen2.5-coder')).toBe(true);
+  });
+
+  it('starts the Slack bot in the same process when Slack is configured', async () => {
+    fake = await startFakeOpenAI({ models: ['qwen2.5-coder'] });
+    fake.onChat(
+      routeByPrompt([
+        [/TASK: INTENT/, JSON.stringify({ rephrased_question: '部门数量', intent: 'TEXT_TO_SQL' })],
+        [/TASK: SQL REASONING/, '1. count departments'],
+        [/TASK: SQL GENERATION/, '```sql\nSELECT COUNT(*) AS n FROM departments\n```'],
+      ]),
+    );
+    slack = await startFakeSlack();
+    const slackPort = await freePort();
+    const secret = 'first-run-signing-secret';
+    const started = await npmStart({
+      OPENAI_BASE_URL: fake.baseUrl,
+      OPENAI_API_KEY: 'sk-test',
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: secret,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_PORT: String(slackPort),
+    });
+    child = started.child;
+    const mention = eventCallback({
+      type: 'app_mention',
+      user: 'UASKER',
+      text: `<@${slack.botUserId}> 一共有几个部门?`,
+      ts: '1700000000.000100',
+      channel: 'CDATA',
+    });
+    const posted = await postSigned(
+      `http://127.0.0.1:${slackPort}/slack/events`,
+      secret,
+      JSON.stringify(mention),
+      'application/json',
+    );
+    expect(posted.status).toBe(200);
+    const current = slack;
+    await current.waitFor(
+      () =>
+        [...current.messages.values()].some((message) =>
+          JSON.stringify(message).includes('SELECT COUNT(*) AS n FROM departments'),
+        ),
+      20_000,
+    );
+    expect(current.callsTo('chat.postMessage')[0]?.body).toMatchObject({
+      channel: 'CDATA',
+      thread_ts: '1700000000.000100',
+    });
+  });
+
+  it('starts with nothing configured and explains how to configure a model', async () => {
+    const started = await npmStart({});
+    child = started.child;
+    const health = await fetch(`http://127.0.0.1:${started.port}/health`);
+    expect(health.status).toBe(200);
+    const ws = await connect(`ws://127.0.0.1:${started.port}/ws`);
+    const frames = (await collectFrames(ws, query('RD部门有多少员工?'))).map((f) => f.text);
+    ws.close();
+    const closing = JSON.parse(frames.at(-1) as string) as { status: string; message: string };
+    expect(closing.status).toBe('error');
+    expect(closing.message).toMatch(/OPENAI_API_KEY/);
+    expect(closing.message).toMatch(/OPENAI_BASE_URL/);
+    expect(frames.at(-2)).toBe(`查询处理过程中发生异常: ${closing.message}`);
+  });
+
+  it('refuses a bad configuration value with one line naming it', async () => {
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/root',
+        SQL_REWRITE_MAX_ATTEMPTS: 'lots',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (data: Buffer) => {
+      stderr += data.toString();
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(
+      'Invalid configuration: SQL_REWRITE_MAX_ATTEMPTS must be a whole number (got "lots")',
+    );
+  });
+});

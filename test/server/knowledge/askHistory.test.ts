@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { isQuarryError } from '../../../server/src/errors.js';
+import type { KnowledgeStore } from '../../../server/src/knowledge/port.js';
+import { openKnowledgeStore } from '../../../server/src/knowledge/store.js';
+import { type AppDatabase, BACKENDS, createAppDatabase, silentLogger } from './appDatabase.js';
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+describe.each(BACKENDS)('ask history on %s', (backend) => {
+  let db: AppDatabase;
+  let store: KnowledgeStore;
+
+  beforeAll(async () => {
+    db = await createAppDatabase(backend, 'asks');
+    store = await openKnowledgeStore({ url: db.url, logger: silentLogger });
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  test('findVerifiedSql: a SQL pair first, else the newest up-voted finished ask, per data source', async () => {
+    expect(await store.asks.findVerifiedSql('revenue by month', 'default')).toBeUndefined();
+
+    const down = await store.asks.create({
+      question: 'Revenue by month?',
+      source: 'ws',
+      datasource: 'default',
+    });
+    await store.asks.update(down, { status: 'finished', sql: 'SELECT bad' });
+    await store.asks.recordFeedback(down, { rating: 'down' });
+    const unfinished = await store.asks.create({
+      question: 'revenue by month',
+      source: 'ws',
+      datasource: 'default',
+    });
+    await store.asks.update(unfinished, { status: 'failed', sql: 'SELECT failed' });
+    await store.asks.recordFeedback(unfinished, { rating: 'up' });
+    expect(await store.asks.findVerifiedSql('revenue by month', 'default')).toBeUndefined();
+
+    const up = await store.asks.create({
+      question: 'REVENUE, by month!',
+      source: 'slack',
+      datasource: 'default',
+    });
+    await store.asks.update(up, { status: 'finished', sql: 'SELECT good' });
+    await store.asks.recordFeedback(up, { rating: 'up', comment: 'right' });
+    expect(await store.asks.findVerifiedSql('Revenue by month？', 'default')).toBe('SELECT good');
+    expect(await store.asks.findVerifiedSql('revenue by month', 'sales')).toBeUndefined();
+
+    await store.sqlPairs.create({
+      question: 'revenue by month',
+      sql: 'SELECT pair',
+      datasource: 'default',
+    });
+    expect(await store.asks.findVerifiedSql('revenue by month', 'default')).toBe('SELECT pair');
+  });
+
+  test('threadTurns returns the last turns of a thread, oldest first, without the current ask', async () => {
+    const ids: string[] = [];
+    for (const n of [1, 2, 3, 4]) {
+      const id = await store.asks.create({
+        question: `turn ${n}`,
+        source: 'ws',
+        datasource: 'default',
+        thread_id: 'thread-a',
+      });
+      await store.asks.update(id, { rephrased_question: `turn ${n} in full`, sql: `SELECT ${n}` });
+      ids.push(id);
+      await new Promise((done) => setTimeout(done, 5));
+    }
+    await store.asks.create({
+      question: 'elsewhere',
+      source: 'ws',
+      datasource: 'default',
+      thread_id: 'thread-b',
+    });
+
+    expect(await store.asks.threadTurns('thread-a', 2, ids[3])).toEqual([
+      { question: 'turn 2', rephrased_question: 'turn 2 in full', sql: 'SELECT 2' },
+      { question: 'turn 3', rephrased_question: 'turn 3 in full', sql: 'SELECT 3' },
+    ]);
+    expect((await store.asks.threadTurns('thread-a', 10)).map((turn) => turn.question)).toEqual([
+      'turn 1',
+      'turn 2',
+      'turn 3',
+      'turn 4',
+    ]);
+  });
+
+  test('ask history keeps every field the pipeline writes', async () => {
+    const id = await store.asks.create({
+      question: '各部门的人数',
+      source: 'slack',
+      datasource: 'default',
+      thread_id: 't-1',
+      asked_by: 'U123',
+    });
+    await store.asks.update(id, {
+      rephrased_question: '各部门的员工人数',
+      intent: 'TEXT_TO_SQL',
+      sql: 'SELECT 1',
+      status: 'failed',
+      row_count: 0,
+      timings: { generation: 1200, execution: 35 },
+      error_code: 'SQL_EXECUTION_FAILED',
+      error: 'x'.repeat(10_000),
+    });
+    const record = await store.asks.get(id);
+    expect(record).toMatchObject({
+      question: '各部门的人数',
+      normalized_question: '各部门的人数',
+      rephrased_question: '各部门的员工人数',
+      intent: 'TEXT_TO_SQL',
+      thread_id: 't-1',
+      asked_by: 'U123',
+      source: 'slack',
+      status: 'failed',
+      row_count: 0,
+      timings: { generation: 1200, execution: 35 },
+      error_code: 'SQL_EXECUTION_FAILED',
+      rating: null,
+    });
+    expect(record?.error).toHaveLength(4000);
+    expect(
+      isQuarryError(
+        await rejection(store.asks.update('missing', { status: 'stopped' })),
+        'NOT_FOUND',
+      ),
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,195 @@
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { isQuarryError } from '../../../server/src/errors.js';
+import { dataSourceOptions } from '../../../server/src/knowledge/dataSource.js';
+import type { KnowledgeStore } from '../../../server/src/knowledge/port.js';
+import { openKnowledgeStore } from '../../../server/src/knowledge/store.js';
+import { type AppDatabase, BACKENDS, createAppDatabase, silentLogger } from './appDatabase.js';
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+describe.each(BACKENDS)('knowledge store on %s', (backend) => {
+  let db: AppDatabase;
+  let store: KnowledgeStore;
+
+  beforeAll(async () => {
+    db = await createAppDatabase(backend, 'store');
+    store = await openKnowledgeStore({ url: db.url, logger: silentLogger });
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  test('migrations build exactly the schema the entities describe, and re-opening runs none', async () => {
+    const reopened = await openKnowledgeStore({ url: db.url, logger: silentLogger });
+    await reopened.close();
+
+    const options = dataSourceOptions(db.url, false);
+    // TypeORM reads MariaDB's column defaults correctly only in its mariadb mode.
+    const inspector = new DataSource(
+      options.type === 'mysql' ? { ...options, type: 'mariadb' } : options,
+    );
+    await inspector.initialize();
+    try {
+      const executed = (await inspector.query('SELECT name FROM quarry_migrations')) as Array<{
+        name: string;
+      }>;
+      expect(executed.map((row) => row.name).sort()).toEqual([
+        'AddSchemaDescriptionHidden1767225600002',
+        'CreateKnowledgeTables1767225600000',
+        'CreateOperationsTables1767225600001',
+      ]);
+      expect(await inspector.showMigrations()).toBe(false);
+      const pending = await inspector.driver.createSchemaBuilder().log();
+      expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+    } finally {
+      await inspector.destroy();
+    }
+  });
+
+  test('two processes opening a fresh database at once both succeed and migrate it once', async () => {
+    const fresh = await createAppDatabase(backend, 'race');
+    try {
+      const [a, b] = await Promise.all([
+        openKnowledgeStore({ url: fresh.url, logger: silentLogger }),
+        openKnowledgeStore({ url: fresh.url, logger: silentLogger }),
+      ]);
+      await a.sqlPairs.create({ question: 'q', sql: 'SELECT 1', datasource: 'default' });
+      expect((await b.sqlPairs.list()).total).toBe(1);
+      await Promise.all([a.close(), b.close()]);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  test('a dictionary change through one store is seen by another store on its very next call', async () => {
+    const other = await openKnowledgeStore({ url: db.url, logger: silentLogger });
+    try {
+      expect((await other.abbreviationDictionaries()).department.get('FIN')).toBeUndefined();
+
+      const entry = await store.dictionaries.department.create({
+        abbreviation: 'FIN',
+        full_name: 'Finance',
+      });
+      expect((await other.abbreviationDictionaries()).department.get('FIN')).toBe('Finance');
+
+      await store.dictionaries.department.update(entry.id, {
+        abbreviation: 'FIN',
+        full_name: 'Finance Dept',
+      });
+      expect((await other.abbreviationDictionaries()).department.get('FIN')).toBe('Finance Dept');
+
+      await store.dictionaries.project.create({ abbreviation: 'APL', full_name: 'Apollo' });
+      const maps = await other.abbreviationDictionaries();
+      expect(maps.project.get('APL')).toBe('Apollo');
+      expect(maps.department.has('APL')).toBe(false);
+
+      await store.dictionaries.department.delete(entry.id);
+      expect((await other.abbreviationDictionaries()).department.has('FIN')).toBe(false);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('the revision moves on knowledge writes only', async () => {
+    const before = await store.revision();
+    await store.asks.create({ question: 'not knowledge', source: 'api', datasource: 'default' });
+    await store.sqlPairs.list();
+    expect(await store.revision()).toBe(before);
+
+    const pair = await store.sqlPairs.create({
+      question: 'rev',
+      sql: 'SELECT 1',
+      datasource: 'default',
+    });
+    expect(await store.revision()).toBe(before + 1);
+    await store.instructions.create({ text: 'Use UTC.', scope: 'global', questions: [] });
+    await store.schemaDescriptions.set('default', 'orders', null, 'One row per order.');
+    await store.sqlPairs.delete(pair.id);
+    expect(await store.revision()).toBe(before + 4);
+  });
+
+  test('unique values are CONFLICT naming the field; abbreviations compare case-insensitively', async () => {
+    await store.dictionaries.project.create({ abbreviation: 'Zeus', full_name: 'Project Zeus' });
+    const error = await rejection(
+      store.dictionaries.project.create({ abbreviation: 'ZEUS', full_name: 'Other' }),
+    );
+    expect(isQuarryError(error, 'CONFLICT')).toBe(true);
+    expect(
+      (error as { context: { fields: Record<string, string> } }).context.fields,
+    ).toHaveProperty('abbreviation');
+    // The same abbreviation in the other dictionary is a different entry.
+    await store.dictionaries.department.create({ abbreviation: 'Zeus', full_name: 'Zeus Team' });
+
+    await store.sqlPairs.create({
+      question: 'Top 5 customers?',
+      sql: 'SELECT 1',
+      datasource: 'default',
+    });
+    const duplicate = await rejection(
+      store.sqlPairs.create({
+        question: 'top 5 customers',
+        sql: 'SELECT 2',
+        datasource: 'default',
+      }),
+    );
+    expect(isQuarryError(duplicate, 'CONFLICT')).toBe(true);
+    await store.sqlPairs.create({
+      question: 'top 5 customers',
+      sql: 'SELECT 2',
+      datasource: 'sales',
+    });
+  });
+
+  test('settings: setIfAbsent keeps the first value; set replaces', async () => {
+    expect(await store.settings.setIfAbsent('k', 'first')).toBe('first');
+    expect(await store.settings.setIfAbsent('k', 'second')).toBe('first');
+    await store.settings.set('k', 'third');
+    expect(await store.settings.get('k')).toBe('third');
+    expect(await store.settings.get('absent')).toBeUndefined();
+  });
+
+  test('data sources: the URL with its password is only available through getUrl', async () => {
+    await store.datasources.ensureDefault('mysql://reader:s3cret@db.internal:3306/sales');
+    await store.datasources.ensureDefault('mysql://reader:n3w@db.internal:3306/sales');
+    const view = await store.datasources.get('default');
+    expect(view).toMatchObject({
+      url: 'mysql://reader:***@db.internal:3306/sales',
+      has_password: true,
+    });
+    expect(JSON.stringify(await store.datasources.list())).not.toContain('n3w');
+    expect(await store.datasources.getUrl('default')).toBe(
+      'mysql://reader:n3w@db.internal:3306/sales',
+    );
+    expect(await store.datasources.getUrl('nope')).toBeUndefined();
+  });
+});
+
+test('a store opened with synchronize (tests only) works without migrations', async () => {
+  const db = await createAppDatabase('sqlite', 'sync');
+  try {
+    const store = await openKnowledgeStore({
+      url: db.url,
+      logger: silentLogger,
+      synchronize: true,
+    });
+    await store.dictionaries.department.create({
+      abbreviation: 'HR',
+      full_name: 'Human Resources',
+    });
+    expect((await store.abbreviationDictionaries()).department.get('HR')).toBe('Human Resources');
+    expect(await store.revision()).toBe(1);
+    await store.close();
+  } finally {
+    await db.drop();
+  }
+});

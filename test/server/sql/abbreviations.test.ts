@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type AbbreviationDictionaries,
+  expandAbbreviations,
+  expandDictionaryAbbreviations,
+} from '../../../server/src/sql/abbreviations.js';
+
+const departments = new Map([
+  ['RD', '研发中心'],
+  ['HR', 'Human Resources'],
+  ['OB', "O'Brien's \\ Team"],
+]);
+const projects = new Map([
+  ['QX', 'Quarry X'],
+  ['研发中心', '研发项目'],
+]);
+
+describe('expandAbbreviations', () => {
+  it('expands literals compared with =, in IN lists and in CASE', () => {
+    expect(expandAbbreviations("SELECT * FROM t WHERE dept = 'RD'", departments, 'mysql')).toBe(
+      "SELECT * FROM t WHERE dept = '研发中心'",
+    );
+    expect(
+      expandAbbreviations(
+        "SELECT * FROM t WHERE dept IN ('RD', 'HR', 'XX')",
+        departments,
+        'sqlite',
+      ),
+    ).toBe("SELECT * FROM t WHERE dept IN ('研发中心', 'Human Resources', 'XX')");
+    expect(
+      expandAbbreviations(
+        "SELECT CASE WHEN dept = 'HR' THEN 1 ELSE 0 END FROM t",
+        departments,
+        'mysql',
+      ),
+    ).toBe("SELECT CASE WHEN dept = 'Human Resources' THEN 1 ELSE 0 END FROM t");
+  });
+
+  it('matches the trimmed literal, ignoring ASCII case', () => {
+    expect(expandAbbreviations("SELECT 1 WHERE d = ' rd '", departments, 'mysql')).toBe(
+      "SELECT 1 WHERE d = '研发中心'",
+    );
+    expect(expandAbbreviations("SELECT 1 WHERE d = 'Hr'", departments, 'sqlite')).toBe(
+      "SELECT 1 WHERE d = 'Human Resources'",
+    );
+  });
+
+  it('keeps LIKE wildcards and replaces the core', () => {
+    const sql =
+      "SELECT 1 WHERE a LIKE '%RD%' OR b LIKE 'RD%' OR c NOT LIKE '%rd' OR d LIKE BINARY 'HR%'";
+    expect(expandAbbreviations(sql, departments, 'mysql')).toBe(
+      "SELECT 1 WHERE a LIKE '%研发中心%' OR b LIKE '研发中心%' OR c NOT LIKE '%研发中心' OR d LIKE BINARY 'Human Resources%'",
+    );
+  });
+
+  it('leaves wildcard literals alone outside LIKE (e.g. date formats)', () => {
+    const sql = "SELECT DATE_FORMAT(d, '%RD') FROM t";
+    expect(expandAbbreviations(sql, departments, 'mysql')).toBe(sql);
+  });
+
+  it('reaches literals in nested subqueries and CTEs', () => {
+    const sql =
+      "WITH x AS (SELECT id FROM d WHERE code = 'RD') SELECT * FROM e WHERE d IN (SELECT id FROM x WHERE n IN (SELECT n FROM y WHERE k = 'HR'))";
+    expect(expandAbbreviations(sql, departments, 'mysql')).toBe(
+      "WITH x AS (SELECT id FROM d WHERE code = '研发中心') SELECT * FROM e WHERE d IN (SELECT id FROM x WHERE n IN (SELECT n FROM y WHERE k = 'Human Resources'))",
+    );
+  });
+
+  it('never changes identifiers, quoted identifiers or comments', () => {
+    const mysqlSql = "SELECT RD, `RD`, t.RD FROM RD -- 'RD'\n# 'RD'\n/* 'RD' */ WHERE x = 1";
+    expect(expandAbbreviations(mysqlSql, departments, 'mysql')).toBe(mysqlSql);
+    const sqliteSql = 'SELECT "RD", [RD], `RD` FROM t -- \'RD\'';
+    expect(expandAbbreviations(sqliteSql, departments, 'sqlite')).toBe(sqliteSql);
+  });
+
+  it('treats MySQL double-quoted text as a string but SQLite double quotes as an identifier', () => {
+    expect(expandAbbreviations('SELECT 1 WHERE d = "RD"', departments, 'mysql')).toBe(
+      'SELECT 1 WHERE d = "研发中心"',
+    );
+    expect(expandAbbreviations('SELECT 1 WHERE d = "RD"', departments, 'sqlite')).toBe(
+      'SELECT 1 WHERE d = "RD"',
+    );
+  });
+
+  it('escapes full names with quotes and backslashes for the dialect', () => {
+    expect(expandAbbreviations("SELECT 1 WHERE d = 'OB'", departments, 'mysql')).toBe(
+      "SELECT 1 WHERE d = 'O''Brien''s \\\\ Team'",
+    );
+    expect(expandAbbreviations("SELECT 1 WHERE d = 'OB'", departments, 'sqlite')).toBe(
+      "SELECT 1 WHERE d = 'O''Brien''s \\ Team'",
+    );
+    expect(expandAbbreviations('SELECT 1 WHERE d = "OB"', departments, 'mysql')).toBe(
+      'SELECT 1 WHERE d = "O\'Brien\'s \\\\ Team"',
+    );
+  });
+
+  it('reads escaped literals before matching and keeps the N prefix', () => {
+    expect(expandAbbreviations("SELECT 1 WHERE d = N'R\\D'", departments, 'mysql')).toBe(
+      "SELECT 1 WHERE d = N'研发中心'",
+    );
+    expect(expandAbbreviations("SELECT 1 WHERE d = X'52'", departments, 'mysql')).toBe(
+      "SELECT 1 WHERE d = X'52'",
+    );
+  });
+
+  it('does not split literals at semicolons or comment markers inside them', () => {
+    const sql = "SELECT 'a;--RD' AS x, 'RD' AS y";
+    expect(expandAbbreviations(sql, departments, 'sqlite')).toBe(
+      "SELECT 'a;--RD' AS x, '研发中心' AS y",
+    );
+  });
+
+  it('rewrites literals in SQL no parser can read, byte for byte elsewhere', () => {
+    const sql = "SELEC  weird  ( syntax WHERE code = 'RD'\n  AND x ==== 'HR'";
+    expect(expandAbbreviations(sql, departments, 'mysql')).toBe(
+      "SELEC  weird  ( syntax WHERE code = '研发中心'\n  AND x ==== 'Human Resources'",
+    );
+  });
+
+  it('returns the SQL unchanged for an empty dictionary or no literals', () => {
+    const sql = 'SELECT RD FROM t';
+    expect(expandAbbreviations(sql, new Map(), 'mysql')).toBe(sql);
+    expect(expandAbbreviations(sql, departments, 'mysql')).toBe(sql);
+  });
+});
+
+describe('expandDictionaryAbbreviations', () => {
+  const dictionaries: AbbreviationDictionaries = { department: departments, project: projects };
+
+  it('runs the department pass, then the project pass', () => {
+    expect(
+      expandDictionaryAbbreviations(
+        "SELECT * FROM p WHERE dept = 'HR' AND project = 'qx'",
+        dictionaries,
+        'mysql',
+      ),
+    ).toBe("SELECT * FROM p WHERE dept = 'Human Resources' AND project = 'Quarry X'");
+  });
+
+  it('re-expands a department full name only when it is itself a project abbreviation', () => {
+    // '研发中心' is a project abbreviation in this dictionary, so the seed's second pass applies.
+    expect(expandDictionaryAbbreviations("SELECT 1 WHERE d = 'RD'", dictionaries, 'sqlite')).toBe(
+      "SELECT 1 WHERE d = '研发项目'",
+    );
+    const plain: AbbreviationDictionaries = {
+      department: departments,
+      project: new Map([['RD', 'Project RD']]),
+    };
+    expect(expandDictionaryAbbreviations("SELECT 1 WHERE d = 'RD'", plain, 'sqlite')).toBe(
+      "SELECT 1 WHERE d = '研发中心'",
+    );
+  });
+});

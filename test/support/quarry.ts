@@ -1,0 +1,123 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { parseConfig } from '../../server/src/config.js';
+import { createLogger } from '../../server/src/logger.js';
+import { type RunningServer, startQuarryServer } from '../../server/src/server.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openaiServer.js';
+
+export interface TestQuarry {
+  server: RunningServer;
+  fake: FakeOpenAI;
+  baseUrl: string;
+  wsUrl: string;
+  dir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A real Quarry server on an ephemeral port, its app database in a temp dir, its model the
+ * scripted fake. `env` adds or overrides environment variables (contract names).
+ */
+export async function startTestQuarry(env: Record<string, string> = {}): Promise<TestQuarry> {
+  const dir = await mkdtemp(join(tmpdir(), 'quarry-test-'));
+  const fake = await startFakeOpenAI({ models: ['fake-sql-model'] });
+  const config = parseConfig({
+    PORT: '0',
+    APP_DATABASE_URL: `sqlite:${join(dir, 'app.sqlite')}`,
+    OPENAI_BASE_URL: fake.baseUrl,
+    OPENAI_API_KEY: 'test-key',
+    ADMIN_TOKEN: 'test-admin-token-0123456789',
+    ASK_INTENT_CLASSIFICATION: 'false',
+    ASK_REASONING: 'false',
+    LLM_TIMEOUT_MS: '5000',
+    LLM_MAX_RETRIES: '0',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const server = await startQuarryServer(config, createLogger(config.logLevel), {
+    print: () => undefined,
+    demoDatabasePath: join(dir, 'demo.sqlite'),
+  });
+  return {
+    server,
+    fake,
+    baseUrl: `http://127.0.0.1:${server.port}`,
+    wsUrl: `ws://127.0.0.1:${server.port}/ws`,
+    dir,
+    async close() {
+      await server.close();
+      await fake.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ReceivedFrame {
+  text: string;
+  at: number;
+}
+
+/** Opens a WebSocket, waiting until it is open. */
+export async function connect(url: string): Promise<WebSocket> {
+  const ws = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return ws;
+}
+
+/**
+ * Sends one frame and collects text frames until `isLast` says the answer is complete
+ * (default: a JSON frame with a `status` of success or error — the seed's closing frame).
+ */
+export function collectFrames(
+  ws: WebSocket,
+  payload: string | Buffer,
+  isLast: (text: string) => boolean = isClosingTextFrame,
+  timeoutMs = 15_000,
+): Promise<ReceivedFrame[]> {
+  return new Promise((resolve, reject) => {
+    const frames: ReceivedFrame[] = [];
+    const timer = setTimeout(() => {
+      ws.off('message', onMessage);
+      reject(
+        new Error(
+          `no closing frame within ${timeoutMs} ms; got:\n${frames.map((f) => f.text).join('\n')}`,
+        ),
+      );
+    }, timeoutMs);
+    const onMessage = (data: WebSocket.RawData) => {
+      const text = data.toString();
+      frames.push({ text, at: performance.now() });
+      if (isLast(text)) {
+        clearTimeout(timer);
+        ws.off('message', onMessage);
+        resolve(frames);
+      }
+    };
+    ws.on('message', onMessage);
+    ws.send(payload);
+  });
+}
+
+export function isClosingTextFrame(text: string): boolean {
+  if (!text.startsWith('{')) return false;
+  try {
+    const parsed = JSON.parse(text) as { status?: unknown };
+    return parsed.status === 'success' || parsed.status === 'error';
+  } catch {
+    return false;
+  }
+}
+
+/** Events mode: the ask is over at its `result`, `reply` or `error` event. */
+export function isClosingEvent(text: string): boolean {
+  const parsed = JSON.parse(text) as { type?: string };
+  return parsed.type === 'result' || parsed.type === 'reply' || parsed.type === 'error';
+}
+
+export const query = (question: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ type: 'query', query: question, ...extra });
