@@ -20,9 +20,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** `npm start` from the repository root with exactly these variables (plus PATH and HOME). */
+/**
+ * `npm start` from the repository root with exactly these variables (plus PATH and HOME),
+ * resolved once it has printed `readyLine`.
+ */
 async function npmStart(
   env: Record<string, string>,
+  readyLine = 'Quarry is listening',
 ): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const port = await freePort();
   const child = spawn('npm', ['start'], {
@@ -44,7 +48,7 @@ async function npmStart(
     output += data.toString();
   });
   const deadline = Date.now() + 60_000;
-  while (!output.includes('Quarry is listening')) {
+  while (!output.includes(readyLine)) {
     if (child.exitCode !== null || Date.now() > deadline)
       throw new Error(`npm start did not come up:\n${output}`);
     await new Promise((done) => setTimeout(done, 100));
@@ -117,14 +121,18 @@ describe('npm start on a fresh checkout', () => {
     slack = await startFakeSlack();
     const slackPort = await freePort();
     const secret = 'first-run-signing-secret';
-    const started = await npmStart({
-      OPENAI_BASE_URL: fake.baseUrl,
-      OPENAI_API_KEY: 'sk-test',
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: secret,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_PORT: String(slackPort),
-    });
+    const started = await npmStart(
+      {
+        OPENAI_BASE_URL: fake.baseUrl,
+        OPENAI_API_KEY: 'sk-test',
+        SLACK_BOT_TOKEN: slack.botToken,
+        SLACK_SIGNING_SECRET: secret,
+        SLACK_API_URL: slack.apiUrl,
+        SLACK_PORT: String(slackPort),
+      },
+      // The bot starts after the server listens: events can be posted once it listens too.
+      'Slack bot listening',
+    );
     child = started.child;
     const mention = eventCallback({
       type: 'app_mention',
