@@ -5,27 +5,21 @@ import { resolve } from 'node:path';
 import { ensureAdminToken } from './api/adminToken.js';
 import { createAdminApiRouter } from './api/router.js';
 import { createAskLimiter } from './asks/askLimiter.js';
-import { createInProcessAskQueue } from './asks/askQueue.js';
+import { type AskQueue, createInProcessAskQueue } from './asks/askQueue.js';
 import { createAskService } from './asks/askService.js';
+import { startAskWorker } from './asks/bull/askWorker.js';
+import { createBullAskQueue } from './asks/bull/bullAskQueue.js';
+import { openAskJobBus } from './asks/bull/jobBus.js';
 import { createKnowledgeAskHistory } from './asks/history.js';
 import { createQueuedAskHistory } from './asks/historyQueue.js';
-import { createResilientKnowledgeReads } from './asks/knowledgeReads.js';
+import { buildPipeline } from './buildPipeline.js';
 import type { Config } from './config.js';
 import { openDataSource } from './datasources/index.js';
-import { createDataSourceRegistry } from './datasources/registry.js';
-import { ensureDemoDatabase } from './demo/build.js';
-import { demoDescriptions } from './demo/descriptions.js';
-import { demoDictionaries } from './demo/dictionaries.js';
 import { createHttpApp } from './http/app.js';
 import { createV1Router } from './http/v1Routes.js';
 import type { KnowledgeStore } from './knowledge/port.js';
-import { openKnowledgeStore } from './knowledge/store.js';
-import { createOpenAiClient } from './llm/openaiClient.js';
 import type { Logger } from './logger.js';
-import { applyAccessRules, createAccessRuleCache } from './pipeline/accessRules.js';
-import { createSchemaCache } from './pipeline/schemaCache.js';
 import type { PipelineDeps } from './pipeline/types.js';
-import { createRetrievalService } from './retrieval/retrievalService.js';
 import { expandDictionaryAbbreviations } from './sql/abbreviations.js';
 import { assertReadOnlySql } from './sql/guard.js';
 import { attachWebSocketServer } from './ws/wsServer.js';
@@ -37,8 +31,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Where the demo database is built when DATABASE_URL is unset. */
-const DEMO_DATABASE_PATH = 'data/demo.sqlite';
 const ADMIN_STATIC_DIR = resolve(import.meta.dirname, '../../admin/dist');
 
 /**
@@ -57,57 +49,11 @@ export async function startQuarryServer(
   } = {},
 ): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const store = await openKnowledgeStore({ url: config.appDatabaseUrl, logger });
+  const built = await buildPipeline(config, logger, options);
+  const { pipeline, store, registry, accessRules } = built;
   const adminToken = await ensureAdminToken(store, config.adminToken, print);
-
-  const defaultUrl =
-    config.databaseUrl ??
-    (await ensureDemoDatabase(options.demoDatabasePath ?? resolve(DEMO_DATABASE_PATH)));
-  await store.datasources.ensureDefault(defaultUrl);
-  if (config.databaseUrl === undefined) await seedDemoKnowledge(store);
-  // Asks read the app database through here, so they are answered while it is down.
-  const knowledgeReads = createResilientKnowledgeReads({
-    store,
-    instructions: () => allInstructions(store),
-    logger,
-  });
-  await knowledgeReads.warm();
-
-  const registry = createDataSourceRegistry({
-    resolveUrl: (name) => knowledgeReads.dataSourceUrl(name),
-    logger,
-  });
-  const llm = createOpenAiClient({ config: config.llm, logger });
-  const schemas = createSchemaCache({ dataSource: (name) => registry.get(name) });
-  const accessRules = createAccessRuleCache(knowledgeReads.accessRules);
-  // The one way to a data source's tables for the model: retrieval, DDL, intent and sample
-  // values all read through here, so hidden tables and columns never reach a prompt.
-  const visibleTables = async (name: string) => {
-    const [tables, rules] = await Promise.all([schemas.tables(name), accessRules.rules(name)]);
-    return applyAccessRules(tables, rules);
-  };
-  const retrieval = createRetrievalService({
-    sources: {
-      ...knowledgeReads.retrieval,
-      tables: visibleTables,
-      dataSource: (name) => registry.get(name),
-    },
-    embedder: config.llm.embeddingModel ? llm : undefined,
-    logger,
-  });
-
-  const pipeline: PipelineDeps = {
-    settings: config.ask,
-    llm,
-    retrieval,
-    dataSource: (name) => registry.get(name),
-    schema: visibleTables,
-    accessRules: (name) => accessRules.rules(name),
-    knowledge: knowledgeReads.pipeline,
-    logger,
-    now: options.now ?? (() => new Date()),
-  };
-  const queue = createInProcessAskQueue(pipeline);
+  const asksRunner = await openAskRunner(config, pipeline, logger);
+  const queue = asksRunner.queue;
   const history = createQueuedAskHistory(createKnowledgeAskHistory(store), {
     logger,
     limit: config.askHistoryQueueLimit,
@@ -158,7 +104,10 @@ export async function startQuarryServer(
     }),
     adminApi,
     adminStaticDir: ADMIN_STATIC_DIR,
-    health: async () => ({ llm_configured: Boolean(config.llm.apiKey || config.llm.baseUrl) }),
+    health: async () => ({
+      llm_configured: Boolean(config.llm.apiKey || config.llm.baseUrl),
+      ask_queue: asksRunner.describe(),
+    }),
   });
 
   const http = createServer(app);
@@ -189,44 +138,67 @@ export async function startQuarryServer(
     async close() {
       for (const client of wss.clients) client.terminate();
       wss.close();
-      await queue.close();
+      await asksRunner.close();
       // Stopped asks report their outcome a moment later; then wait for waiting writes.
       await new Promise((done) => setImmediate(done));
       await history.close();
       http.closeAllConnections();
       await new Promise<void>((done) => http.close(() => done()));
-      await registry.closeAll();
-      await store.close();
+      await built.close();
     },
   };
 }
 
-/**
- * The demo's dictionaries and table descriptions, seeded once: an admin who deletes them
- * later does not see them come back.
- */
-async function seedDemoKnowledge(store: KnowledgeStore): Promise<void> {
-  if (await store.settings.get('demo_knowledge_seeded')) return;
-  for (const kind of ['department', 'project'] as const) {
-    await store.dictionaries[kind].importMany(
-      demoDictionaries[kind].map((input, index) => ({ row: index + 1, input })),
-    );
-  }
-  for (const [table, { description, columns }] of Object.entries(demoDescriptions)) {
-    await store.schemaDescriptions.set('default', table, null, description);
-    for (const [column, text] of Object.entries(columns)) {
-      await store.schemaDescriptions.set('default', table, column, text);
-    }
-  }
-  await store.settings.set('demo_knowledge_seeded', 'true');
+/** Where this server's asks run, and what closing that takes. */
+interface AskRunner {
+  queue: AskQueue;
+  /** For `/health`: `in-process`, or the Redis queue and whether it is reachable now. */
+  describe(): Record<string, unknown> | string;
+  close(): Promise<void>;
 }
 
-/** Every instruction, page by page (the list API pages; retrieval needs them all). */
-async function allInstructions(store: KnowledgeStore) {
-  const all = [];
-  for (let page = 1; ; page += 1) {
-    const batch = await store.instructions.list({ page, page_size: 500 });
-    all.push(...batch.items);
-    if (all.length >= batch.total || batch.items.length === 0) return all;
+/**
+ * In-process without REDIS_URL. With it, asks become bull jobs, and this process also works on
+ * them unless ASK_WORKER_CONCURRENCY is 0 (then only `npm run worker` processes run them).
+ */
+async function openAskRunner(
+  config: Config,
+  pipeline: PipelineDeps,
+  logger: Logger,
+): Promise<AskRunner> {
+  if (!config.redisUrl) {
+    const queue = createInProcessAskQueue(pipeline);
+    return { queue, describe: () => 'in-process', close: () => queue.close() };
   }
+  const bus = openAskJobBus({ redisUrl: config.redisUrl, name: config.askQueue.name, logger });
+  const queue = await createBullAskQueue({
+    bus,
+    waitTimeoutMs: config.askQueue.waitTimeoutMs,
+    workerTimeoutMs: config.askQueue.workerTimeoutMs,
+    logger,
+  });
+  const worker =
+    config.askQueue.concurrency > 0
+      ? await startAskWorker({
+          bus,
+          deps: pipeline,
+          concurrency: config.askQueue.concurrency,
+          workerTimeoutMs: config.askQueue.workerTimeoutMs,
+          logger,
+        })
+      : undefined;
+  return {
+    queue,
+    describe: () => ({
+      kind: 'redis',
+      queue: config.askQueue.name,
+      connected: bus.connected(),
+      working_here: worker !== undefined,
+    }),
+    async close() {
+      await queue.close();
+      await worker?.close();
+      await bus.close();
+    },
+  };
 }

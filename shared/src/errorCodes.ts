@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'SQL_EXECUTION_FAILED',
   'DATASOURCE_NOT_FOUND',
   'DATASOURCE_UNAVAILABLE',
+  /** REDIS_URL is set and the ask queue cannot take or run the question (Redis down, no worker). */
+  'QUEUE_UNAVAILABLE',
   'STOPPED',
   'INTERNAL',
 ] as const;

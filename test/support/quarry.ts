@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { parseConfig } from '../../server/src/config.js';
-import { createLogger } from '../../server/src/logger.js';
+import { createLogger, type Logger } from '../../server/src/logger.js';
 import { type RunningServer, startQuarryServer } from '../../server/src/server.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openaiServer.js';
 
 export interface TestQuarry {
   server: RunningServer;
+  /** The environment the server was configured from, for a worker that joins it. */
+  env: Record<string, string>;
   fake: FakeOpenAI;
   baseUrl: string;
   wsUrl: string;
@@ -18,12 +20,16 @@ export interface TestQuarry {
 
 /**
  * A real Quarry server on an ephemeral port, its app database in a temp dir, its model the
- * scripted fake. `env` adds or overrides environment variables (contract names).
+ * scripted fake. `env` adds or overrides environment variables (contract names); `logger`
+ * replaces the silent one (a test that reads the logs).
  */
-export async function startTestQuarry(env: Record<string, string> = {}): Promise<TestQuarry> {
+export async function startTestQuarry(
+  env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
+): Promise<TestQuarry> {
   const dir = await mkdtemp(join(tmpdir(), 'quarry-test-'));
   const fake = await startFakeOpenAI({ models: ['fake-sql-model'] });
-  const config = parseConfig({
+  const merged: Record<string, string> = {
     PORT: '0',
     APP_DATABASE_URL: `sqlite:${join(dir, 'app.sqlite')}`,
     OPENAI_BASE_URL: fake.baseUrl,
@@ -35,13 +41,16 @@ export async function startTestQuarry(env: Record<string, string> = {}): Promise
     LLM_MAX_RETRIES: '0',
     LOG_LEVEL: 'silent',
     ...env,
-  });
-  const server = await startQuarryServer(config, createLogger(config.logLevel), {
+  };
+  const config = parseConfig(merged);
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const server = await startQuarryServer(config, logger, {
     print: () => undefined,
     demoDatabasePath: join(dir, 'demo.sqlite'),
   });
   return {
     server,
+    env: merged,
     fake,
     baseUrl: `http://127.0.0.1:${server.port}`,
     wsUrl: `ws://127.0.0.1:${server.port}/ws`,

@@ -61,6 +61,11 @@ export function explainEn(
       };
     case 'RATE_LIMITED':
       return { sentence: 'Quarry is busy with other questions.', tip: 'Try again in a moment.' };
+    case 'QUEUE_UNAVAILABLE':
+      return {
+        sentence: "Quarry's workers couldn't take this question right now.",
+        tip: 'Try again in a minute; if it keeps happening, tell your Quarry admin.',
+      };
     case 'STOPPED':
       return {
         sentence: 'The question was stopped before it finished.',
@@ -142,6 +147,11 @@ export function explainZh(
       return { sentence: '暂时连不上数据库。', tip: '请过几分钟再试。' };
     case 'RATE_LIMITED':
       return { sentence: 'Quarry 正忙于处理其他问题。', tip: '请稍后再试。' };
+    case 'QUEUE_UNAVAILABLE':
+      return {
+        sentence: 'Quarry 的工作进程暂时无法处理这个问题。',
+        tip: '请一分钟后再试；如果一直这样，请联系 Quarry 管理员。',
+      };
     case 'STOPPED':
       return { sentence: '这个问题在完成前被停止了。', tip: '准备好后可以重新提问。' };
     case 'BAD_REQUEST':

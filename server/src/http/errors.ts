@@ -13,6 +13,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   LLM_NOT_CONFIGURED: 503,
   LLM_UNAVAILABLE: 503,
   DATASOURCE_UNAVAILABLE: 503,
+  QUEUE_UNAVAILABLE: 503,
 };
 
 /** The one place HTTP errors are shaped: `{error: {code, message, fields?}}`, no internals. */

@@ -1,19 +1,10 @@
-import type { AskEvent, AskSource, AskStatus, Intent } from '@quarry/shared';
+import type { AskEvent } from '@quarry/shared';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { DataSource, LlmClient, TableInfo } from '../ports.js';
 import type { AccessRules } from '../sql/guard.js';
 
-/** One question to answer. */
-export interface AskInput {
-  askId: string;
-  question: string;
-  /** Data source name; `default` unless the client chose one. */
-  datasource: string;
-  threadId?: string;
-  source: AskSource;
-  askedBy?: string;
-}
+export type { AskInput, AskOutcome } from '@quarry/shared';
 
 export interface AbbreviationMaps {
   department: ReadonlyMap<string, string>;
@@ -73,20 +64,3 @@ export interface PipelineDeps {
 }
 
 export type Emit = (event: AskEvent) => void;
-
-/** What an ask ended with, for history and `/v1/asks/:id/result`. */
-export interface AskOutcome {
-  status: Extract<AskStatus, 'finished' | 'failed' | 'stopped'>;
-  sql?: string;
-  columns?: string[];
-  rowCount?: number;
-  capped?: boolean;
-  intent?: Intent;
-  rephrasedQuestion?: string;
-  retrievedTables?: string[];
-  reply?: string;
-  errorCode?: string;
-  error?: string;
-  /** Milliseconds per stage. */
-  timings: Record<string, number>;
-}

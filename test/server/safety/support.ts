@@ -1,17 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type WebSocket from 'ws';
-import { parseConfig } from '../../../server/src/config.js';
-import { startQuarryServer } from '../../../server/src/server.js';
-import { startFakeOpenAI } from '../../fakes/openaiServer.js';
 import {
   collectFrames,
   connect,
   isClosingEvent,
   query,
+  startTestQuarry,
   type TestQuarry,
 } from '../../support/quarry.js';
 
@@ -41,8 +36,6 @@ export async function startLoggedQuarry(
   env: Record<string, string> = {},
   level: 'trace' | 'debug' | 'info' = 'info',
 ): Promise<LoggedQuarry> {
-  const dir = await mkdtemp(join(tmpdir(), 'quarry-safety-'));
-  const fake = await startFakeOpenAI({ models: ['fake-sql-model'] });
   const logs: LogLine[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -52,35 +45,8 @@ export async function startLoggedQuarry(
       done();
     },
   });
-  const config = parseConfig({
-    PORT: '0',
-    APP_DATABASE_URL: `sqlite:${join(dir, 'app.sqlite')}`,
-    OPENAI_BASE_URL: fake.baseUrl,
-    OPENAI_API_KEY: 'test-key',
-    ADMIN_TOKEN,
-    ASK_INTENT_CLASSIFICATION: 'false',
-    ASK_REASONING: 'false',
-    LLM_TIMEOUT_MS: '5000',
-    LLM_MAX_RETRIES: '0',
-    ...env,
-  });
-  const server = await startQuarryServer(config, pino({ level }, sink), {
-    print: () => undefined,
-    demoDatabasePath: join(dir, 'demo.sqlite'),
-  });
-  return {
-    server,
-    fake,
-    logs,
-    baseUrl: `http://127.0.0.1:${server.port}`,
-    wsUrl: `ws://127.0.0.1:${server.port}/ws`,
-    dir,
-    async close() {
-      await server.close();
-      await fake.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  const quarry = await startTestQuarry(env, { logger: pino({ level }, sink) });
+  return { ...quarry, logs };
 }
 
 /** One question on a fresh text-mode connection: the frames' texts. */

@@ -10,6 +10,7 @@ import {
   startTestQuarry,
   type TestQuarry,
 } from '../../support/quarry.js';
+import { dropQueue, redisQueueEnv, spawnWorker } from '../../support/worker.js';
 
 /** The model writes an abbreviation; the dictionary turns it into the demo's full name. */
 const RD_HEADCOUNT_RAW =
@@ -21,9 +22,14 @@ const GOOD_SQL = 'SELECT name FROM departments ORDER BY id';
 
 const texts = (frames: { text: string }[]) => frames.map((frame) => frame.text);
 
-const targets: Array<
-  [string, () => Promise<{ env: Record<string, string>; drop?: () => Promise<void> }>]
-> = [
+interface Target {
+  env: Record<string, string>;
+  drop?: () => Promise<void>;
+  /** Starts what answers besides the server (workers); returns how to stop it. */
+  join?: (quarry: TestQuarry) => Promise<() => Promise<unknown>>;
+}
+
+const targets: Array<[string, () => Promise<Target>]> = [
   ['the SQLite demo', async () => ({ env: {} })],
   [
     'MariaDB',
@@ -32,17 +38,45 @@ const targets: Array<
       return { env: { DATABASE_URL: database.url }, drop: () => database.drop() };
     },
   ],
+  [
+    'MariaDB with a bull worker process on Redis',
+    async () => {
+      const database = await createTestDatabase('protocol_queue', await demoSql());
+      const app = await createTestDatabase('protocol_queue_app');
+      const queue = redisQueueEnv('protocol');
+      return {
+        env: {
+          DATABASE_URL: database.url,
+          APP_DATABASE_URL: app.url,
+          ...queue,
+          // The server only enqueues: every answer below comes from the worker process.
+          ASK_WORKER_CONCURRENCY: '0',
+        },
+        async drop() {
+          await dropQueue(queue.ASK_QUEUE_NAME);
+          await database.drop();
+          await app.drop();
+        },
+        async join(quarry) {
+          const worker = await spawnWorker(quarry, { ASK_WORKER_CONCURRENCY: '2' });
+          return () => worker.stop();
+        },
+      };
+    },
+  ],
 ];
 
 describe.each(targets)('/ws text mode on %s', (_name, target) => {
   let quarry: TestQuarry;
   let drop: (() => Promise<void>) | undefined;
+  let leave: (() => Promise<unknown>) | undefined;
   let departmentNames: string[];
 
   beforeAll(async () => {
     const prepared = await target();
     drop = prepared.drop;
     quarry = await startTestQuarry({ SQL_REWRITE_MAX_ATTEMPTS: '2', ...prepared.env });
+    leave = await prepared.join?.(quarry);
     if (prepared.env.DATABASE_URL) {
       // The bundled demo seeds its dictionaries; another database starts with what admins add.
       const added = await fetch(`${quarry.baseUrl}/api/dictionaries/department`, {
@@ -68,6 +102,7 @@ describe.each(targets)('/ws text mode on %s', (_name, target) => {
     );
   });
   afterAll(async () => {
+    await leave?.();
     await quarry?.close();
     await drop?.();
   });

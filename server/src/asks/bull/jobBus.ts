@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { AskJobData } from '@quarry/shared';
+import Bull from 'bull';
+import { Redis } from 'ioredis';
+import type { Logger } from '../../logger.js';
+import { redactUrl } from '../../logger.js';
+
+/** Every key and channel of Quarry's queues lives under `quarry:<queue name>:`. */
+const PREFIX = 'quarry';
+/** How long subscribing or closing waits for Redis before going on without it. */
+const REDIS_WAIT_MS = 3000;
+
+/**
+ * The Redis side of asks run as bull jobs, shared by a server that enqueues them and the
+ * workers that run them: the bull queue, one connection to publish progress and control
+ * messages, one to subscribe. Promises: channels are named per queue, so tests and
+ * deployments sharing one Redis never hear each other. Leaves out: what a message means.
+ */
+export interface AskJobBus {
+  jobs: Bull.Queue<AskJobData>;
+  /** This process's own reply channel: workers publish the progress of its asks there. */
+  replyChannel: string;
+  /** The channel every worker of the queue listens to for stop requests. */
+  controlChannel: string;
+  /** True while both pub/sub connections are connected. */
+  connected(): boolean;
+  /** Fire and forget, in order per process; a failure is logged, never thrown. */
+  publish(channel: string, message: unknown): void;
+  /** Calls `handler` with each message's text on `channel` (resubscribed after reconnects). */
+  subscribe(channel: string, handler: (text: string) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the queue `name` on `redisUrl`. Does not wait for Redis: when it is down, the
+ * connections keep retrying in the background and `connected()` says so.
+ */
+export function openAskJobBus(options: {
+  redisUrl: string;
+  name: string;
+  logger: Logger;
+}): AskJobBus {
+  const { redisUrl, name, logger } = options;
+  const where = { redis: redactUrl(redisUrl), queue: name };
+  const jobs = new Bull<AskJobData>(name, redisUrl, {
+    prefix: PREFIX,
+    settings: {
+      // An ask whose worker died is not run again behind the user's back: it fails, and the
+      // server waiting for it reports that (see bullAskQueue.ts).
+      maxStalledCount: 0,
+    },
+  });
+  jobs.on('error', (error) => logger.warn({ ...where, err: error }, 'ask queue: Redis error'));
+
+  // Subscribers need no request retries (bull's rule for blocking connections too).
+  const publisher = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  let reported = false;
+  for (const connection of [publisher, subscriber]) {
+    connection.on('error', (error: Error) => {
+      // ioredis repeats the same error at every reconnect attempt; say it once per outage.
+      if (reported) return;
+      reported = true;
+      logger.warn({ ...where, err: error }, 'ask queue: Redis is unreachable; retrying');
+    });
+    connection.on('ready', () => {
+      if (reported) logger.info(where, 'ask queue: Redis is back');
+      reported = false;
+    });
+  }
+
+  const handlers = new Map<string, (text: string) => void>();
+  subscriber.on('message', (channel: string, text: string) => handlers.get(channel)?.(text));
+
+  const base = `${PREFIX}:${name}`;
+  return {
+    jobs,
+    replyChannel: `${base}:replies:${randomUUID()}`,
+    controlChannel: `${base}:control`,
+    connected: () => publisher.status === 'ready' && subscriber.status === 'ready',
+    publish(channel, message) {
+      publisher.publish(channel, JSON.stringify(message)).catch((error: unknown) => {
+        logger.warn({ ...where, err: error, channel }, 'ask queue: a message was not published');
+      });
+    },
+    async subscribe(channel, handler) {
+      handlers.set(channel, handler);
+      // With Redis down the command waits for the reconnection; start-up goes on meanwhile.
+      const subscribed = subscriber.subscribe(channel).then(() => true);
+      const later = new Promise<false>((done) => setTimeout(done, REDIS_WAIT_MS, false).unref());
+      if (!(await Promise.race([subscribed, later]))) {
+        logger.warn({ ...where, channel }, 'ask queue: will subscribe once Redis is reachable');
+      }
+    },
+    async close() {
+      // bull's close first waits for Redis; during an outage, shutting down must not hang.
+      const closed = jobs.close().then(() => true);
+      const gaveUp = new Promise<false>((done) => setTimeout(done, REDIS_WAIT_MS, false).unref());
+      if (!(await Promise.race([closed, gaveUp]))) {
+        for (const client of jobs.clients) client.disconnect();
+      }
+      subscriber.disconnect();
+      publisher.disconnect();
+    },
+  };
+}

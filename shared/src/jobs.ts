@@ -1,0 +1,53 @@
+import type { ErrorCode } from './errorCodes.js';
+import type { AskEvent, Intent } from './events.js';
+import type { AskStatus } from './status.js';
+import type { AskSource } from './wire.js';
+
+/** One question to answer: what a server hands to whichever process runs the ask. */
+export interface AskInput {
+  askId: string;
+  question: string;
+  /** Data source name; `default` unless the client chose one. */
+  datasource: string;
+  threadId?: string;
+  source: AskSource;
+  askedBy?: string;
+}
+
+/** What an ask ended with, for history and `/v1/asks/:id/result`. */
+export interface AskOutcome {
+  status: Extract<AskStatus, 'finished' | 'failed' | 'stopped'>;
+  sql?: string;
+  columns?: string[];
+  rowCount?: number;
+  capped?: boolean;
+  intent?: Intent;
+  rephrasedQuestion?: string;
+  retrievedTables?: string[];
+  reply?: string;
+  errorCode?: ErrorCode;
+  error?: string;
+  /** Milliseconds per stage. */
+  timings: Record<string, number>;
+}
+
+/** The data of an ask's bull job: the question, and the channel its progress goes back on. */
+export interface AskJobData {
+  input: AskInput;
+  /** Redis channel of the server waiting for this ask (`AskJobMessage`s are published there). */
+  reply_to: string;
+}
+
+/**
+ * What a worker publishes about an ask it runs, in order, on the job's `reply_to` channel:
+ * `started` once, then `event`s and `heartbeat`s, and `outcome` last.
+ */
+export type AskJobMessage =
+  | { type: 'started'; ask_id: string; worker: string }
+  | { type: 'event'; ask_id: string; event: AskEvent }
+  /** Sent while an ask runs without events (a long model call), so the server knows the worker lives. */
+  | { type: 'heartbeat'; ask_id: string }
+  | { type: 'outcome'; ask_id: string; outcome: AskOutcome };
+
+/** What any server broadcasts to every worker of a queue. */
+export type AskControlMessage = { type: 'stop'; ask_id: string };
