@@ -1,12 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Bull from 'bull';
+import { Redis } from 'ioredis';
 import { type FakeOpenAI, startFakeOpenAI } from '../test/fakes/openaiServer.js';
 import { collectFrames, connect, isClosingEvent, query } from '../test/support/quarry.js';
 import { percentile } from './stats.js';
+
+/** The Redis the worker variant uses (this machine's); each run takes a fresh queue name. */
+const BENCH_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** The fake model's pace: time to first token and one 4-character chunk every 10 ms. */
 const TIME_TO_FIRST_TOKEN_MS = 200;
@@ -33,6 +39,7 @@ export interface LatencyReport {
 export async function measureServerLatency(
   concurrency: number,
   rounds: number,
+  options: { workers?: number } = {},
 ): Promise<LatencyReport> {
   const fake = await startFakeOpenAI({ models: ['bench-model'] });
   fake.onChat(() => ({
@@ -41,7 +48,7 @@ export async function measureServerLatency(
     chunkDelayMs: CHUNK_DELAY_MS,
   }));
   const dir = await mkdtemp(join(tmpdir(), 'quarry-bench-'));
-  const server = await startServerProcess(fake, dir);
+  const server = await startServerProcess(fake, dir, options.workers ?? 0);
   try {
     const wsUrl = `ws://127.0.0.1:${server.port}/ws?format=json`;
     const sockets = await Promise.all(Array.from({ length: concurrency }, () => connect(wsUrl)));
@@ -108,31 +115,39 @@ export async function measureServerLatency(
   }
 }
 
+/**
+ * `npm start` in its own process; with `workers` > 0 the server only enqueues (REDIS_URL, a
+ * fresh queue) and that many `npm run worker` processes run the asks.
+ */
 async function startServerProcess(
   fake: FakeOpenAI,
   dir: string,
+  workers: number,
 ): Promise<{ port: number; stop(): Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', import.meta.resolve('tsx'), join(ROOT, 'server/src/main.ts')],
-    {
-      // Data files (app database, demo database) land in the temp dir.
+  const queueName = `bench-${randomBytes(4).toString('hex')}`;
+  const env = {
+    PATH: process.env.PATH ?? '',
+    PORT: String(port),
+    OPENAI_BASE_URL: fake.baseUrl,
+    OPENAI_API_KEY: 'bench',
+    ADMIN_TOKEN,
+    ASK_INTENT_CLASSIFICATION: 'false',
+    ASK_REASONING: 'false',
+    // The default level: every frame is logged, as in production (to /dev/null here).
+    LOG_LEVEL: 'info',
+    ...(workers > 0
+      ? { REDIS_URL: BENCH_REDIS_URL, ASK_QUEUE_NAME: queueName, ASK_WORKER_CONCURRENCY: '0' }
+      : {}),
+  };
+  // Data files (app database, demo database) land in the temp dir, shared by the workers.
+  const run = (entry: string, extra: Record<string, string> = {}) =>
+    spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, entry)], {
       cwd: dir,
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: String(port),
-        OPENAI_BASE_URL: fake.baseUrl,
-        OPENAI_API_KEY: 'bench',
-        ADMIN_TOKEN,
-        ASK_INTENT_CLASSIFICATION: 'false',
-        ASK_REASONING: 'false',
-        // The default level: every frame is logged, as in production (to /dev/null here).
-        LOG_LEVEL: 'info',
-      },
+      env: { ...env, ...extra },
       stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+    });
+  const child: ChildProcess = run('server/src/main.ts');
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null || Date.now() > deadline)
@@ -144,14 +159,52 @@ async function startServerProcess(
     if (healthy) break;
     await new Promise((done) => setTimeout(done, 100));
   }
+  // Workers start once the server has built the demo database they share.
+  const workerProcesses = Array.from({ length: workers }, () =>
+    run('server/src/worker/main.ts', { ASK_WORKER_CONCURRENCY: '100' }),
+  );
+  if (workers > 0) await waitForWorkers(workerProcesses, queueName, workers);
   return {
     port,
     async stop() {
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
+      for (const processToStop of [...workerProcesses, child]) {
+        const exited = once(processToStop, 'exit');
+        processToStop.kill('SIGTERM');
+        await exited;
+      }
+      if (workers > 0) await dropBenchQueue(queueName);
     },
   };
+}
+
+/** Resolves once `count` workers take jobs from the queue (bull names their connections). */
+async function waitForWorkers(
+  workers: ChildProcess[],
+  queueName: string,
+  count: number,
+): Promise<void> {
+  const queue = new Bull(queueName, BENCH_REDIS_URL, { prefix: 'quarry' });
+  try {
+    const deadline = Date.now() + 60_000;
+    while ((await queue.getWorkers()).length < count) {
+      if (workers.some((worker) => worker.exitCode !== null) || Date.now() > deadline) {
+        throw new Error('a worker did not start');
+      }
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  } finally {
+    await queue.close();
+  }
+}
+
+async function dropBenchQueue(name: string): Promise<void> {
+  const redis = new Redis(BENCH_REDIS_URL);
+  try {
+    const keys = await redis.keys(`quarry:${name}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function freePort(): Promise<number> {
