@@ -6,13 +6,10 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Bull from 'bull';
-import { Redis } from 'ioredis';
 import { type FakeOpenAI, startFakeOpenAI } from '../test/fakes/openaiServer.js';
 import { collectFrames, connect, isClosingEvent, query } from '../test/support/quarry.js';
+import { dropQueue, REDIS_URL } from '../test/support/worker.js';
 import { percentile } from './stats.js';
-
-/** The Redis the worker variant uses (this machine's); each run takes a fresh queue name. */
-const BENCH_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** The fake model's pace: time to first token and one 4-character chunk every 10 ms. */
 const TIME_TO_FIRST_TOKEN_MS = 200;
@@ -137,7 +134,7 @@ async function startServerProcess(
     // The default level: every frame is logged, as in production (to /dev/null here).
     LOG_LEVEL: 'info',
     ...(workers > 0
-      ? { REDIS_URL: BENCH_REDIS_URL, ASK_QUEUE_NAME: queueName, ASK_WORKER_CONCURRENCY: '0' }
+      ? { REDIS_URL, ASK_QUEUE_NAME: queueName, ASK_WORKER_CONCURRENCY: '0' }
       : {}),
   };
   // Data files (app database, demo database) land in the temp dir, shared by the workers.
@@ -172,7 +169,7 @@ async function startServerProcess(
         processToStop.kill('SIGTERM');
         await exited;
       }
-      if (workers > 0) await dropBenchQueue(queueName);
+      if (workers > 0) await dropQueue(queueName);
     },
   };
 }
@@ -183,7 +180,7 @@ async function waitForWorkers(
   queueName: string,
   count: number,
 ): Promise<void> {
-  const queue = new Bull(queueName, BENCH_REDIS_URL, { prefix: 'quarry' });
+  const queue = new Bull(queueName, REDIS_URL, { prefix: 'quarry' });
   try {
     const deadline = Date.now() + 60_000;
     while ((await queue.getWorkers()).length < count) {
@@ -194,16 +191,6 @@ async function waitForWorkers(
     }
   } finally {
     await queue.close();
-  }
-}
-
-async function dropBenchQueue(name: string): Promise<void> {
-  const redis = new Redis(BENCH_REDIS_URL);
-  try {
-    const keys = await redis.keys(`quarry:${name}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
   }
 }
 
