@@ -2,6 +2,7 @@ import { isSlackBotConfigured, loadBotConfig, startSlackBot } from '@quarry/bot'
 import { ConfigError, loadConfig, readEnvironment } from './config.js';
 import { createLogger } from './logger.js';
 import { startQuarryServer } from './server.js';
+import { closeOnSignals } from './shutdown.js';
 
 /**
  * `npm start`: the pipeline server with the configuration of the environment and `.env`, and
@@ -38,18 +39,7 @@ async function main(): Promise<void> {
     closers.unshift(() => bot.close());
   }
 
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    Promise.all(closers.map((close) => close())).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  closeOnSignals(logger, () => Promise.all(closers.map((close) => close())));
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
+import { closeOnSignals } from '../shutdown.js';
 import { startQuarryWorker } from './startWorker.js';
 
 /** `npm run worker`: takes asks from the Redis queue of REDIS_URL until SIGINT or SIGTERM. */
@@ -12,18 +13,11 @@ async function main(): Promise<void> {
     );
   }
   const worker = await startQuarryWorker(config, logger);
-  const shutdown = (signal: string) => {
-    logger.info({ signal, worker: worker.id }, 'finishing the running asks, then stopping');
-    worker.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  closeOnSignals(
+    logger,
+    () => worker.close(),
+    `worker ${worker.id}: finishing the running asks, then stopping`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -167,6 +167,25 @@ describe('asks as bull jobs on Redis', () => {
     expect(JSON.parse(next.at(-1)?.text as string)).toMatchObject({ type: 'result' });
   });
 
+  it('lets a worker told to stop (SIGTERM) finish the ask it runs before it exits', async () => {
+    const server = await startEnqueuingServer();
+    const worker = await spawnWorker(server);
+    processes.push(worker);
+    server.fake.enqueue({
+      content: `\`\`\`sql\n${SQL}\n\`\`\``,
+      chunks: ['```sql\n', 'SELECT name ', 'FROM departments ', 'ORDER BY id\n```'],
+      chunkDelayMs: 300,
+    });
+    const ws = await connect(server.wsUrl);
+    const answer = collectFrames(ws, query('列出所有部门'));
+    await expect.poll(() => server.fake.chatRequests[0]?.firstChunkAt).toBeDefined();
+    const exitCode = worker.stop();
+    const frames = texts(await answer);
+    ws.close();
+    expect(JSON.parse(frames.at(-1) as string)).toMatchObject({ status: 'success', sql: SQL });
+    expect(await exitCode).toBe(0);
+  });
+
   it('answers at once with a clear error while Redis is unreachable, and stays up', async () => {
     // Port 9 (discard) is closed here: the queue can never connect.
     const server = await startEnqueuingServer({ REDIS_URL: 'redis://127.0.0.1:9' });
