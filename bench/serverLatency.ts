@@ -133,9 +133,7 @@ async function startServerProcess(
     ASK_REASONING: 'false',
     // The default level: every frame is logged, as in production (to /dev/null here).
     LOG_LEVEL: 'info',
-    ...(workers > 0
-      ? { REDIS_URL, ASK_QUEUE_NAME: queueName, ASK_WORKER_CONCURRENCY: '0' }
-      : {}),
+    ...(workers > 0 ? { REDIS_URL, ASK_QUEUE_NAME: queueName, ASK_WORKER_CONCURRENCY: '0' } : {}),
   };
   // Data files (app database, demo database) land in the temp dir, shared by the workers.
   const run = (entry: string, extra: Record<string, string> = {}) =>
