@@ -1,6 +1,6 @@
 import type { ErrorCode } from '@quarry/shared';
 import { seedMessages } from '@quarry/shared';
-import { isQuarryError, type QuarryError } from '../errors.js';
+import { isQuarryError, QuarryError } from '../errors.js';
 import type { DataSource, QueryResult } from '../ports.js';
 import type { AccessRules } from '../sql/guard.js';
 import { correctSql } from './stages/correction.js';
@@ -43,6 +43,7 @@ export async function executeWithCorrections(
 
   let sql = input.sql;
   let outcome = await attemptRun(deps, input, sql, 0);
+  let lastFailure = outcome.ok ? undefined : outcome.error;
   for (let attempt = 1; !outcome.ok && attempt <= deps.settings.rewriteMaxAttempts; attempt += 1) {
     const failure = outcome.error;
     emit({
@@ -77,15 +78,18 @@ export async function executeWithCorrections(
     const rewritten = await postProcessSql(deps, { raw, dialect: dataSource.dialect });
     emit({ type: 'rewrite', raw, sql: rewritten, attempt });
     if (rewritten === null) {
-      // A round that produced no SQL is a failed round; the next one retries from the same error.
+      // A round that produced no SQL is a failed round; the next one retries from the same
+      // error, and if it was the last, the ask ends with what the client saw last.
+      const error = 'The rewrite contained no SQL statement.';
       emit({
         type: 'execution_failed',
         phase: 'dry_run',
         sql,
         code: 'SQL_GENERATION_FAILED',
-        error: 'The rewrite contained no SQL statement.',
+        error,
         attempt,
       });
+      lastFailure = new QuarryError(failure.code, error, { context: { raw } });
       continue;
     }
     sql = rewritten;
@@ -97,8 +101,9 @@ export async function executeWithCorrections(
       message: seedMessages.executingRewrite,
     });
     outcome = await attemptRun(deps, input, sql, attempt);
+    if (!outcome.ok) lastFailure = outcome.error;
   }
-  if (!outcome.ok) throw outcome.error;
+  if (!outcome.ok) throw lastFailure ?? outcome.error;
   return { result: outcome.result, sql, attempts: outcome.attempt };
 }
 

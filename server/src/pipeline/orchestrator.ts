@@ -200,8 +200,13 @@ async function execute(
     fromHistory?: boolean;
   },
 ): Promise<AskOutcome> {
-  const { emit, outcome } = run;
+  const { outcome } = run;
   outcome.sql = run.sql;
+  // The history keeps the SQL last tried, also when every rewrite failed.
+  const emit: Emit = (event) => {
+    if (event.type === 'sql') outcome.sql = event.sql;
+    run.emit(event);
+  };
   emit({
     type: 'sql',
     sql: run.sql,

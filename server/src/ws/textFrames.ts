@@ -22,7 +22,17 @@ export function createTextRenderer(): (event: AskEvent) => string[] {
       case 'generated':
         return [seedMessages.generationDone];
       case 'sql':
-        return event.attempt === 0 ? [seedMessages.finalSql(event.sql)] : [];
+        if (event.attempt !== 0) return [];
+        // Verified SQL from history skips the model; text clients still get the seed's
+        // generation frames, the SQL as its one "chunk", so their parsers need no new case.
+        return event.from_history
+          ? [
+              seedMessages.generating,
+              event.sql,
+              seedMessages.generationDone,
+              seedMessages.finalSql(event.sql),
+            ]
+          : [seedMessages.finalSql(event.sql)];
       case 'rewrite':
         return event.sql === null
           ? [seedMessages.rewriteRaw(event.raw)]

@@ -62,6 +62,25 @@ describe('the ask flow with every stage on', () => {
     expect(events.at(-1)).toMatchObject({ type: 'result', sql: HEADCOUNT, row_count: 1 });
   });
 
+  it('keeps the seed text frames for a verified question answered without the model', async () => {
+    await post(quarry, '/api/sql-pairs', { question: '研发中心一共几个人', sql: HEADCOUNT });
+    const ws = await connect(quarry.wsUrl);
+    const frames = (await collectFrames(ws, query('研发中心一共几个人'))).map((f) => f.text);
+    ws.close();
+    expect(quarry.fake.chatRequests).toHaveLength(0);
+    const closing = JSON.parse(frames.at(-1) as string) as { result: unknown[] };
+    expect(frames).toEqual([
+      seedMessages.received,
+      seedMessages.generating,
+      HEADCOUNT,
+      'DONE',
+      `最终SQL语句: ${HEADCOUNT}`,
+      '正在执行SQL查询...',
+      'SQL查询成功，结果行数: 1',
+      JSON.stringify({ status: 'success', sql: HEADCOUNT, result: closing.result }),
+    ]);
+  });
+
   it('puts similar SQL pairs and matching instructions into the generation prompt', async () => {
     await post(quarry, '/api/sql-pairs', {
       question: '每个项目的预算是多少',

@@ -203,6 +203,37 @@ describe.each(targets)('/ws text mode on %s', (_name, target) => {
     const closing = JSON.parse(rest[11] as string) as { status: string; message: string };
     expect(closing.status).toBe('error');
     expect(rest[10]).toBe(`重写后的SQL查询仍然失败: ${closing.message}`);
+    // The history keeps the SQL tried last, not the first.
+    const history = (await (
+      await fetch(`${quarry.baseUrl}/api/asks?page_size=1`, {
+        headers: { authorization: 'Bearer test-admin-token-0123456789' },
+      })
+    ).json()) as { items: { sql: string; status: string }[] };
+    expect(history.items[0]).toMatchObject({
+      status: 'failed',
+      sql: 'SELECT still_wrong FROM departments',
+    });
+  });
+
+  it('ends with the failure it showed last when the last rewrite has no SQL', async () => {
+    quarry.fake.onChat(
+      routeByPrompt([
+        [/TASK: SQL GENERATION/, `\`\`\`sql\n${BAD_SQL}\n\`\`\``],
+        [/TASK: SQL DIAGNOSIS/, 'No idea.'],
+        [/TASK: SQL CORRECTION/, '抱歉，我无法修复这个查询。'],
+      ]),
+    );
+    const ws = await connect(quarry.wsUrl);
+    const frames = texts(await collectFrames(ws, query('列出所有部门')));
+    ws.close();
+    quarry.fake.reset();
+    const closing = JSON.parse(frames.at(-1) as string) as { status: string; message: string };
+    expect(closing.status).toBe('error');
+    expect(frames.slice(-4, -1)).toEqual([
+      '正在尝试重写SQL语句...',
+      '模型重写的SQL内容: 抱歉，我无法修复这个查询。',
+      `重写后的SQL查询仍然失败: ${closing.message}`,
+    ]);
   });
 
   it('says SQL语句生成失败 when the model writes no SQL', async () => {
@@ -243,12 +274,24 @@ describe.each(targets)('/ws text mode on %s', (_name, target) => {
   });
 });
 
-describe('/ws when the model is unreachable', () => {
+describe.each(targets)('/ws when the model is unreachable, on %s', (_name, target) => {
   let quarry: TestQuarry;
+  let drop: (() => Promise<void>) | undefined;
+  let leave: (() => Promise<unknown>) | undefined;
   beforeAll(async () => {
-    quarry = await startTestQuarry({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' });
+    const prepared = await target();
+    drop = prepared.drop;
+    quarry = await startTestQuarry({
+      ...prepared.env,
+      OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+    });
+    leave = await prepared.join?.(quarry);
   });
-  afterAll(() => quarry?.close());
+  afterAll(async () => {
+    await leave?.();
+    await quarry?.close();
+    await drop?.();
+  });
 
   it('reports the exception and closes with the error frame', async () => {
     const ws = await connect(quarry.wsUrl);
