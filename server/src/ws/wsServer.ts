@@ -147,14 +147,23 @@ function handleConnection(
       );
       return;
     }
+    if (typeof parsedJson !== 'object' || parsedJson === null || Array.isArray(parsedJson)) {
+      refuse(
+        connectionMode,
+        'BAD_REQUEST',
+        'The message must be a JSON object: send {"type":"query","query":"<your question>"}.',
+      );
+      return;
+    }
     const parsed = queryFrameSchema.safeParse(parsedJson);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.join('.') || 'message';
-      const message =
-        issue?.code === 'invalid_type' && issue.path.length === 1 && issue.input === undefined
-          ? `"${field}" is required: send {"type":"query","query":"<your question>"}.`
-          : `Invalid "${field}": ${issue?.message ?? 'invalid value'}.`;
+      // zod does not say whether a value was absent or of the wrong type: the frame does.
+      const absent = issue?.path.length === 1 && !Object.hasOwn(parsedJson, field);
+      const message = absent
+        ? `"${field}" is required: send {"type":"query","query":"<your question>"}.`
+        : `Invalid "${field}": ${issue?.message ?? 'invalid value'}.`;
       refuse(connectionMode, 'BAD_REQUEST', message);
       return;
     }

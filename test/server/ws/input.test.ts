@@ -52,7 +52,18 @@ describe('/ws streaming, bad input and events mode', () => {
     ['no query', JSON.stringify({ type: 'query' }), /"query" is required/],
     ['a wrong type', JSON.stringify({ type: 'subscribe', query: 'x' }), /Invalid "type"/],
     ['an empty query', JSON.stringify({ type: 'query', query: '   ' }), /must not be empty/],
-    ['a JSON array', '[1,2]', /Invalid/],
+    ['a JSON array', '[1,2]', /must be a JSON object/],
+    ['null', 'null', /must be a JSON object/],
+    [
+      'a query that is a number',
+      JSON.stringify({ type: 'query', query: 123 }),
+      /Invalid "query": "query" must be a string/,
+    ],
+    [
+      'a thread id that is an object',
+      JSON.stringify({ type: 'query', query: 'x', thread_id: {} }),
+      /Invalid "thread_id"/,
+    ],
     ['2 MB of text', 'x'.repeat(2 * 1024 * 1024), /bytes; at most/],
   ])('answers %s with an error frame and keeps the connection', async (_case, payload, message) => {
     const ws = await connect(quarry.wsUrl);
