@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
+import { redactUrl } from './logger.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
@@ -17,7 +18,7 @@ const integer = (min: number, max: number) =>
 const databaseUrl = z
   .string()
   .trim()
-  .refine((url) => /^mysql:\/\/.+/.test(url) || /^sqlite:.+/.test(url), {
+  .refine((url) => /^(mysql|mariadb):\/\/.+/.test(url) || /^sqlite:.+/.test(url), {
     message: 'must be mysql://user:pass@host:port/db or sqlite:<path>',
   });
 
@@ -168,7 +169,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    const shown = present[name] === undefined ? '' : ` (got ${JSON.stringify(present[name])})`;
+    const shown = present[name] === undefined ? '' : ` (got ${shownValue(name, present[name])})`;
     throw new ConfigError(
       `Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}${shown}`,
     );
@@ -221,6 +222,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** A bad value as the start-up line may show it: never a secret, never a URL's password. */
+function shownValue(name: string, value: string): string {
+  if (/TOKEN|KEY|SECRET|PASSWORD/.test(name)) return 'a value, not shown';
+  return JSON.stringify(redactUrl(value));
 }
 
 /** The process environment with `.env` from the working directory read in (real variables win). */

@@ -7,13 +7,14 @@ import { createMysqlDataSource } from './mysql.js';
 import { createSqliteDataSource } from './sqlite.js';
 
 /**
- * Opens a data source from a DATABASE_URL-style URL: `mysql://user:pass@host:port/db` or
+ * Opens a data source from a DATABASE_URL-style URL: `mysql://user:pass@host:port/db` (or
+ * `mariadb://…`, the same) or
  * `sqlite:<path>` (relative paths against the process's working directory). Nothing connects
  * until the first call; a malformed URL throws DATASOURCE_UNAVAILABLE at once.
  */
 export function openDataSource(url: string, deps: { logger: Logger }): DataSource {
   const trimmed = url.trim();
-  if (trimmed.startsWith('mysql://')) return createMysqlDataSource(trimmed, deps);
+  if (/^(mysql|mariadb):\/\//.test(trimmed)) return createMysqlDataSource(trimmed, deps);
   if (trimmed.startsWith('sqlite:')) {
     // `sqlite:///abs/path` and `sqlite://rel/path` are common spellings of the same thing.
     const path = trimmed.slice('sqlite:'.length).replace(/^\/\//, '');

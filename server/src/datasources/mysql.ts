@@ -12,7 +12,7 @@ export function quoteMysqlIdentifier(name: string): string {
   return `\`${name.replaceAll('`', '``')}\``;
 }
 
-/** Reads `mysql://user:pass@host:port/db`; throws DATASOURCE_UNAVAILABLE naming what is wrong. */
+/** Reads `mysql://user:pass@host:port/db` (or `mariadb://…`); throws DATASOURCE_UNAVAILABLE naming what is wrong. */
 export function parseMysqlUrl(url: string): MysqlTarget {
   const invalid = (why: string) =>
     new QuarryError(
@@ -25,7 +25,9 @@ export function parseMysqlUrl(url: string): MysqlTarget {
   } catch {
     throw invalid('is not a valid URL');
   }
-  if (parsed.protocol !== 'mysql:') throw invalid('is not a mysql:// URL');
+  if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') {
+    throw invalid('is not a mysql:// URL');
+  }
   if (!parsed.hostname) throw invalid('names no host');
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (!database || database.includes('/')) throw invalid('names no database');

@@ -138,6 +138,16 @@ describe('MariaDB data source specifics', () => {
     expect(rows).toEqual([{ n: 800 }]);
   });
 
+  it('accepts the mariadb:// spelling of the same URL', async () => {
+    const spelled = openDataSource(`mariadb://root@127.0.0.1:3306/${database.name}`, { logger });
+    try {
+      const count = await spelled.execute('SELECT COUNT(*) AS n FROM projects', LIMITS);
+      expect(count.rows).toEqual([{ n: 16 }]);
+    } finally {
+      await spelled.close();
+    }
+  });
+
   it('reports a closed port as unavailable without the password', async () => {
     const port = await closedPort();
     const down = openDataSource(`mysql://root:s3cretPw@127.0.0.1:${port}/warehouse`, { logger });
