@@ -53,6 +53,7 @@ export async function measureRetrievalLatency(questions = 500) {
   const pairs = Array.from({ length: 10_000 }, (_, i) => ({
     question: `${pick(ZH, next)}的${pick(ATTRIBUTES, next)} by ${pick(NOUNS, next)} ${pick(NOUNS, next)} ${i}`,
     sql: `SELECT ${pick(ATTRIBUTES, next)} FROM ${pick(NOUNS, next)}`,
+    datasource: 'default',
   }));
   const built = performance.now();
   const knowledge = new KnowledgeIndex(pairs, [
@@ -66,7 +67,7 @@ export async function measureRetrievalLatency(questions = 500) {
     const question = `${pick(ZH, next)} ${pick(NOUNS, next)} ${pick(ATTRIBUTES, next)} by ${pick(NOUNS, next)} last month`;
     const started = performance.now();
     await Promise.all([
-      knowledge.samples(question, 3),
+      knowledge.samples('default', question, 3),
       knowledge.instructions(question),
       schema.retrieve(question, { maxTables: 8 }),
     ]);

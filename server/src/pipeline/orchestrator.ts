@@ -70,7 +70,12 @@ export async function runAsk(
 
     step('searching', 'retrieving_knowledge');
     const knowledge = await timed('knowledge_retrieval', () =>
-      retrieveKnowledge(deps, { question: input.question, signal }),
+      retrieveKnowledge(deps, {
+        question: input.question,
+        datasource: input.datasource,
+        dialect: dataSource.dialect,
+        signal,
+      }),
     );
 
     let question = input.question;

@@ -37,7 +37,13 @@ export interface PipelineKnowledge {
 
 /** Retrieval over indexes built once per knowledge revision (server/src/retrieval). */
 export interface PipelineRetrieval {
-  sqlSamples(question: string, limit: number, signal?: AbortSignal): Promise<SqlSample[]>;
+  /** SQL pairs of this data source only, most similar first. */
+  sqlSamples(
+    datasource: string,
+    question: string,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<SqlSample[]>;
   instructions(question: string): Promise<string[]>;
   /** The tables a question needs, best first, with their join partners. */
   schema(

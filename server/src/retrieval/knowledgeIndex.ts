@@ -5,6 +5,14 @@ import { tokenize } from './tokenize.js';
 export interface SqlPairDoc {
   question: string;
   sql: string;
+  /** The data source the SQL was written for: samples never cross data sources. */
+  datasource: string;
+}
+
+/** One data source's SQL pairs, searchable. */
+interface PairIndex {
+  index: HybridIndex;
+  byId: Map<string, SqlPairDoc>;
 }
 
 export interface InstructionDoc {
@@ -22,8 +30,7 @@ const SAMPLE_RELATIVE_SCORE = 0.3;
  * SQL pairs (few-shot samples) and instructions, indexed for one knowledge revision.
  */
 export class KnowledgeIndex {
-  private readonly pairs: HybridIndex;
-  private readonly pairById: Map<string, SqlPairDoc>;
+  private readonly pairs = new Map<string, PairIndex>();
   private readonly globalInstructions: string[];
   private readonly matched: { text: string; examples: Set<string>[] }[];
 
@@ -32,32 +39,50 @@ export class KnowledgeIndex {
     instructions: readonly InstructionDoc[],
     embedder?: Embedder,
   ) {
-    this.pairById = new Map(pairs.map((pair, index) => [String(index), pair]));
-    this.pairs = new HybridIndex(
-      [
-        { name: 'question', boost: 2 },
-        { name: 'sql', boost: 0.5 },
-      ],
-      pairs.map((pair, index) => ({
-        id: String(index),
-        fields: { question: pair.question, sql: pair.sql },
-        embeddingText: pair.question,
-      })),
-      embedder,
-    );
+    const bySource = new Map<string, SqlPairDoc[]>();
+    for (const pair of pairs) {
+      const group = bySource.get(pair.datasource);
+      if (group) group.push(pair);
+      else bySource.set(pair.datasource, [pair]);
+    }
+    for (const [datasource, group] of bySource) {
+      const index = new HybridIndex(
+        [
+          { name: 'question', boost: 2 },
+          { name: 'sql', boost: 0.5 },
+        ],
+        group.map((pair, i) => ({
+          id: String(i),
+          fields: { question: pair.question, sql: pair.sql },
+          embeddingText: pair.question,
+        })),
+        embedder,
+      );
+      this.pairs.set(datasource, {
+        index,
+        byId: new Map(group.map((pair, i) => [String(i), pair])),
+      });
+    }
     this.globalInstructions = instructions.filter((i) => i.scope === 'global').map((i) => i.text);
     this.matched = instructions
       .filter((i) => i.scope === 'matched')
       .map((i) => ({ text: i.text, examples: i.questions.map((q) => new Set(tokenize(q))) }));
   }
 
-  /** The most similar SQL pairs, best first. */
-  async samples(question: string, limit: number, signal?: AbortSignal): Promise<SqlPairDoc[]> {
-    const hits = await this.pairs.search(question, limit, signal);
+  /** The SQL pairs of `datasource` most similar to the question, best first. */
+  async samples(
+    datasource: string,
+    question: string,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<SqlPairDoc[]> {
+    const pairs = this.pairs.get(datasource);
+    if (!pairs) return [];
+    const hits = await pairs.index.search(question, limit, signal);
     const best = hits[0]?.score ?? 0;
     return hits
       .filter((hit) => hit.score >= best * SAMPLE_RELATIVE_SCORE)
-      .flatMap((hit) => this.pairById.get(hit.id) ?? []);
+      .flatMap((hit) => pairs.byId.get(hit.id) ?? []);
   }
 
   /** Every global instruction, then the matched ones whose example questions this question resembles. */

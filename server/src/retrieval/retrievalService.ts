@@ -65,8 +65,8 @@ export function createRetrievalService(deps: {
   };
 
   return {
-    async sqlSamples(question: string, limit: number, signal?: AbortSignal) {
-      return (await knowledgeIndex()).samples(question, limit, signal);
+    async sqlSamples(datasource: string, question: string, limit: number, signal?: AbortSignal) {
+      return (await knowledgeIndex()).samples(datasource, question, limit, signal);
     },
     async instructions(question: string) {
       return (await knowledgeIndex()).instructions(question);

@@ -56,6 +56,28 @@ describe('choosing a data source per question', () => {
     expect(generation?.system).not.toContain('employees');
   });
 
+  it('shows the model only the SQL pairs of the data source asked about', async () => {
+    for (const pair of [
+      { question: '发货城市一共几个', sql: 'SELECT COUNT(DISTINCT city) FROM shipments' },
+      { question: '部门城市一共几个', sql: 'SELECT COUNT(DISTINCT city) FROM departments' },
+    ]) {
+      const datasource = pair.sql.includes('shipments') ? 'warehouse' : 'default';
+      const created = await fetch(`${quarry.baseUrl}/api/sql-pairs`, {
+        method: 'POST',
+        headers: ADMIN,
+        body: JSON.stringify({ ...pair, datasource }),
+      });
+      expect(created.status).toBe(201);
+    }
+    quarry.fake.enqueue('```sql\nSELECT DISTINCT city FROM shipments\n```');
+    const ws = await connect(quarry.wsUrl);
+    await collectFrames(ws, query('有哪些城市', { datasource: 'warehouse' }));
+    ws.close();
+    const generation = quarry.fake.chatRequests.at(-1);
+    expect(generation?.system).toContain('SELECT COUNT(DISTINCT city) FROM shipments');
+    expect(generation?.system).not.toContain('FROM departments');
+  });
+
   it('runs a /v1 ask on the data source it names', async () => {
     quarry.fake.enqueue('```sql\nSELECT COUNT(*) AS n FROM shipments\n```');
     const started = await fetch(`${quarry.baseUrl}/v1/asks`, {

@@ -135,6 +135,43 @@ describe('tables and columns hidden by an admin', () => {
     expect(schema).not.toContain('REFERENCES "projects"');
   });
 
+  it('a SQL pair that reads a hidden column is not shown to the model as a sample', async () => {
+    for (const pair of [
+      {
+        question: '员工的月薪排名',
+        sql: 'SELECT name, salary FROM employees ORDER BY salary DESC',
+      },
+      {
+        question: '员工的入职排名',
+        sql: 'SELECT name, hire_date FROM employees ORDER BY hire_date',
+      },
+    ]) {
+      const created = await fetch(`${quarry.baseUrl}/api/sql-pairs`, {
+        method: 'POST',
+        headers: ADMIN,
+        body: JSON.stringify(pair),
+      });
+      expect(created.status).toBe(201);
+    }
+    const sql = 'SELECT name FROM employees ORDER BY hire_date LIMIT 3';
+    quarry.fake.onChat(
+      routeByPrompt([
+        [/TASK: INTENT/, intent('员工的排名')],
+        [/TASK: SQL GENERATION/, `\`\`\`sql\n${sql}\n\`\`\``],
+      ]),
+    );
+    const ws = await connect(`${quarry.wsUrl}?format=json`);
+    const events = (await collectFrames(ws, query('员工的排名'), isClosingEvent)).map(
+      (frame) => JSON.parse(frame.text) as Record<string, unknown>,
+    );
+    ws.close();
+    expect(events.at(-1)).toMatchObject({ type: 'result', sql });
+    const [generation] = prompt('SQL GENERATION');
+    expect(generation?.system).toContain('ORDER BY hire_date');
+    // (The demo's table description names the column in prose; the sample's SQL is what counts.)
+    expect(generation?.system).not.toContain('SELECT name, salary FROM employees');
+  });
+
   it('the console preview refuses them too', async () => {
     const preview = (sql: string) =>
       fetch(`${quarry.baseUrl}/api/datasources/default/preview`, {
