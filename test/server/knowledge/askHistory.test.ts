@@ -64,6 +64,27 @@ describe.each(BACKENDS)('ask history on %s', (backend) => {
     expect(await store.asks.findVerifiedSql('revenue by month', 'default')).toBe('SELECT pair');
   });
 
+  test('findVerifiedSql: an up-voted follow-up verifies nothing; an up-voted thread opener does', async () => {
+    const opener = await store.asks.create({
+      question: '各部门的人数',
+      source: 'slack',
+      datasource: 'default',
+      thread_id: 'slack:C1:100.1',
+    });
+    await store.asks.update(opener, { status: 'finished', sql: 'SELECT opener' });
+    await new Promise((done) => setTimeout(done, 20)); // created_at keeps milliseconds
+    const followUp = await store.asks.create({
+      question: '市场部呢?',
+      source: 'slack',
+      datasource: 'default',
+      thread_id: 'slack:C1:100.1',
+    });
+    await store.asks.update(followUp, { status: 'finished', sql: 'SELECT market' });
+    for (const id of [opener, followUp]) await store.asks.recordFeedback(id, { rating: 'up' });
+    expect(await store.asks.findVerifiedSql('市场部呢', 'default')).toBeUndefined();
+    expect(await store.asks.findVerifiedSql('各部门的人数', 'default')).toBe('SELECT opener');
+  });
+
   test('threadTurns returns the last turns of a thread, oldest first, without the current ask', async () => {
     const ids: string[] = [];
     for (const n of [1, 2, 3, 4]) {

@@ -158,6 +158,30 @@ describe('the ask flow with every stage on', () => {
     expect(events.find((event) => event.type === 'sql')?.sql).toContain("d.name = '市场部'");
   });
 
+  it('never answers a follow-up from history on its words alone', async () => {
+    // "市场部呢?" is a verified SQL pair, but in this thread it follows another question.
+    await post(quarry, '/api/sql-pairs', { question: '市场部呢', sql: 'SELECT 1 AS wrong' });
+    const sql = 'SELECT COUNT(*) AS n FROM projects';
+    quarry.fake.onChat(
+      routeByPrompt([
+        [/TASK: INTENT[\s\S]*Latest question: 市场部呢/, intent('TEXT_TO_SQL', '市场部有几个项目')],
+        [/TASK: INTENT/, intent('TEXT_TO_SQL', '研发中心有几个项目')],
+        [/TASK: SQL REASONING/, '1. 统计项目'],
+        [/TASK: SQL GENERATION/, `\`\`\`sql\n${sql}\n\`\`\``],
+      ]),
+    );
+    await askEvents(quarry, '研发中心有几个项目', { thread_id: 'thread-history' });
+    const followUp = await askEvents(quarry, '市场部呢?', { thread_id: 'thread-history' });
+    expect(followUp.find((event) => event.type === 'sql')).toMatchObject({ sql });
+    expect(followUp.find((event) => event.type === 'sql')?.from_history).toBeUndefined();
+    // Asked on its own, the same words are the verified question.
+    const alone = await askEvents(quarry, '市场部呢?');
+    expect(alone.find((event) => event.type === 'sql')).toMatchObject({
+      sql: 'SELECT 1 AS wrong',
+      from_history: true,
+    });
+  });
+
   it('replies to a greeting without writing SQL, in both modes', async () => {
     quarry.fake.onChat(
       routeByPrompt([

@@ -172,17 +172,23 @@ export function createAskHistory(dataSource: DataSource): AskHistory {
         where: { question_key: key, datasource },
       });
       if (pair) return pair.sql;
-      const ask = await rows.findOne({
-        select: { sql: true },
-        where: {
-          question_key: key,
-          datasource,
-          status: 'finished',
-          rating: 'up',
-          sql: Not(IsNull()),
-        },
-        order: { updated_at: 'DESC' },
-      });
+      // An up-voted follow-up ("and last month?") was right in its thread only: it verifies
+      // its text as a standalone question when it opened its thread or had none.
+      const ask = await rows
+        .createQueryBuilder('ask')
+        .select('ask.sql', 'sql')
+        .where('ask.question_key = :key AND ask.datasource = :datasource', { key, datasource })
+        .andWhere("ask.status = 'finished' AND ask.rating = 'up' AND ask.sql IS NOT NULL")
+        .andWhere(
+          `(ask.thread_id IS NULL OR NOT EXISTS (${rows
+            .createQueryBuilder('earlier')
+            .select('1')
+            .where('earlier.thread_id = ask.thread_id AND earlier.created_at < ask.created_at')
+            .getQuery()}))`,
+        )
+        .orderBy('ask.updated_at', 'DESC')
+        .limit(1)
+        .getRawOne<{ sql: string }>();
       return ask?.sql ?? undefined;
     },
   };
