@@ -4,7 +4,6 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSql } from '../../../server/src/demo/build.js';
 import { extractSql } from '../../../server/src/sql/extract.js';
-import { assertReadOnlySql } from '../../../server/src/sql/guard.js';
 import type { RecordedChatRequest } from '../../fakes/openaiServer.js';
 import { createTestDatabase, MARIADB_ROOT_URL, type TestDatabase } from '../../support/mariadb.js';
 import { HOSTILE } from '../sql/corpus/hostile.js';
@@ -12,18 +11,6 @@ import { askEvents, askText, type LoggedQuarry, sqlReply, startLoggedQuarry } fr
 
 const FILE_TAG = randomBytes(4).toString('hex');
 const OUR_FILES = [1, 2, 3].map((n) => `/tmp/quarry-hostile-${FILE_TAG}-${n}`);
-
-/** Hostile SQL still hostile after extraction (extraction alone defuses `SELECT 1; DROP …`). */
-function stillHostile(sql: string): boolean {
-  const extracted = extractSql(sqlReply(sql));
-  if (extracted === null) return false;
-  try {
-    assertReadOnlySql(extracted, 'mysql');
-    return false;
-  } catch {
-    return true;
-  }
-}
 
 const STATEMENTS = [
   ...HOSTILE.filter((h) => h.dialects.includes('mysql')).map((h) => h.sql),
@@ -33,7 +20,21 @@ const STATEMENTS = [
   // Executable comments in the middle: the corpus's trailing ones are cut off by extraction.
   'SELECT name /*!50000 , SLEEP(5) */ FROM employees',
   'SELECT name FROM employees /*!50000 WHERE id IN (SELECT id FROM employees FOR UPDATE) */ LIMIT 1',
-].filter(stillHostile);
+];
+
+const normalized = (sql: string) => sql.trim().replace(/;\s*$/, '').replace(/\s+/g, ' ');
+
+/**
+ * The statements extraction hands on whole: nothing but the guard stands between them and the
+ * database, so every one must be refused. (Extraction alone defuses the others, such as
+ * `SELECT 1; DROP …`; they run too, and must change nothing either.)
+ */
+const GUARDED = new Set(
+  STATEMENTS.flatMap((sql, index) => {
+    const extracted = extractSql(sqlReply(sql));
+    return extracted !== null && normalized(extracted) === normalized(sql) ? [index] : [];
+  }),
+);
 
 /** What could show that something changed: every table's checksum, views, routines, triggers, users. */
 async function fingerprint(database: string) {
@@ -73,8 +74,8 @@ describe('a model that answers every question with destructive SQL', () => {
       const prompt = request.messages.map((m) => m.content).join('\n');
       const index = Number(/hostile #(\d+)/.exec(prompt)?.[1] ?? 0);
       if (request.system.includes('TASK: SQL DIAGNOSIS')) return 'The statement is not allowed.';
-      const offset = request.system.includes('TASK: SQL CORRECTION') ? 1 : 0;
-      return sqlReply(STATEMENTS[(index + offset) % STATEMENTS.length] as string);
+      // The correction insists on the same statement: a retry must be refused again.
+      return sqlReply(STATEMENTS[index] as string);
     });
   });
   afterAll(async () => {
@@ -82,8 +83,8 @@ describe('a model that answers every question with destructive SQL', () => {
     await database?.drop();
   });
 
-  it('changes nothing: every ask ends refused as UNSAFE_SQL', async () => {
-    expect(STATEMENTS.length).toBeGreaterThan(100);
+  it('changes nothing: every statement extraction passes on is refused as UNSAFE_SQL', async () => {
+    expect(GUARDED.size).toBeGreaterThan(100);
     for (const word of ['DROP', 'DELETE', 'UPDATE', 'INSERT', 'OUTFILE', 'SLEEP', '/*!', '\n']) {
       expect(STATEMENTS.some((sql) => sql.includes(word))).toBe(true);
     }
@@ -91,24 +92,25 @@ describe('a model that answers every question with destructive SQL', () => {
     const before = await fingerprint(database.name);
 
     // Four clients at a time, alternating text and events mode.
-    const outcomes: { mode: string; closing: Record<string, unknown> }[] = [];
+    const outcomes: { index: number; mode: string; closing: Record<string, unknown> }[] = [];
     let next = 0;
     const client = async () => {
       for (let i = next++; i < STATEMENTS.length; i = next++) {
         const question = `hostile #${i}`;
         if (i % 2 === 0) {
           const texts = await askText(quarry.wsUrl, question);
-          outcomes.push({ mode: 'text', closing: JSON.parse(texts.at(-1) ?? '{}') });
+          outcomes.push({ index: i, mode: 'text', closing: JSON.parse(texts.at(-1) ?? '{}') });
         } else {
           const events = await askEvents(quarry.wsUrl, question);
-          outcomes.push({ mode: 'events', closing: events.at(-1) ?? {} });
+          outcomes.push({ index: i, mode: 'events', closing: events.at(-1) ?? {} });
         }
       }
     };
     await Promise.all([client(), client(), client(), client()]);
 
     expect(outcomes).toHaveLength(STATEMENTS.length);
-    for (const { mode, closing } of outcomes) {
+    for (const { index, mode, closing } of outcomes) {
+      if (!GUARDED.has(index)) continue;
       if (mode === 'events') expect(closing).toMatchObject({ type: 'error', code: 'UNSAFE_SQL' });
       else expect(closing).toMatchObject({ status: 'error', message: expect.any(String) });
     }
@@ -119,9 +121,13 @@ describe('a model that answers every question with destructive SQL', () => {
       page_size: 500,
     });
     expect(history.total).toBe(STATEMENTS.length);
-    expect(new Set(history.items.map((ask) => `${ask.status} ${ask.error_code}`))).toEqual(
-      new Set(['failed UNSAFE_SQL']),
-    );
+    for (const ask of history.items) {
+      const index = Number(ask.question.slice('hostile #'.length));
+      const ending = `${ask.status} ${ask.error_code}`;
+      if (GUARDED.has(index)) expect(ending, STATEMENTS[index]).toBe('failed UNSAFE_SQL');
+      // Defused by extraction: refused, failed or harmlessly answered; the fingerprint decides.
+      else expect(['failed', 'finished']).toContain(ask.status);
+    }
 
     expect(await fingerprint(database.name)).toEqual(before);
     expect(OUR_FILES.some((path) => existsSync(path))).toBe(false);
