@@ -3,6 +3,7 @@ import { isQuarryError, QuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { redactUrl } from '../logger.js';
 import type { DataSource, TableInfo } from '../ports.js';
+import { isSignificant, tokenizeSql, tokenText } from '../sql/lexer.js';
 import { toCell, toRows } from './cells.js';
 import { createMysqlSession, type MysqlTarget } from './mysqlSession.js';
 import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS } from './queryErrors.js';
@@ -10,6 +11,14 @@ import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS } from './q
 /** Quotes an identifier for MySQL/MariaDB: backticks, embedded backticks doubled. */
 export function quoteMysqlIdentifier(name: string): string {
   return `\`${name.replaceAll('`', '``')}\``;
+}
+
+const CATALOGUE_STATEMENTS = new Set(['show', 'describe', 'desc', 'explain']);
+
+/** True for SHOW, DESCRIBE and EXPLAIN statements (the guard decides which may run). */
+function describesSchema(sql: string): boolean {
+  const first = tokenizeSql(sql, 'mysql').find(isSignificant);
+  return first?.kind === 'word' && CATALOGUE_STATEMENTS.has(tokenText(sql, first).toLowerCase());
 }
 
 /** Reads `mysql://user:pass@host:port/db` (or `mariadb://…`); throws DATASOURCE_UNAVAILABLE naming what is wrong. */
@@ -120,6 +129,9 @@ export function createMysqlDataSource(url: string, deps: { logger: Logger }): Da
     },
 
     async dryRun(sql, signal) {
+      // SHOW, DESCRIBE and EXPLAIN only read the catalogue, and EXPLAIN cannot take them:
+      // their execution is their dry run.
+      if (describesSchema(sql)) return;
       // EXPLAIN resolves every table and column without running the statement.
       await session.run({
         sql: `EXPLAIN ${withoutTrailingSemicolons(sql)}`,

@@ -188,4 +188,12 @@ describe('MariaDB data source specifics', () => {
     expect(result.rows).toEqual([{ n: 14 }]);
     await source.dryRun('SELECT name FROM departments ;\n');
   });
+
+  it('dry-runs and runs the catalogue statements the guard allows', async () => {
+    for (const sql of ['SHOW TABLES', 'DESCRIBE employees', 'EXPLAIN SELECT * FROM employees']) {
+      await source.dryRun(sql);
+      const result = await source.execute(sql, LIMITS);
+      expect(result.rows.length, sql).toBeGreaterThan(0);
+    }
+  });
 });
