@@ -50,6 +50,8 @@ export interface FakeOpenAI {
   enqueue(...replies: (FakeChatReply | string)[]): void;
   onChat(handler: ChatHandler | undefined): void;
   setModels(ids: string[]): void;
+  /** Answer every embeddings request with this HTTP error status (undefined: answer again). */
+  failEmbeddings(status: number | undefined): void;
   /** Clears queue, handler and recordings. */
   reset(): void;
   /** Also destroys open sockets (hanging requests). */
@@ -95,6 +97,7 @@ export async function startFakeOpenAI(
   let queue: (FakeChatReply | string)[] = [];
   let handler: ChatHandler | undefined;
   let modelListRequests = 0;
+  let embeddingFailure: number | undefined;
   const sockets = new Set<Socket>();
 
   const server = createServer((req, res) => {
@@ -146,6 +149,12 @@ export async function startFakeOpenAI(
     }
     const texts = input as string[];
     fake.embeddingRequests.push(texts);
+    if (embeddingFailure !== undefined) {
+      // Retrying cannot help while the test keeps it failing.
+      res.setHeader('x-should-retry', 'false');
+      sendError(res, embeddingFailure, '');
+      return;
+    }
     const size = typeof body.dimensions === 'number' ? body.dimensions : dimensions;
     const data = texts.map((text, index) => {
       const vector = embedText(text, size);
@@ -277,10 +286,14 @@ export async function startFakeOpenAI(
     setModels: (ids) => {
       models = [...ids];
     },
+    failEmbeddings: (status) => {
+      embeddingFailure = status;
+    },
     reset: () => {
       queue = [];
       handler = undefined;
       modelListRequests = 0;
+      embeddingFailure = undefined;
       fake.chatRequests.length = 0;
       fake.embeddingRequests.length = 0;
     },

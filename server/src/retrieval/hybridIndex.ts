@@ -65,12 +65,24 @@ export class HybridIndex {
       .map((result) => ({ id: String(result.id), score: result.score }));
   }
 
-  /** Lexical and semantic hits fused; lexical alone when there is no embedder. */
+  /**
+   * Lexical and semantic hits fused; lexical alone when there is no embedder, or while the
+   * embedding endpoint fails (an ask is answered without embeddings rather than not at all).
+   */
   async search(query: string, limit: number, signal?: AbortSignal): Promise<Hit[]> {
     const lexical = this.searchLexical(query, Math.max(limit * 3, 20));
     if (!this.embedder || this.documents.length === 0) return lexical.slice(0, limit);
-    const [queryVector] = await this.embedder.embed([query], signal);
-    const vectors = await this.documentVectors(signal);
+    let queryVector: number[] | undefined;
+    let vectors: number[][];
+    try {
+      [[queryVector], vectors] = await Promise.all([
+        this.embedder.embed([query], signal),
+        this.documentVectors(signal),
+      ]);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      return lexical.slice(0, limit);
+    }
     const semantic = this.documents
       .map((doc, index) => ({ id: doc.id, score: cosine(queryVector ?? [], vectors[index] ?? []) }))
       .sort((a, b) => b.score - a.score)

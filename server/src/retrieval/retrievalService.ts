@@ -1,6 +1,7 @@
 import type { CellValue } from '@quarry/shared';
 import type { Logger } from '../logger.js';
 import type { DataSource, Embedder, TableInfo } from '../ports.js';
+import { createCachedEmbedder } from './cachedEmbedder.js';
 import { type InstructionDoc, KnowledgeIndex, type SqlPairDoc } from './knowledgeIndex.js';
 import { SchemaIndex } from './schemaIndex.js';
 
@@ -20,6 +21,28 @@ export interface RetrievalSources {
 /** Text columns with at most this many distinct values get their values indexed. */
 const SAMPLE_VALUES = 12;
 const SAMPLED_TYPES = /char|text|enum|string/i;
+/** How long sampled values are reused before the database is read again. */
+const SAMPLE_TTL_MS = 60 * 60 * 1000;
+
+/**
+ * Sample values per data source, table and column. They depend on the data, not on the
+ * knowledge revision, so an admin's edit rebuilds the index without a scan of every column.
+ */
+function createSampleCache(now: () => number = Date.now) {
+  const cached = new Map<string, { at: number; values: readonly CellValue[] }>();
+  return async (
+    key: string,
+    read: () => Promise<readonly CellValue[]>,
+  ): Promise<readonly CellValue[]> => {
+    const hit = cached.get(key);
+    if (hit && now() - hit.at < SAMPLE_TTL_MS) return hit.values;
+    const values = await read();
+    cached.set(key, { at: now(), values });
+    return values;
+  };
+}
+
+type SampleCache = ReturnType<typeof createSampleCache>;
 
 /**
  * Retrieval for asks: indexes built once per knowledge revision (and per schema) and shared
@@ -32,12 +55,14 @@ export function createRetrievalService(deps: {
 }) {
   let knowledge: { revision: number; index: Promise<KnowledgeIndex> } | undefined;
   const schemas = new Map<string, { key: string; index: Promise<SchemaIndex> }>();
+  const embedder = deps.embedder && createCachedEmbedder(deps.embedder, deps.logger);
+  const samples = createSampleCache();
 
   const knowledgeIndex = async (): Promise<KnowledgeIndex> => {
     const revision = await deps.sources.revision();
     if (knowledge?.revision !== revision) {
       const index = Promise.all([deps.sources.sqlPairs(), deps.sources.instructions()]).then(
-        ([pairs, instructions]) => new KnowledgeIndex(pairs, instructions, deps.embedder),
+        ([pairs, instructions]) => new KnowledgeIndex(pairs, instructions, embedder),
       );
       knowledge = { revision, index };
       index.catch(() => {
@@ -56,8 +81,8 @@ export function createRetrievalService(deps: {
     const key = `${revision}:${tables.map((t) => `${t.name}(${t.columns.length})`).join(',')}`;
     const cached = schemas.get(datasource);
     if (cached?.key === key) return cached.index;
-    const index = describeTables(deps, datasource, tables).then(
-      (described) => new SchemaIndex(described, deps.embedder),
+    const index = describeTables(deps, samples, datasource, tables).then(
+      (described) => new SchemaIndex(described, embedder),
     );
     schemas.set(datasource, { key, index });
     index.catch(() => schemas.delete(datasource));
@@ -88,6 +113,7 @@ export type RetrievalService = ReturnType<typeof createRetrievalService>;
  */
 async function describeTables(
   deps: { sources: RetrievalSources; logger: Logger },
+  sampled: SampleCache,
   datasource: string,
   tables: TableInfo[],
 ): Promise<TableInfo[]> {
@@ -106,7 +132,9 @@ async function describeTables(
       let values: readonly CellValue[] = [];
       if (SAMPLED_TYPES.test(column.type) && !column.primaryKey) {
         try {
-          values = await source.sampleValues(table.name, column.name, SAMPLE_VALUES + 1);
+          values = await sampled(`${datasource}\u0000${table.name}\u0000${column.name}`, () =>
+            source.sampleValues(table.name, column.name, SAMPLE_VALUES + 1),
+          );
         } catch (error) {
           deps.logger.debug(
             { err: error, table: table.name, column: column.name },
