@@ -46,9 +46,34 @@ function bytesToCell(bytes: Uint8Array): string {
 }
 
 /**
- * Builds result rows from positional values. Rows are records, so of two columns sharing a
- * name the later one wins (as mysql2 does); `columns` still lists both.
+ * Result column names, each unique: rows are records, so `SELECT e.id, d.id` would otherwise
+ * lose one of the two. A repeated name gets `_2`, `_3`… (skipping names the query already
+ * uses), in SELECT order.
  */
+export function uniqueColumnNames(columns: readonly string[]): string[] {
+  const taken = new Set(columns);
+  const seen = new Set<string>();
+  return columns.map((column) => {
+    if (!seen.has(column)) {
+      seen.add(column);
+      return column;
+    }
+    let n = 2;
+    while (taken.has(`${column}_${n}`)) n += 1;
+    const renamed = `${column}_${n}`;
+    taken.add(renamed);
+    seen.add(renamed);
+    return renamed;
+  });
+}
+
+/** A query's columns (made unique) and its rows as records keyed by them. */
+export function toResult(columns: readonly string[], values: readonly (readonly unknown[])[]) {
+  const names = uniqueColumnNames(columns);
+  return { columns: names, rows: toRows(names, values) };
+}
+
+/** Builds result rows from positional values; `columns` must be unique (see toResult). */
 export function toRows(columns: readonly string[], values: readonly (readonly unknown[])[]) {
   return values.map((row) => {
     const record: ResultRow = {};

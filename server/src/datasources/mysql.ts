@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import { redactUrl } from '../logger.js';
 import type { DataSource, TableInfo } from '../ports.js';
 import { isSignificant, tokenizeSql, tokenText } from '../sql/lexer.js';
-import { toCell, toRows } from './cells.js';
+import { toCell, toResult, toRows } from './cells.js';
 import { createMysqlSession, type MysqlTarget } from './mysqlSession.js';
 import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS } from './queryErrors.js';
 
@@ -125,7 +125,7 @@ export function createMysqlDataSource(url: string, deps: { logger: Logger }): Da
         ...options,
         phase: 'execute',
       });
-      return { columns: raw.columns, rows: toRows(raw.columns, raw.rows), capped: raw.capped };
+      return { ...toResult(raw.columns, raw.rows), capped: raw.capped };
     },
 
     async dryRun(sql, signal) {

@@ -2,7 +2,7 @@ import type { CellValue, ResultRow } from '@quarry/shared';
 import { isQuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DataSource, ForeignKeyInfo, TableInfo } from '../ports.js';
-import { toCell, toRows } from './cells.js';
+import { toCell, toResult, toRows } from './cells.js';
 import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS } from './queryErrors.js';
 import { createSqliteRunner } from './sqliteProcess.js';
 
@@ -90,7 +90,7 @@ export function createSqliteDataSource(path: string, deps: { logger: Logger }): 
         signal: options.signal,
         phase: 'execute',
       });
-      return { columns: raw.columns, rows: toRows(raw.columns, raw.rows), capped: raw.capped };
+      return { ...toResult(raw.columns, raw.rows), capped: raw.capped };
     },
 
     async dryRun(sql, signal) {

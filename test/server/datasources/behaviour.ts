@@ -61,9 +61,11 @@ export function describeDataSourceBehaviour(label: string, target: () => Promise
          FROM employees e JOIN departments d ON d.id = e.department_id WHERE e.id = 5`,
         LIMITS,
       );
-      expect(result.columns).toEqual(['name', 'id', 'id', 'salary', 'hire_date', 'big', 'small']);
+      // Two columns named id: both kept, the second renamed, so no value is lost.
+      expect(result.columns).toEqual(['name', 'id', 'id_2', 'salary', 'hire_date', 'big', 'small']);
       const [row] = result.rows;
-      expect(row?.id).toBe(2); // the later `id` (departments.id) wins in the record
+      expect(row?.id).toBe(5);
+      expect(row?.id_2).toBe(2);
       expect(row?.salary).toEqual(expect.any(Number));
       expect(row?.hire_date).toMatch(/^2025-01-0\d$/);
       expect(row?.big).toBe('9007199254740993');
