@@ -92,13 +92,25 @@ describe.each(BACKENDS)('admin API data sources on %s', (backend) => {
 
   test('PUT without url keeps the stored one; a masked password keeps the stored password', async () => {
     const masked = (await api.request('GET', '/api/datasources/sales')).body.url;
-    const sameHost = await api.request('PUT', '/api/datasources/sales', {
-      body: { url: masked.replace('db.internal', 'db2.internal') },
+    const otherDatabase = await api.request('PUT', '/api/datasources/sales', {
+      body: { url: masked.replace('/sales', '/sales_archive') },
     });
-    expect(sameHost.status).toBe(200);
+    expect(otherDatabase.status).toBe(200);
     expect(await api.store.datasources.getUrl('sales')).toBe(
-      `mysql://reader:${SECRET}@db2.internal:3306/sales`,
+      `mysql://reader:${SECRET}@db.internal:3306/sales_archive`,
     );
+    // The stored password never goes to another server.
+    const before = await api.store.datasources.getUrl('sales');
+    for (const url of [
+      masked.replace('db.internal', 'attacker.example'),
+      masked.replace(':3306', ':3307'),
+      masked.replace('reader', 'admin'),
+    ]) {
+      const moved = await api.request('PUT', '/api/datasources/sales', { body: { url } });
+      expect(moved.status).toBe(400);
+      expect(moved.body.error.fields.url).toMatch(/enter the password/);
+    }
+    expect(await api.store.datasources.getUrl('sales')).toBe(before);
     await api.request('PUT', '/api/datasources/sales', { body: { url: SALES_URL } });
     expect(await api.store.datasources.getUrl('sales')).toBe(SALES_URL);
   });
@@ -128,9 +140,16 @@ describe.each(BACKENDS)('admin API data sources on %s', (backend) => {
     await api.request('POST', '/api/datasources/test', { body: { name: 'sales' } });
     expect(tested.at(-1)).toBe(SALES_URL);
     await api.request('POST', '/api/datasources/test', {
+      body: { name: 'sales', url: 'mysql://reader:***@db.internal:3306/sales_archive' },
+    });
+    expect(tested.at(-1)).toBe(`mysql://reader:${SECRET}@db.internal:3306/sales_archive`);
+    // Testing a masked URL against another host would hand it the stored password.
+    const elsewhere = await api.request('POST', '/api/datasources/test', {
       body: { name: 'sales', url: 'mysql://reader:***@db3.internal:3306/sales' },
     });
-    expect(tested.at(-1)).toBe(`mysql://reader:${SECRET}@db3.internal:3306/sales`);
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.error.fields.url).toMatch(/enter the password/);
+    expect(tested.at(-1)).toBe(`mysql://reader:${SECRET}@db.internal:3306/sales_archive`);
     const none = await api.request('POST', '/api/datasources/test', { body: {} });
     expect(none.body.error.fields).toHaveProperty('url');
   });

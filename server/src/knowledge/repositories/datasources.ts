@@ -29,11 +29,27 @@ export function maskUrl(url: string): { url: string; has_password: boolean } {
   return { url: masked, has_password: hasPassword };
 }
 
+/** Where a URL connects, as `user@host:port`; undefined for one without a host (sqlite:). */
+function endpointOf(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.host ? `${parsed.username}@${parsed.host}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The URL to store when a client sends `candidate`: a password of `***` (the masked form the
- * console was shown) means "keep the stored password".
+ * console was shown) means "keep the stored password" — only for the same user, host and
+ * port, so a changed URL can never carry the stored password to another server.
  */
 export function mergeMaskedPassword(candidate: string, stored: string): string {
+  if (candidate.includes(MASK) && endpointOf(candidate) !== endpointOf(stored)) {
+    const message =
+      'The user, host or port changed: enter the password for the new connection instead of ***.';
+    throw new QuarryError('BAD_REQUEST', message, { context: { fields: { url: message } } });
+  }
   const storedAuthority = PASSWORD_IN_AUTHORITY.exec(stored)?.[2] ?? '';
   const storedQuery = PASSWORD_IN_QUERY.exec(stored)?.[2] ?? '';
   return candidate
