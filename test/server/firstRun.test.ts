@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventCallback, postSigned } from '../bot/support/slackRequests.js';
 import { type FakeOpenAI, routeByPrompt, startFakeOpenAI } from '../fakes/openaiServer.js';
@@ -21,7 +23,21 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * `npm start` from the repository root with exactly these variables (plus PATH and HOME),
+ * A checkout as a new user has it: the repository's code and installed packages, and no
+ * `data/` or `.env` of a developer's. (Links, so nothing is copied or installed again.)
+ */
+async function freshCheckout(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'quarry-fresh-'));
+  for (const entry of ['package.json', 'node_modules', 'shared', 'server', 'bot', 'admin']) {
+    await symlink(join(ROOT, entry), join(dir, entry));
+  }
+  checkouts.push(dir);
+  return dir;
+}
+const checkouts: string[] = [];
+
+/**
+ * `npm start` in a fresh checkout with exactly these variables (plus PATH and HOME),
  * resolved once it has printed `readyLine`.
  */
 async function npmStart(
@@ -30,7 +46,7 @@ async function npmStart(
 ): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const port = await freePort();
   const child = spawn('npm', ['start'], {
-    cwd: ROOT,
+    cwd: await freshCheckout(),
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/root',
@@ -72,6 +88,7 @@ describe('npm start on a fresh checkout', () => {
     fake = undefined;
     await slack?.close();
     slack = undefined;
+    for (const dir of checkouts.splice(0)) await rm(dir, { recursive: true, force: true });
   });
 
   it('answers a question about the demo database with only the model configured', async () => {
@@ -165,6 +182,10 @@ describe('npm start on a fresh checkout', () => {
   it('starts with nothing configured and explains how to configure a model', async () => {
     const started = await npmStart({});
     child = started.child;
+    // The admin token is generated and shown once, for the console.
+    expect(started.output()).toMatch(
+      /Admin token \(shown once, stored in the app database\): \S{16,}/,
+    );
     const health = await fetch(`http://127.0.0.1:${started.port}/health`);
     expect(health.status).toBe(200);
     const ws = await connect(`ws://127.0.0.1:${started.port}/ws`);
@@ -179,7 +200,7 @@ describe('npm start on a fresh checkout', () => {
 
   it('refuses a bad configuration value with one line naming it', async () => {
     const child = spawn('npm', ['start', '--silent'], {
-      cwd: ROOT,
+      cwd: await freshCheckout(),
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/root',
