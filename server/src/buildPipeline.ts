@@ -5,6 +5,7 @@ import { createDataSourceRegistry, type DataSourceRegistry } from './datasources
 import { ensureDemoDatabase } from './demo/build.js';
 import { demoDescriptions } from './demo/descriptions.js';
 import { demoDictionaries } from './demo/dictionaries.js';
+import { isQuarryError } from './errors.js';
 import type { KnowledgeStore } from './knowledge/port.js';
 import { openKnowledgeStore } from './knowledge/store.js';
 import { createOpenAiClient } from './llm/openaiClient.js';
@@ -44,6 +45,11 @@ export async function buildPipeline(
     now?: () => Date;
     /** Where to build the demo database (tests use a temp dir). */
     demoDatabasePath?: string;
+    /**
+     * Seed the demo's knowledge on the demo, remove it from a real database (the server's
+     * job; workers only read knowledge).
+     */
+    manageDemoKnowledge?: boolean;
   } = {},
 ): Promise<BuiltPipeline> {
   const store = await openKnowledgeStore({ url: config.appDatabaseUrl, logger });
@@ -51,7 +57,9 @@ export async function buildPipeline(
     config.databaseUrl ??
     (await ensureDemoDatabase(options.demoDatabasePath ?? resolve(DEMO_DATABASE_PATH)));
   await store.datasources.ensureDefault(defaultUrl);
-  if (config.databaseUrl === undefined) await seedDemoKnowledge(store);
+  if (options.manageDemoKnowledge) {
+    await syncDemoKnowledge(store, { onDemo: config.databaseUrl === undefined, logger });
+  }
   // Asks read the app database through here, so they are answered while it is down.
   const knowledgeReads = createResilientKnowledgeReads({
     store,
@@ -106,24 +114,73 @@ export async function buildPipeline(
   };
 }
 
+/** Whether the demo's knowledge is in the app database: `seeded`, `removed`, or never. */
+const DEMO_KNOWLEDGE = 'demo_knowledge';
+const DICTIONARY_KINDS = ['department', 'project'] as const;
+
+/** Every demo description as (table, column) → text; column null describes the table. */
+function demoDescriptionEntries(): { table: string; column: string | null; text: string }[] {
+  return Object.entries(demoDescriptions).flatMap(([table, { description, columns }]) => [
+    { table, column: null, text: description },
+    ...Object.entries(columns).map(([column, text]) => ({ table, column, text })),
+  ]);
+}
+
 /**
- * The demo's dictionaries and table descriptions, seeded once: an admin who deletes them
- * later does not see them come back.
+ * The demo's dictionaries and table descriptions belong to the demo. On the demo they are
+ * seeded once (an admin who deletes some does not see them come back). Once DATABASE_URL
+ * points at a real database, the entries still as seeded are removed: the demo's `SALES`
+ * must not rewrite a literal in the company's SQL. Entries an admin changed stay.
  */
-async function seedDemoKnowledge(store: KnowledgeStore): Promise<void> {
-  if (await store.settings.get('demo_knowledge_seeded')) return;
-  for (const kind of ['department', 'project'] as const) {
-    await store.dictionaries[kind].importMany(
-      demoDictionaries[kind].map((input, index) => ({ row: index + 1, input })),
-    );
-  }
-  for (const [table, { description, columns }] of Object.entries(demoDescriptions)) {
-    await store.schemaDescriptions.set('default', table, null, description);
-    for (const [column, text] of Object.entries(columns)) {
+async function syncDemoKnowledge(
+  store: KnowledgeStore,
+  context: { onDemo: boolean; logger: Logger },
+): Promise<void> {
+  const state = await store.settings.get(DEMO_KNOWLEDGE);
+  if (context.onDemo) {
+    if (state === 'seeded') return;
+    for (const kind of DICTIONARY_KINDS) {
+      await store.dictionaries[kind].importMany(
+        demoDictionaries[kind].map((input, index) => ({ row: index + 1, input })),
+      );
+    }
+    for (const { table, column, text } of demoDescriptionEntries()) {
       await store.schemaDescriptions.set('default', table, column, text);
     }
+    await store.settings.set(DEMO_KNOWLEDGE, 'seeded');
+    return;
   }
-  await store.settings.set('demo_knowledge_seeded', 'true');
+  if (state !== 'seeded') return;
+  let removed = 0;
+  for (const kind of DICTIONARY_KINDS) {
+    const seeded = new Set(
+      demoDictionaries[kind].map((e) => `${e.abbreviation}\u0000${e.full_name}`),
+    );
+    for (const entry of await store.dictionaries[kind].exportAll()) {
+      if (!seeded.has(`${entry.abbreviation}\u0000${entry.full_name}`)) continue;
+      await store.dictionaries[kind].delete(entry.id).catch(ignoreNotFound);
+      removed += 1;
+    }
+  }
+  const stored = new Map(
+    (await store.schemaDescriptions.list('default')).map((d) => [`${d.table}\u0000${d.column}`, d]),
+  );
+  for (const { table, column, text } of demoDescriptionEntries()) {
+    const entry = stored.get(`${table}\u0000${column}`);
+    if (!entry || entry.description !== text || entry.hidden) continue;
+    await store.schemaDescriptions.delete('default', table, column).catch(ignoreNotFound);
+    removed += 1;
+  }
+  await store.settings.set(DEMO_KNOWLEDGE, 'removed');
+  context.logger.info(
+    { removed },
+    "DATABASE_URL points at your database: removed the demo's dictionary entries and descriptions",
+  );
+}
+
+/** Another process removed the same entry first: the outcome is the one wanted. */
+function ignoreNotFound(error: unknown): void {
+  if (!isQuarryError(error, 'NOT_FOUND')) throw error;
 }
 
 /** Every instruction, page by page (the list API pages; retrieval needs them all). */

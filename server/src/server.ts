@@ -16,6 +16,7 @@ import { buildPipeline } from './buildPipeline.js';
 import type { Config } from './config.js';
 import { openDataSource } from './datasources/index.js';
 import { createHttpApp } from './http/app.js';
+import { clientTokens } from './http/auth.js';
 import { createV1Router } from './http/v1Routes.js';
 import type { KnowledgeStore } from './knowledge/port.js';
 import type { Logger } from './logger.js';
@@ -49,7 +50,7 @@ export async function startQuarryServer(
   } = {},
 ): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const built = await buildPipeline(config, logger, options);
+  const built = await buildPipeline(config, logger, { ...options, manageDemoKnowledge: true });
   const { pipeline, store, registry, accessRules } = built;
   const adminToken = await ensureAdminToken(store, config.adminToken, print);
   const asksRunner = await openAskRunner(config, pipeline, logger);
@@ -61,6 +62,7 @@ export async function startQuarryServer(
   });
   const asks = createAskService({ queue, history, logger });
   const askLimiter = createAskLimiter(config.limits.asksPerUser);
+  const apiTokens = clientTokens(config.apiTokens, adminToken);
 
   const adminApi = createAdminApiRouter({
     store,
@@ -94,13 +96,14 @@ export async function startQuarryServer(
     logger,
     v1: createV1Router({
       asks,
-      apiTokens: config.apiTokens,
+      apiTokens,
       askLimiter,
       recordFeedback: async (id, feedback) => {
         if (!(await store.asks.get(id))) return false;
         await store.asks.recordFeedback(id, feedback);
         return true;
       },
+      threadAskCount: (threadId) => store.asks.countInThread(threadId),
     }),
     adminApi,
     adminStaticDir: ADMIN_STATIC_DIR,
@@ -115,7 +118,7 @@ export async function startQuarryServer(
     server: http,
     asks,
     logger,
-    apiTokens: config.apiTokens,
+    apiTokens,
     askLimiter,
     limits: {
       maxConcurrentAsks: config.limits.asksPerConnection,

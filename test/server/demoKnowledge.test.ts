@@ -1,0 +1,97 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoSql } from '../../server/src/demo/build.js';
+import { createTestDatabase, type TestDatabase } from '../support/mariadb.js';
+import { startTestQuarry } from '../support/quarry.js';
+
+const ADMIN = {
+  authorization: 'Bearer test-admin-token-0123456789',
+  'content-type': 'application/json',
+};
+
+describe("the demo's dictionaries and descriptions", () => {
+  let dir: string;
+  let company: TestDatabase;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'quarry-demo-knowledge-'));
+    company = await createTestDatabase('demo_knowledge', await demoSql());
+  });
+  afterAll(async () => {
+    await company?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** One start of the server on the same app database; `check` runs while it is up. */
+  async function withServer(
+    env: Record<string, string>,
+    check: (baseUrl: string) => Promise<void>,
+  ) {
+    const quarry = await startTestQuarry({
+      APP_DATABASE_URL: `sqlite:${join(dir, 'app.sqlite')}`,
+      ...env,
+    });
+    try {
+      await check(quarry.baseUrl);
+    } finally {
+      await quarry.close();
+    }
+  }
+  const entries = async (baseUrl: string, kind: string) =>
+    (
+      (await (
+        await fetch(`${baseUrl}/api/dictionaries/${kind}/export?format=json`, { headers: ADMIN })
+      ).json()) as { abbreviation: string; full_name: string }[]
+    ).map((entry) => `${entry.abbreviation}=${entry.full_name}`);
+  const descriptions = async (baseUrl: string) =>
+    (await (
+      await fetch(`${baseUrl}/api/datasources/default/descriptions`, { headers: ADMIN })
+    ).json()) as { items?: unknown[] } | unknown[];
+
+  it('are seeded on the demo and leave with it, keeping what an admin changed', async () => {
+    let seededCount = 0;
+    await withServer({}, async (baseUrl) => {
+      const departments = await entries(baseUrl, 'department');
+      expect(departments).toContain('RD=研发中心');
+      expect(departments).toContain('SALES=销售部');
+      seededCount = departments.length;
+      expect(JSON.stringify(await descriptions(baseUrl))).toContain('组织架构');
+      // An admin renames one entry and adds their own.
+      const list = (await (
+        await fetch(`${baseUrl}/api/dictionaries/department?q=MKT`, { headers: ADMIN })
+      ).json()) as { items: { id: number }[] };
+      const mkt = list.items[0]?.id;
+      for (const [method, path, body] of [
+        [
+          'PUT',
+          `/api/dictionaries/department/${mkt}`,
+          { abbreviation: 'MKT', full_name: '品牌市场部' },
+        ],
+        ['POST', '/api/dictionaries/department', { abbreviation: 'BD', full_name: '商务拓展部' }],
+      ] as const) {
+        const response = await fetch(`${baseUrl}${path}`, {
+          method,
+          headers: ADMIN,
+          body: JSON.stringify(body),
+        });
+        expect(response.ok, await response.clone().text()).toBe(true);
+      }
+    });
+    expect(seededCount).toBeGreaterThan(5);
+
+    // The company's own database: the demo's entries would rewrite its literals.
+    await withServer({ DATABASE_URL: company.url }, async (baseUrl) => {
+      expect((await entries(baseUrl, 'department')).sort()).toEqual(
+        ['BD=商务拓展部', 'MKT=品牌市场部'].sort(),
+      );
+      expect(await entries(baseUrl, 'project')).toEqual([]);
+      expect(JSON.stringify(await descriptions(baseUrl))).not.toContain('组织架构');
+    });
+
+    // Back on the demo, it has its dictionaries again.
+    await withServer({}, async (baseUrl) => {
+      expect(await entries(baseUrl, 'department')).toContain('RD=研发中心');
+    });
+  });
+});
