@@ -9,6 +9,8 @@ import type { Logger } from '../logger.js';
 import { createMessageRate } from './messageRate.js';
 import { createTextRenderer, errorFrame } from './textFrames.js';
 
+/** Characters of a frame that reach the log; the frame itself is sent whole. */
+const LOGGED_FRAME_CHARS = 2000;
 export interface WsLimits {
   /** Largest text frame read as a question; larger ones get an error frame. */
   maxMessageBytes: number;
@@ -92,10 +94,19 @@ function handleConnection(
     closeAfterRefusals: deps.limits.floodCloseAfter,
   });
 
+  // Every frame is logged, as the seed does; a result's rows are cut after a few lines' worth,
+  // so a 1,000-row answer does not put a copy of company data into the logs.
   const send = (frame: string, askId?: string, chunk = false) => {
     if (ws.readyState !== WebSocket.OPEN) return;
     ws.send(frame);
-    deps.logger.info({ ask_id: askId, frame }, chunk ? 'WebSocket发送流式chunk' : 'WebSocket发送');
+    const logged =
+      frame.length > LOGGED_FRAME_CHARS
+        ? `${frame.slice(0, LOGGED_FRAME_CHARS)}… (${frame.length - LOGGED_FRAME_CHARS} more characters)`
+        : frame;
+    deps.logger.info(
+      { ask_id: askId, frame: logged },
+      chunk ? 'WebSocket发送流式chunk' : 'WebSocket发送',
+    );
   };
   const refuse = (mode: Mode, code: RefusalFrame['code'], message: string) => {
     const frame: RefusalFrame = { type: 'error', code, message };
