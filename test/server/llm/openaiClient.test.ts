@@ -91,6 +91,13 @@ describe('complete', () => {
     expect(elapsed).toBeLessThan(1500);
   });
 
+  it('retries a call that timed out, and answers when the retry does', async () => {
+    fake.enqueue({ content: '', hang: true }, 'SELECT 1');
+    const answer = await client({ timeoutMs: 300, maxRetries: 1 }).complete({ messages: question });
+    expect(answer).toBe('SELECT 1');
+    expect(fake.chatRequests).toHaveLength(2);
+  });
+
   it('reports a closed port as unreachable', async () => {
     const port = await new Promise<number>((resolve) => {
       const probe = createServer().listen(0, '127.0.0.1', () => {
