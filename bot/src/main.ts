@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { webApi } from '@slack/bolt';
 import { createAnswerer } from './answer/answerQuestion.js';
 import { createCsvDelivery, type KeptResult } from './answer/csvDelivery.js';
+import { createFollowedThreads } from './answer/followedThreads.js';
 import { createStatusReactions } from './answer/reactions.js';
 import { type BotConfig, loadBotConfig, readProcessEnvironment } from './config.js';
 import { BotError, toBotError } from './errors.js';
@@ -21,6 +22,8 @@ export interface SlackBotOptions {
   updateIntervalMs?: number;
   /** Waits between attempts to reach the server's `/ws`. */
   connectBackoffMs?: readonly number[];
+  /** How long the server's "no ask in this thread" is believed before asking again (default 30 s). */
+  notFollowedThreadTtlMs?: number;
 }
 
 export interface RunningSlackBot {
@@ -64,7 +67,13 @@ export async function startSlackBot(
     baseUrl: config.quarry.httpBaseUrl,
     apiToken: config.quarry.apiToken,
   });
-  const threads = createRecentSet({ limit: 50_000, ttlMs: 30 * 24 * HOUR });
+  const threads = createFollowedThreads({
+    quarry,
+    logger: log,
+    ...(options.notFollowedThreadTtlMs === undefined
+      ? {}
+      : { notFollowedTtlMs: options.notFollowedThreadTtlMs }),
+  });
   const results = createRecentMap<KeptResult>(200);
   const csv = createCsvDelivery({ slack, quarry, results, logger: log });
   const answerer = createAnswerer({

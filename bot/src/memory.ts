@@ -6,6 +6,7 @@ export interface RecentSet {
   has(key: string): boolean;
   /** Adds the key; false when it was already there (the caller has seen it before). */
   add(key: string): boolean;
+  delete(key: string): void;
 }
 
 export function createRecentSet(options: {
@@ -35,6 +36,9 @@ export function createRecentSet(options: {
       entries.set(key, now());
       expire();
       return true;
+    },
+    delete(key) {
+      entries.delete(key);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { isTransientSlackFailure, toBotError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { RecentMap, RecentSet } from '../memory.js';
+import type { RecentMap } from '../memory.js';
 import type { AskLink } from '../quarry/askLink.js';
 import type { SlackOps } from '../slack/slackOps.js';
 import { type Clock, createUpdateCoalescer, systemClock } from '../slack/updateCoalescer.js';
@@ -12,6 +12,7 @@ import {
   initialAnswerState,
 } from './answerState.js';
 import type { CsvDelivery, KeptResult } from './csvDelivery.js';
+import { type FollowedThreads, threadIdOf } from './followedThreads.js';
 import type { StatusReactions } from './reactions.js';
 import { renderAnswer } from './render.js';
 import { cut, escapeMrkdwn } from './text.js';
@@ -38,7 +39,7 @@ export interface AnswererDeps {
   reactions: StatusReactions;
   csv: CsvDelivery;
   /** Threads the bot answers in, so replies there need no new mention. */
-  threads: RecentSet;
+  threads: Pick<FollowedThreads, 'remember'>;
   results: RecentMap<KeptResult>;
   logger: Logger;
   /** Least time between two updates of one message. */
@@ -50,15 +51,6 @@ export interface AnswererDeps {
 const BLOCK_REFUSALS = new Set(['invalid_blocks', 'invalid_blocks_format', 'msg_blocks_too_long']);
 const MAX_RATE_LIMIT_RETRIES = 6;
 const MAX_TRANSIENT_RETRIES = 3;
-
-/** The server's thread id for a Slack thread: follow-ups in it share the conversation. */
-export function threadIdOf(channel: string, threadTs: string): string {
-  return `slack:${channel}:${threadTs}`;
-}
-
-export function threadKey(channel: string, threadTs: string): string {
-  return `${channel}:${threadTs}`;
-}
 
 /**
  * Answers questions with one thread reply each, kept alive while the server works: posted at
@@ -84,7 +76,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
         log.error({ err: toBotError(error) }, 'could not post the answer message');
         return;
       }
-      deps.threads.add(threadKey(question.channel, question.threadTs));
+      deps.threads.remember(question.channel, question.threadTs);
       const reaction = question.messageTs
         ? deps.reactions.start(question.channel, question.messageTs)
         : undefined;

@@ -20,6 +20,8 @@ export interface QuarryHttp {
   ): Promise<void>;
   /** `GET /v1/asks/:id/result`, for a CSV of an answer the bot no longer holds. */
   fetchResult(askId: string): Promise<StoredResult | undefined>;
+  /** `GET /v1/threads/:id`: how many asks the server's history holds for the thread (0: none). */
+  threadAskCount(threadId: string): Promise<number>;
 }
 
 export function createQuarryHttp(options: {
@@ -90,6 +92,21 @@ export function createQuarryHttp(options: {
       if (!view || !Array.isArray(view.columns) || !Array.isArray(view.rows)) return undefined;
       const question = typeof view.question === 'string' ? view.question : '';
       return { question, columns: view.columns as string[], rows: view.rows as ResultRow[] };
+    },
+    async threadAskCount(threadId) {
+      const path = `/v1/threads/${encodeURIComponent(threadId)}`;
+      let view: { asks?: unknown } | undefined;
+      try {
+        view = (await request('GET', path)) as typeof view;
+      } catch (error) {
+        // A 404 is the server's answer "no ask in this thread", not a failure.
+        if (error instanceof BotError && error.code === 'ASK_NOT_FOUND') return 0;
+        throw error;
+      }
+      if (typeof view?.asks !== 'number') {
+        throw new BotError('INTERNAL', `GET ${path}: the answer carries no ask count`);
+      }
+      return view.asks;
     },
   };
 }

@@ -15,7 +15,15 @@ export function requestToken(request: IncomingMessage, url: URL): string | undef
   return url.searchParams.get('token') ?? undefined;
 }
 
-/** `/ws` and `/v1/*` are open when API_TOKENS is unset; otherwise a listed token is required. */
+/**
+ * The tokens `/ws` and `/v1/*` accept: none when API_TOKENS is unset (they stay open), otherwise
+ * the API tokens and the admin token too, a stronger credential that the console already holds.
+ */
+export function clientTokens(apiTokens: readonly string[], adminToken: string): string[] {
+  return apiTokens.length === 0 ? [] : [...apiTokens, adminToken];
+}
+
+/** Open when `tokens` is empty; otherwise one of them is required. */
 export function isAuthorized(
   request: IncomingMessage,
   url: URL,

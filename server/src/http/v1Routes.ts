@@ -16,8 +16,9 @@ const feedbackSchema = z.object({
 });
 
 /**
- * The WrenAI-style asynchronous API: start an ask, poll its result, stop it, rate it.
- * Guarded by API_TOKENS like `/ws`.
+ * The WrenAI-style asynchronous API: start an ask, poll its result, stop it, rate it; and
+ * whether a conversation thread has asks (how the Slack bot recognises, after a restart or on
+ * another instance, a thread it answers in). Guarded by API_TOKENS like `/ws`.
  */
 export function createV1Router(deps: {
   asks: AskService;
@@ -25,6 +26,8 @@ export function createV1Router(deps: {
   /** Asks per user, shared with `/ws`; unlimited when absent. */
   askLimiter?: AskLimiter;
   recordFeedback: (askId: string, feedback: z.infer<typeof feedbackSchema>) => Promise<boolean>;
+  /** How many asks the ask history holds with this thread id. */
+  threadAskCount: (threadId: string) => Promise<number>;
 }): Router {
   const router = express.Router();
   router.use(express.json({ limit: '64kb' }));
@@ -85,6 +88,13 @@ export function createV1Router(deps: {
     const found = await deps.recordFeedback(request.params.id as string, feedback);
     if (!found) throw new QuarryError('NOT_FOUND', `No ask with id ${request.params.id}.`);
     response.json({ ok: true });
+  });
+
+  router.get('/threads/:thread_id', async (request, response) => {
+    const threadId = request.params.thread_id as string;
+    const asks = await deps.threadAskCount(threadId);
+    if (asks === 0) throw new QuarryError('NOT_FOUND', `No ask in thread ${threadId}.`);
+    response.json({ thread_id: threadId, asks });
   });
 
   router.use((request: Request, _response: Response, next: NextFunction) => {

@@ -114,6 +114,8 @@ export interface AskHistory {
   recordFeedback(id: string, feedback: Feedback): Promise<AskRecord>;
   /** The last `limit` asks of a thread, oldest first, leaving out `excludeId` (the current ask). */
   threadTurns(threadId: string, limit: number, excludeId?: string): Promise<ThreadTurnRecord[]>;
+  /** How many asks carry this thread id; 0 for a thread the history does not know. */
+  countInThread(threadId: string): Promise<number>;
   /**
    * SQL verified for this question on this data source: a SQL pair's, else the newest
    * up-voted finished ask's. One indexed lookup each; the question is normalized here too.

@@ -1,6 +1,7 @@
+import { createServer } from 'node:net';
 import type { MessageBlock } from '../../../bot/src/answer/render.js';
 import { loadBotConfig } from '../../../bot/src/config.js';
-import { createBotLogger } from '../../../bot/src/logger.js';
+import { createBotLogger, type Logger } from '../../../bot/src/logger.js';
 import {
   type RunningSlackBot,
   type SlackBotOptions,
@@ -31,8 +32,15 @@ export async function startBotHarness(options: {
   botOptions?: SlackBotOptions;
   /** Receive events by Socket Mode (the fake's WebSocket) instead of HTTP. */
   socketMode?: boolean;
+  /**
+   * A fake Slack the test owns, shared by several bots (a restart, two instances); closing
+   * the harness leaves it running. Otherwise the harness starts its own.
+   */
+  slack?: FakeSlack;
+  /** Replaces the silent logger (a test that reads the bot's log). */
+  logger?: Logger;
 }): Promise<BotHarness> {
-  const slack = await startFakeSlack();
+  const slack = options.slack ?? (await startFakeSlack());
   const config = loadBotConfig({
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -42,9 +50,9 @@ export async function startBotHarness(options: {
     ...(options.socketMode ? { SLACK_APP_TOKEN: slack.appToken } : {}),
     ...options.env,
   });
-  const logger = createBotLogger(
-    (process.env.BOT_TEST_LOG_LEVEL as 'debug' | undefined) ?? 'silent',
-  );
+  const logger =
+    options.logger ??
+    createBotLogger((process.env.BOT_TEST_LOG_LEVEL as 'debug' | undefined) ?? 'silent');
   const bot = await startSlackBot(config, logger, options.botOptions);
   const eventsUrl = `http://127.0.0.1:${bot.port}/slack/events`;
   return {
@@ -71,9 +79,19 @@ export async function startBotHarness(options: {
     },
     async close() {
       await bot.close();
-      await slack.close();
+      if (!options.slack) await slack.close();
     },
   };
+}
+
+/** A port nothing listens on (yet). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
 }
 
 /** The bot's messages in one thread, in posting order. */

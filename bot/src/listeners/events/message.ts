@@ -1,5 +1,4 @@
 import type { Middleware, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { threadKey } from '../../answer/answerQuestion.js';
 import { mentionsUser, questionFromSlackText } from '../../slack/messageText.js';
 import type { ListenerDeps } from '../deps.js';
 
@@ -8,7 +7,8 @@ const PERSON_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share']);
 
 /**
  * Direct messages, and replies in a thread the bot already answers (a follow-up needs no new
- * mention: the thread is the conversation). Bots, including this one, are never answered.
+ * mention: the thread is the conversation), whichever instance answered it and whenever.
+ * Bots, including this one, are never answered.
  */
 export function messageHandler(
   deps: ListenerDeps,
@@ -24,12 +24,17 @@ export function messageHandler(
         ? message.thread_ts
         : undefined;
     const direct = message.channel_type === 'im';
-    if (!direct) {
-      if (threadTs === undefined || !deps.threads.has(threadKey(message.channel, threadTs))) return;
-      // The same message also arrives as app_mention, which answers it.
-      if (mentionsUser(text, deps.botUserId)) return;
-    }
     const question = questionFromSlackText(text, deps.botUserId);
+    if (!direct) {
+      if (threadTs === undefined) return;
+      if (mentionsUser(text, deps.botUserId)) {
+        // The same message also arrives as app_mention, which answers it, maybe on another
+        // instance: from now on the thread is a conversation, whatever the server said before.
+        deps.threads.forgetNotFollowed(message.channel, threadTs);
+        return;
+      }
+      if (question === '' || !(await deps.threads.isFollowed(message.channel, threadTs))) return;
+    }
     if (question === '') return;
     if (!deps.questions.add(`${message.channel}:${message.ts}`)) return;
     void deps.answerer.answer({

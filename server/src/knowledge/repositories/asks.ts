@@ -165,6 +165,9 @@ export function createAskHistory(dataSource: DataSource): AskHistory {
       }));
     },
 
+    // ix_asks_thread (thread_id, created_at) bounds this to the thread's own rows.
+    countInThread: (threadId) => rows.countBy({ thread_id: threadId }),
+
     async findVerifiedSql(normalizedQuestion, datasource) {
       const key = questionKey(normalizeQuestion(normalizedQuestion));
       const pair = await pairs.findOne({
