@@ -13,7 +13,7 @@ import {
   updatesOf,
   visibleText,
 } from './support/botHarness.js';
-import { eventCallback, messageTs, postEvent } from './support/slackRequests.js';
+import { eventCallback, messageTs, postEvent, sameEventIdNewTs } from './support/slackRequests.js';
 
 const HEADCOUNT_SQL =
   'SELECT d.name AS department, COUNT(*) AS employees FROM employees e JOIN departments d ON d.id = e.department_id GROUP BY d.name ORDER BY employees DESC, d.name';
@@ -118,19 +118,55 @@ describe('a mention in a channel', () => {
     expect(
       (await postEvent(harness.eventsUrl, SIGNING_SECRET, event, { retryNum: 1 })).status,
     ).toBe(200);
+    // The event_id alone marks a redelivery, even one the channel:ts check would let through.
+    const copy = sameEventIdNewTs(event);
     expect(
-      (await postEvent(harness.eventsUrl, SIGNING_SECRET, event, { retryNum: 2 })).status,
+      (await postEvent(harness.eventsUrl, SIGNING_SECRET, copy.envelope, { retryNum: 2 })).status,
     ).toBe(200);
     await slack.waitFor(() => repliesIn(slack, ts).length === 1);
     const reply = replyTs(slack, ts);
     await slack.waitFor(() => isFinal(blocksOf(slack.messages.get(reply) ?? { blocks: [] })));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(repliesIn(slack, ts)).toHaveLength(1);
+    expect(repliesIn(slack, copy.ts)).toHaveLength(0);
     expect(quarry.fake.chatRequests).toHaveLength(1);
     expect(tableRows(blocksOf(slack.messages.get(reply) ?? { blocks: [] }))).toEqual([
       ['n'],
       ['14'],
     ]);
+  });
+
+  it('answers a mention in a thread it follows once, though Slack sends it as message and as app_mention', async () => {
+    const { slack } = harness;
+    quarry.fake.onChat(
+      routeByPrompt([
+        [/TASK: SQL GENERATION/, '```sql\nSELECT COUNT(*) AS n FROM departments\n```'],
+      ]),
+    );
+    const threadTs = await harness.mention('how many departments?');
+    await slack.waitFor(() => repliesIn(slack, threadTs).length === 1);
+    const first = replyTs(slack, threadTs);
+    await slack.waitFor(() => isFinal(blocksOf(slack.messages.get(first) ?? { blocks: [] })));
+
+    // One message, two events with their own event_ids: only channel:ts tells they are one.
+    const mention = {
+      user: 'UASKER',
+      text: `<@${slack.botUserId}> and how many projects?`,
+      ts: messageTs(),
+      thread_ts: threadTs,
+      channel: 'CDATA',
+    };
+    const asMessage = eventCallback({ type: 'message', channel_type: 'channel', ...mention });
+    const asMention = eventCallback({ type: 'app_mention', ...mention });
+    expect(asMessage.event_id).not.toBe(asMention.event_id);
+    expect((await postEvent(harness.eventsUrl, SIGNING_SECRET, asMessage)).status).toBe(200);
+    expect((await postEvent(harness.eventsUrl, SIGNING_SECRET, asMention)).status).toBe(200);
+    await slack.waitFor(() => repliesIn(slack, threadTs).length === 2);
+    const second = replyTs(slack, threadTs, 1);
+    await slack.waitFor(() => isFinal(blocksOf(slack.messages.get(second) ?? { blocks: [] })));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(repliesIn(slack, threadTs)).toHaveLength(2);
+    expect(quarry.fake.chatRequests).toHaveLength(2);
   });
 
   it('rejects a request whose signature does not verify', async () => {

@@ -1,10 +1,10 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { routeByPrompt } from '../fakes/openaiServer.js';
 import { startTestQuarry, type TestQuarry } from '../support/quarry.js';
 import {
   type BotHarness,
   blocksOf,
+  freePort,
   isFinal,
   repliesIn,
   replyTs,
@@ -13,16 +13,7 @@ import {
   updatesOf,
   visibleText,
 } from './support/botHarness.js';
-import { eventCallback, messageTs } from './support/slackRequests.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+import { eventCallback, messageTs, sameEventIdNewTs } from './support/slackRequests.js';
 
 describe('when the connection to Quarry fails', () => {
   const cleanup: (() => Promise<void>)[] = [];
@@ -123,11 +114,17 @@ describe('when the connection to Quarry fails', () => {
     });
     const first = slack.sendSocketEvent(event);
     const retry = slack.sendSocketEvent(event, 1);
-    await slack.waitFor(() => slack.socketAcks.includes(first) && slack.socketAcks.includes(retry));
+    // The event_id alone marks a redelivery, even one the channel:ts check would let through.
+    const copy = sameEventIdNewTs(event);
+    const changedRetry = slack.sendSocketEvent(copy.envelope, 2);
+    await slack.waitFor(() =>
+      [first, retry, changedRetry].every((envelopeId) => slack.socketAcks.includes(envelopeId)),
+    );
     const { blocks } = await finalBlocks(harness, ts);
     expect(visibleText(blocks)).toContain(':white_check_mark:');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(repliesIn(slack, ts)).toHaveLength(1);
+    expect(repliesIn(slack, copy.ts)).toHaveLength(0);
     expect(
       quarry.fake.chatRequests.filter((r) => r.system.includes('SQL GENERATION')),
     ).toHaveLength(1);

@@ -56,6 +56,21 @@ export function eventCallback(
   };
 }
 
+/**
+ * A redelivery of an `event_callback` (the same event_id) whose message carries a new ts, and
+ * that ts. Slack's own retries repeat the event unchanged, and the bot's channel:ts check would
+ * drop such a copy by itself; this one only the event_id identifies, so a test of the event_id
+ * layer fails without it.
+ */
+export function sameEventIdNewTs(envelope: Record<string, unknown>): {
+  envelope: Record<string, unknown>;
+  ts: string;
+} {
+  const ts = messageTs();
+  const event = envelope.event as Record<string, unknown>;
+  return { envelope: { ...envelope, event: { ...event, ts, event_ts: ts } }, ts };
+}
+
 let tsCounter = 0;
 
 /** A fresh message timestamp, as Slack gives every message. */
