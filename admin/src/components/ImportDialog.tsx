@@ -143,7 +143,7 @@ function ImportReportView({ report }: { report: ImportReport }) {
                 <tr key={`${error.row}-${error.field ?? ''}-${error.message}`}>
                   <td>{error.row}</td>
                   <td>{error.field ?? '—'}</td>
-                  <td>{error.message}</td>
+                  <td className="cell-prose">{error.message}</td>
                 </tr>
               ))}
             </tbody>

@@ -2,13 +2,35 @@ import type { CellValue, ResultRow } from '@quarry/shared';
 import { useT } from '../lib/i18n';
 import { Empty } from './states';
 
+/** Values wider than this (in half-width characters) may be cut with an ellipsis on a phone. */
+const TOOLTIP_FROM_WIDTH = 24;
+
+/** Characters that take two columns: CJK, Hangul, full-width forms. */
+const WIDE_CHAR =
+  /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
+
+/** About how many half-width characters `text` spans. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += WIDE_CHAR.test(char) ? 2 : 1;
+  return width;
+}
+
 function Cell({ value }: { value: CellValue | undefined }) {
   if (value === null || value === undefined) return <span className="cell-null">NULL</span>;
   if (typeof value === 'number') return <span className="cell-number">{value}</span>;
-  return <>{String(value)}</>;
+  const text = String(value);
+  return (
+    <span className="cell-value" title={displayWidth(text) > TOOLTIP_FROM_WIDTH ? text : undefined}>
+      {text}
+    </span>
+  );
 }
 
-/** Query result rows. Values render as text, whatever they contain. */
+/**
+ * Query result rows, one line per row, scrolling sideways when wide. Values render as text,
+ * whatever they contain.
+ */
 export function ResultTable({
   columns,
   rows,

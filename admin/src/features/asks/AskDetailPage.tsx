@@ -70,7 +70,7 @@ function AskDetail({ ask }: { ask: AskRecord }) {
             <dt>{t('Time')}</dt>
             <dd>{t('{s} s', { s: totalSeconds(ask.timings) })}</dd>
           </div>
-          <div>
+          <div className="fact-wide">
             <dt>{t('Asked at')}</dt>
             <dd>{formatTime(ask.created_at, locale)}</dd>
           </div>

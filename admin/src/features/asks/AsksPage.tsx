@@ -115,11 +115,15 @@ export function AsksPage() {
                 <tbody>
                   {page.items.map((ask) => (
                     <tr key={ask.id}>
-                      <td data-label={t('Question')}>
+                      <td data-label={t('Question')} className="cell-wide">
                         <Link to={`/asks/${encodeURIComponent(ask.id)}`} className="row-title">
                           {ask.question}
                         </Link>
-                        {ask.sql ? <code className="sql-snippet">{ask.sql}</code> : null}
+                        {ask.sql ? (
+                          <code className="sql-snippet" title={ask.sql}>
+                            {ask.sql}
+                          </code>
+                        ) : null}
                       </td>
                       <td data-label={t('Status')}>
                         <StatusBadge status={ask.status} />

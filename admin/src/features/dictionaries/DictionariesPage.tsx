@@ -95,7 +95,7 @@ export function DictionariesPage({ kind }: { kind: DictionaryKind }) {
                 />
               ) : (
                 <>
-                  <table className="table table-responsive" aria-busy={entries.isFetching}>
+                  <table className="table" aria-busy={entries.isFetching}>
                     <thead>
                       <tr>
                         <th scope="col">{t('Abbreviation')}</th>

@@ -86,13 +86,15 @@ export function SqlPairsPage() {
                 <tbody>
                   {page.items.map((pair) => (
                     <tr key={pair.id}>
-                      <td data-label={t('Question')}>
+                      <td data-label={t('Question')} className="cell-wide">
                         <Link to={`/sql-pairs/${pair.id}`} className="row-title">
                           {pair.question}
                         </Link>
                       </td>
-                      <td data-label={t('SQL')}>
-                        <code className="sql-snippet">{pair.sql}</code>
+                      <td data-label={t('SQL')} className="cell-wide">
+                        <code className="sql-snippet" title={pair.sql}>
+                          {pair.sql}
+                        </code>
                       </td>
                       <td data-label={t('Data source')}>{pair.datasource}</td>
                       <td data-label={t('Updated')} className="nowrap">
