@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { applyFrame, startRun } from '../../admin/src/features/playground/askRun.js';
 import { PlaygroundPage } from '../../admin/src/features/playground/PlaygroundPage.js';
 import type { SocketLike } from '../../admin/src/features/playground/useAskSocket.js';
-import { fakeApi, page, renderConsole } from './harness.js';
+import { fakeApi, page, renderConsole, TOKEN } from './harness.js';
 
 /** A `/ws` connection the test drives: it records what the page sends and delivers frames. */
 class ScriptedSocket implements SocketLike {
@@ -102,7 +102,8 @@ describe('playground', () => {
     await user.keyboard('{Enter}');
 
     const socket = ScriptedSocket.last as ScriptedSocket;
-    expect(socket.url).toBe('ws://localhost:3000/ws?format=json');
+    // The admin token rides along as ?token=: the server accepts it where API_TOKENS guard /ws.
+    expect(socket.url).toBe(`ws://localhost:3000/ws?format=json&token=${TOKEN}`);
     socket.open();
     expect(JSON.parse(socket.sent[0] ?? '')).toEqual({
       type: 'query',
@@ -171,7 +172,7 @@ describe('playground', () => {
     expect((window as { hacked?: number }).hacked).toBeUndefined();
   });
 
-  it('shows the error frame, and offers a token when /ws refuses the connection', async () => {
+  it('shows the error frame, and says so when /ws cannot be reached', async () => {
     renderConsole(<PlaygroundPage createSocket={(url) => new ScriptedSocket(url)} />, {
       fetch: api().fetch,
     });
@@ -191,10 +192,78 @@ describe('playground', () => {
 
     await user.click(screen.getByRole('button', { name: 'Ask' }));
     ScriptedSocket.last?.drop();
-    expect(await screen.findByText(/Could not connect to the server’s WebSocket/)).toBeTruthy();
-    await user.type(screen.getByLabelText('API token for /ws'), 'ws-secret');
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'Could not connect to the server’s WebSocket',
+    );
+    // Asking again is all it takes: there is no second token to enter.
     await user.click(screen.getByRole('button', { name: 'Ask' }));
-    expect(ScriptedSocket.last?.url).toBe('ws://localhost:3000/ws?format=json&token=ws-secret');
+    expect(ScriptedSocket.last?.url).toBe(`ws://localhost:3000/ws?format=json&token=${TOKEN}`);
+  });
+
+  it('streams the reasoning as it grows, then folds it away once the SQL is there', async () => {
+    renderConsole(<PlaygroundPage createSocket={(url) => new ScriptedSocket(url)} />, {
+      fetch: api().fetch,
+    });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Question'), 'RD headcount?');
+    await user.keyboard('{Enter}');
+    const socket = ScriptedSocket.last as ScriptedSocket;
+    socket.open();
+    expect(screen.queryByRole('heading', { name: 'Reasoning' })).toBeNull();
+
+    const reasoningPanel = () =>
+      screen.getByRole('heading', { name: 'Reasoning' }).closest('details') as HTMLDetailsElement;
+    const reasoningText = () => reasoningPanel().querySelector('.reasoning')?.textContent;
+
+    socket.deliver(
+      {
+        type: 'status',
+        status: 'planning',
+        step: 'reasoning',
+        message: 'Planning the query…',
+        ask_id,
+      },
+      {
+        type: 'reasoning_chunk',
+        delta: '1. RD is 研发中心;',
+        reasoning: '1. RD is 研发中心;',
+        ask_id,
+      },
+    );
+    expect(reasoningText()).toBe('1. RD is 研发中心;');
+    expect(reasoningPanel().open).toBe(true);
+
+    const full = '1. RD is 研发中心;\n2. count employees joined to departments.';
+    socket.deliver({
+      type: 'reasoning_chunk',
+      delta: '\n2. count employees joined to departments.',
+      reasoning: full,
+      ask_id,
+    });
+    // The frame's accumulated text replaces what was shown: nothing repeats, nothing is lost.
+    expect(reasoningText()).toBe(full);
+    expect(reasoningPanel().open).toBe(true);
+    expect(screen.getByRole('button', { name: 'Stop' })).toBeTruthy();
+
+    socket.deliver(
+      { type: 'sql', sql: SQL, attempt: 0, ask_id },
+      { type: 'execution_succeeded', row_count: 1, attempt: 0, ask_id },
+      {
+        type: 'result',
+        sql: SQL,
+        columns: ['n'],
+        rows: [{ n: 57 }],
+        row_count: 1,
+        capped: false,
+        ask_id,
+      },
+    );
+    await screen.findByTestId('final-sql');
+    expect(reasoningText()).toBe(full);
+    expect(reasoningPanel().open).toBe(false);
+    await user.click(within(reasoningPanel()).getByText('Reasoning'));
+    expect(reasoningPanel().open).toBe(true);
+    expect(screen.getByRole('button', { name: 'Ask' })).toBeTruthy();
   });
 
   it('asks for a question before connecting', async () => {

@@ -1,5 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { routeByPrompt } from '../fakes/openaiServer.js';
 import { startTestQuarry, type TestQuarry } from '../support/quarry.js';
 import {
@@ -12,6 +13,8 @@ import {
 } from './browser.js';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** /ws and /v1 require API tokens, as in production: the console gets in with its admin token. */
+const API_TOKEN = 'e2e-api-token-0123456789';
 const HOSTILE_QUESTION = '<script>window.__injected = 1</script> 各部门有多少人？';
 const PAIR_SQL = 'SELECT name FROM departments ORDER BY id';
 const ASK = 'YF部门有多少员工?';
@@ -20,6 +23,9 @@ const MODEL_REPLY =
   "Counting the employees of that department:\n```sql\nSELECT COUNT(*) AS headcount FROM employees e JOIN departments d ON e.department_id = d.id WHERE d.name = 'YF'\n```";
 const EXPANDED_SQL =
   "SELECT COUNT(*) AS headcount FROM employees e JOIN departments d ON e.department_id = d.id WHERE d.name = '研发中心'";
+/** A result as wide as real ones: ids, an amount, a date and a long text, seven columns. */
+const WIDE_SQL =
+  "SELECT x.id, x.employee_id, x.department_id, x.category, x.amount, x.expense_date, x.description || '（' || e.name || '，' || e.title || '，' || d.name || '，' || d.city || '）' AS note FROM expenses x JOIN employees e ON e.id = x.employee_id JOIN departments d ON d.id = x.department_id ORDER BY x.id LIMIT 5";
 
 /** Types into a CodeMirror editor as one insertion, so bracket closing and completion stay out. */
 async function fillSqlEditor(page: Page, name: string, sql: string): Promise<void> {
@@ -27,6 +33,41 @@ async function fillSqlEditor(page: Page, name: string, sql: string): Promise<voi
   await editor.click();
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.insertText(sql);
+}
+
+/** The HTTP status /ws answers a WebSocket upgrade with (101 when it opens). */
+function upgradeStatus(wsUrl: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(wsUrl);
+    ws.once('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_request, response) => {
+      resolve(response.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once('error', (error) => {
+      if (ws.readyState !== WebSocket.CLOSED) reject(error);
+    });
+  });
+}
+
+/** The lines a cell's text takes, its height, and the height of one line of it. */
+function textLines(cell: Locator) {
+  return cell.evaluate((element) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    const text = walker.nextNode();
+    if (!text?.parentElement) throw new Error('the cell has no text');
+    const range = document.createRange();
+    range.selectNodeContents(text);
+    return {
+      text: text.textContent,
+      lines: range.getClientRects().length,
+      height: range.getBoundingClientRect().height,
+      lineHeight: Number.parseFloat(getComputedStyle(text.parentElement).lineHeight),
+    };
+  });
 }
 
 /** How wide the page lays out: wider than the viewport means sideways scrolling. */
@@ -44,7 +85,7 @@ describe('admin console in Chromium against the real server', () => {
 
   beforeAll(async () => {
     await buildConsole();
-    quarry = await startTestQuarry();
+    quarry = await startTestQuarry({ API_TOKENS: API_TOKEN });
     url = (path) => `${quarry.baseUrl}/admin${path}`;
     browser = await launchChromium();
     context = await browser.newContext({ viewport: LAPTOP, locale: 'en-US' });
@@ -122,6 +163,8 @@ describe('admin console in Chromium against the real server', () => {
   });
 
   it('streams the next ask in the playground, its SQL using the full name', async () => {
+    // /ws refuses a connection without a token, so the answer below came in on the admin token.
+    expect(await upgradeStatus(quarry.wsUrl)).toBe(401);
     quarry.fake.onChat(
       routeByPrompt([
         [
@@ -222,6 +265,59 @@ describe('admin console in Chromium against the real server', () => {
     );
     expect(salary?.hidden).toBe(true);
     await screenshot(page, '11-datasource-schema');
+  });
+
+  it('scrolls a wide result sideways at phone width, each value on one line', async () => {
+    await page.setViewportSize(PHONE);
+    quarry.fake.onChat(
+      routeByPrompt([[/TASK: SQL GENERATION/, { content: `\`\`\`sql\n${WIDE_SQL}\n\`\`\`` }]]),
+    );
+    await page.goto(url('/playground'));
+    await page.getByLabel('Question').fill('最早的五笔报销');
+    await page.getByLabel('Question').press('Enter');
+    const rows = page.getByRole('region', { name: 'Result rows' });
+    await rows.getByRole('columnheader', { name: 'expense_date' }).waitFor();
+    quarry.fake.onChat(undefined);
+
+    // The table scrolls inside its box; the page itself stays as wide as the phone.
+    const box = await rows.evaluate((element) => ({
+      scrollWidth: element.scrollWidth,
+      clientWidth: element.clientWidth,
+    }));
+    expect(box.scrollWidth).toBeGreaterThan(box.clientWidth);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+
+    const first = rows.locator('tbody tr').first().getByRole('cell');
+    for (const [index, shape] of [
+      [0, /^\d+$/],
+      [4, /^\d+(\.\d+)?$/],
+      [5, /^\d{4}-\d{2}-\d{2}$/],
+    ] as const) {
+      const cell = await textLines(first.nth(index));
+      expect(cell.text).toMatch(shape);
+      expect(cell.lines, `${cell.text} on one line`).toBe(1);
+      expect(cell.height).toBeLessThanOrEqual(cell.lineHeight);
+    }
+    // A long text is cut on its one line, and its full value is the cell's tooltip.
+    const note = first.nth(6).locator('.cell-value');
+    const cut = await note.evaluate((element) => ({
+      text: element.textContent,
+      title: element.getAttribute('title'),
+      cut: element.scrollWidth > element.clientWidth,
+      lines: element.getClientRects().length,
+    }));
+    expect(cut).toEqual({
+      text: expect.stringContaining('（'),
+      title: cut.text,
+      cut: true,
+      lines: 1,
+    });
+    await screenshot(page, '16-phone-playground');
+
+    await page.goto(url('/dictionaries/project'));
+    await page.getByRole('heading', { name: 'Try it' }).waitFor();
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+    await screenshot(page, '17-phone-project-dictionary');
   });
 
   it('works at phone width and in Chinese', async () => {

@@ -267,9 +267,6 @@ export const zh: Record<string, string> = {
   'e.g. How many employees does each department have?': '例如：各部门分别有多少员工？',
   'Type a question first.': '请先输入问题。',
   Stop: '停止',
-  'If the server sets API_TOKENS, /ws needs one of those tokens. Enter it and ask again.':
-    '如果服务器配置了 API_TOKENS，/ws 需要其中一个令牌。请输入后重新提问。',
-  'API token for /ws': '/ws 的 API 令牌',
   'Nothing asked yet.': '还没有提问。',
   'The stages, the model’s reasoning, the SQL and the rows appear here as they arrive.':
     '各阶段进度、模型推理、SQL 和结果行会在这里实时出现。',

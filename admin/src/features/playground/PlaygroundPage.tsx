@@ -6,16 +6,15 @@ import { useT } from '../../lib/i18n';
 import { DataSourceSelect } from '../datasources/DataSourceSelect';
 import { isOver } from './askRun';
 import { RunView } from './RunView';
-import { type SocketFactory, storedWsToken, storeWsToken, useAskSocket } from './useAskSocket';
+import { type SocketFactory, useAskSocket } from './useAskSocket';
 
 /** Ask a question as a user would and watch every stage stream in. */
 export function PlaygroundPage({ createSocket }: { createSocket?: SocketFactory }) {
   const t = useT();
-  const { run, ask, stop, connectionFailed } = useAskSocket(createSocket);
+  const { run, ask, stop } = useAskSocket(createSocket);
   const [question, setQuestion] = useState('');
   const [datasource, setDatasource] = useState('');
   const [error, setError] = useState<string | undefined>();
-  const [wsToken, setWsToken] = useState(() => storedWsToken() ?? '');
   const running = run !== null && !isOver(run);
 
   const submit = (event?: FormEvent) => {
@@ -83,29 +82,6 @@ export function PlaygroundPage({ createSocket }: { createSocket?: SocketFactory 
             </button>
           )}
         </div>
-        {connectionFailed ? (
-          <div className="form-notice">
-            <p>
-              {t(
-                'If the server sets API_TOKENS, /ws needs one of those tokens. Enter it and ask again.',
-              )}
-            </p>
-            <Field label={t('API token for /ws')}>
-              {(control) => (
-                <input
-                  {...control}
-                  type="password"
-                  className="input"
-                  value={wsToken}
-                  onChange={(event) => {
-                    setWsToken(event.target.value);
-                    storeWsToken(event.target.value.trim());
-                  }}
-                />
-              )}
-            </Field>
-          </div>
-        ) : null}
       </form>
       {run ? (
         <RunView run={run} />

@@ -1,5 +1,6 @@
 import type { AskFrame, RefusalFrame } from '@quarry/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useSession } from '../../lib/session';
 import { type AskRun, applyFrame, isOver, startRun } from './askRun';
 
 /** The part of a browser WebSocket the playground uses; tests hand in a scripted one. */
@@ -15,23 +16,15 @@ export interface SocketLike {
 
 export type SocketFactory = (url: string) => SocketLike;
 
-const WS_TOKEN_KEY = 'quarry.wsToken';
-
-/** `/ws` on the same host, in events mode; `?token=` only when the server demands API tokens. */
+/**
+ * `/ws` on the same host, in events mode, with the admin token as `?token=` (a browser cannot
+ * set headers on a WebSocket). The server accepts the admin token wherever API_TOKENS guard `/ws`.
+ */
 export function askSocketUrl(token: string | null, location: Location = window.location): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const params = new URLSearchParams({ format: 'json' });
   if (token) params.set('token', token);
   return `${scheme}//${location.host}/ws?${params.toString()}`;
-}
-
-export function storedWsToken(): string | null {
-  return globalThis.sessionStorage?.getItem(WS_TOKEN_KEY) ?? null;
-}
-
-export function storeWsToken(token: string): void {
-  if (token) globalThis.sessionStorage?.setItem(WS_TOKEN_KEY, token);
-  else globalThis.sessionStorage?.removeItem(WS_TOKEN_KEY);
 }
 
 /** The frames after which the server sends nothing more for an ask. */
@@ -45,8 +38,8 @@ const browserSocket: SocketFactory = (url) => new WebSocket(url);
  * connection goes away.
  */
 export function useAskSocket(createSocket: SocketFactory = browserSocket) {
+  const { token } = useSession();
   const [run, setRun] = useState<AskRun | null>(null);
-  const [connectionFailed, setConnectionFailed] = useState(false);
   const socket = useRef<SocketLike | null>(null);
 
   const closeSocket = useCallback(() => {
@@ -60,10 +53,9 @@ export function useAskSocket(createSocket: SocketFactory = browserSocket) {
   const ask = useCallback(
     (question: string, datasource: string) => {
       closeSocket();
-      setConnectionFailed(false);
       setRun(startRun(question, datasource));
       let opened = false;
-      const ws = createSocket(askSocketUrl(storedWsToken()));
+      const ws = createSocket(askSocketUrl(token));
       socket.current = ws;
       ws.onopen = () => {
         opened = true;
@@ -90,7 +82,6 @@ export function useAskSocket(createSocket: SocketFactory = browserSocket) {
         // A socket this hook let go of (stopped, or replaced by a newer ask) reports nothing.
         if (socket.current !== ws) return;
         socket.current = null;
-        if (!opened) setConnectionFailed(true);
         setRun((current) =>
           current && !isOver(current)
             ? {
@@ -108,7 +99,7 @@ export function useAskSocket(createSocket: SocketFactory = browserSocket) {
       };
       ws.onerror = () => undefined;
     },
-    [createSocket, closeSocket],
+    [createSocket, closeSocket, token],
   );
 
   const stop = useCallback(() => {
@@ -116,5 +107,5 @@ export function useAskSocket(createSocket: SocketFactory = browserSocket) {
     setRun((current) => (current && !isOver(current) ? { ...current, phase: 'stopped' } : current));
   }, [closeSocket]);
 
-  return { run, ask, stop, connectionFailed };
+  return { run, ask, stop };
 }
