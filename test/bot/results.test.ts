@@ -31,7 +31,11 @@ describe('answers and what users do with them', () => {
     return { threadTs, ts };
   };
   /** A button click on the answer, as Slack posts it to the interactivity URL. */
-  const click = (answer: { threadTs: string; ts: string }, actionId: string) => {
+  const click = (
+    answer: { threadTs: string; ts: string },
+    actionId: string,
+    override: { value?: string } = {},
+  ) => {
     const actions = blocksNow(answer.ts).find((block) => block.type === 'actions');
     const button =
       actions?.type === 'actions'
@@ -60,7 +64,7 @@ describe('answers and what users do with them', () => {
         text: 'answer',
       },
       response_url: harness.slack.responseUrl(),
-      actions: [{ ...button, block_id: 'b1', action_ts: String(Date.now() / 1000) }],
+      actions: [{ ...button, ...override, block_id: 'b1', action_ts: String(Date.now() / 1000) }],
     });
   };
 
@@ -239,5 +243,24 @@ describe('answers and what users do with them', () => {
     await slack.waitFor(() => slack.callsTo('files.completeUploadExternal').length > before);
     expect(slack.uploads.at(-1)?.content).toBe('\uFEFFname,city\n总经办,北京\n研发中心,北京\n');
     expect(slack.uploads.at(-1)?.threadTs).toBe(answer.threadTs);
+  });
+
+  it("says in the answer's language when the rows of an answer are gone", async () => {
+    const { slack } = harness;
+    quarry.fake.onChat(
+      routeByPrompt([
+        [/TASK: SQL GENERATION/, '```sql\nSELECT name FROM departments LIMIT 1\n```'],
+      ]),
+    );
+    const answer = await ask('第一个部门叫什么?');
+    const before = slack.callsTo('chat.postEphemeral').length;
+    // An answer from before a restart of both: neither the bot nor the server has its rows.
+    await click(answer, 'quarry_download_csv', { value: '00000000-0000-4000-8000-000000000000' });
+    await slack.waitFor(() => slack.callsTo('chat.postEphemeral').length > before);
+    expect(slack.callsTo('chat.postEphemeral').at(-1)?.body).toMatchObject({
+      channel: 'CDATA',
+      user: 'UASKER',
+      text: '这个结果已经不在了，请重新提问以获取 CSV。',
+    });
   });
 });

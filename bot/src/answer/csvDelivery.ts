@@ -30,6 +30,8 @@ export interface CsvDelivery {
     threadTs: string;
     askId: string;
     userId: string;
+    /** The answer's language, for the notice when its rows are gone. */
+    language: Language;
   }): Promise<void>;
 }
 
@@ -86,7 +88,7 @@ export function createCsvDelivery(deps: {
         await deps.slack.postEphemeral(
           request.channel,
           request.userId,
-          messagesFor('en').csvUnavailable,
+          messagesFor(request.language).csvUnavailable,
           request.threadTs,
         );
         return;

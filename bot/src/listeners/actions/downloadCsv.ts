@@ -17,6 +17,7 @@ export function downloadCsvHandler(
         threadTs: click.threadTs,
         askId: click.askId,
         userId: click.userId,
+        language: click.language,
       })
       .catch((error: unknown) =>
         deps.logger.warn({ err: toBotError(error) }, 'CSV on request failed'),
