@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { askEvents, askText, type LoggedQuarry, sqlReply, startLoggedQuarry } from './support.js';
+
+describe('the row cap (QUERY_ROW_LIMIT)', () => {
+  let quarry: LoggedQuarry;
+  beforeAll(async () => {
+    quarry = await startLoggedQuarry({ QUERY_ROW_LIMIT: '5' });
+  });
+  afterAll(() => quarry?.close());
+
+  const SQL = 'SELECT id, task FROM timesheets ORDER BY id';
+
+  it('returns at most that many rows and says the result was capped', async () => {
+    quarry.fake.enqueue(sqlReply(SQL));
+    const events = await askEvents(quarry.wsUrl, '所有工时记录');
+    const result = events.at(-1) as {
+      type: string;
+      rows: unknown[];
+      row_count: number;
+      capped: boolean;
+    };
+    expect(result).toMatchObject({ type: 'result', row_count: 5, capped: true });
+    expect(result.rows).toHaveLength(5);
+
+    quarry.fake.enqueue(sqlReply(SQL));
+    const frames = await askText(quarry.wsUrl, '所有工时记录');
+    expect(frames).toContain('SQL查询成功，结果行数: 5');
+    expect((JSON.parse(frames.at(-1) as string) as { result: unknown[] }).result).toHaveLength(5);
+  });
+
+  it('does not call a result capped that fits', async () => {
+    quarry.fake.enqueue(sqlReply('SELECT id FROM timesheets ORDER BY id LIMIT 5'));
+    const events = await askEvents(quarry.wsUrl, '前五条工时记录');
+    expect(events.at(-1)).toMatchObject({ type: 'result', row_count: 5, capped: false });
+  });
+});
