@@ -20,7 +20,8 @@ const CORRECTABLE: ReadonlySet<ErrorCode> = new Set([
 export interface CorrectionLoopInput {
   question: string;
   sql: string;
-  ddl: string;
+  /** The schema shown to diagnosis and correction; asked for only when a round runs. */
+  ddl: () => Promise<string>;
   dataSource: DataSource;
   accessRules?: AccessRules | undefined;
   emit: Emit;
@@ -42,6 +43,11 @@ export async function executeWithCorrections(
   emit({ type: 'status', status: 'executing', step: 'executing', message: seedMessages.executing });
 
   let sql = input.sql;
+  let ddl: Promise<string> | undefined;
+  const schemaDdl = () => {
+    ddl ??= input.ddl();
+    return ddl;
+  };
   let outcome = await attemptRun(deps, input, sql, 0);
   let lastFailure = outcome.ok ? undefined : outcome.error;
   for (let attempt = 1; !outcome.ok && attempt <= deps.settings.rewriteMaxAttempts; attempt += 1) {
@@ -61,7 +67,7 @@ export async function executeWithCorrections(
     const diagnosis = await diagnoseSql(deps, {
       question: input.question,
       dialect: dataSource.dialect,
-      ddl: input.ddl,
+      ddl: await schemaDdl(),
       sql,
       error: failure.message,
       signal,
@@ -69,7 +75,7 @@ export async function executeWithCorrections(
     const raw = await correctSql(deps, {
       question: input.question,
       dialect: dataSource.dialect,
-      ddl: input.ddl,
+      ddl: await schemaDdl(),
       sql,
       error: failure.message,
       diagnosis,

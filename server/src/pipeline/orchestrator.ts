@@ -2,10 +2,9 @@ import { type AskEvent, type AskStatus, type AskStep, seedMessages } from '@quar
 import { QuarryError, toQuarryError } from '../errors.js';
 import type { DataSource } from '../ports.js';
 import { executeWithCorrections } from './correctionLoop.js';
-import { renderDdl } from './schemaText.js';
 import { pruneColumns } from './stages/columnPruning.js';
 import { generateSql } from './stages/generation.js';
-import { findHistoricalSql } from './stages/historicalMatch.js';
+import { findHistoricalSql, schemaForVerifiedSql } from './stages/historicalMatch.js';
 import { classifyIntent } from './stages/intent.js';
 import { retrieveKnowledge } from './stages/knowledgeRetrieval.js';
 import { postProcessSql } from './stages/postProcessing.js';
@@ -54,11 +53,17 @@ export async function runAsk(
     const verified = await timed('historical_match', () => findHistoricalSql(deps, input));
     if (verified) {
       step('understanding', 'historical_match');
-      const ddl = renderDdl(await deps.schema(input.datasource), dataSource.dialect);
       return await execute(deps, {
         input,
         sql: verified,
-        ddl,
+        ddl: () =>
+          schemaForVerifiedSql(deps, {
+            datasource: input.datasource,
+            question: input.question,
+            sql: verified,
+            dialect: dataSource.dialect,
+            signal,
+          }),
         dataSource,
         emit,
         signal,
@@ -167,7 +172,7 @@ export async function runAsk(
     return await execute(deps, {
       input: { ...input, question },
       sql,
-      ddl,
+      ddl: async () => ddl,
       dataSource,
       emit,
       signal,
@@ -196,7 +201,7 @@ async function execute(
   run: {
     input: AskInput;
     sql: string;
-    ddl: string;
+    ddl: () => Promise<string>;
     dataSource: DataSource;
     emit: Emit;
     signal: AbortSignal;

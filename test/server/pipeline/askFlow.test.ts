@@ -453,3 +453,35 @@ describe('/v1/asks', () => {
     );
   });
 });
+
+describe('a verified SQL that fails', () => {
+  let quarry: TestQuarry;
+  beforeAll(async () => {
+    quarry = await startTestQuarry({ SCHEMA_MAX_TABLES: '2', SQL_REWRITE_MAX_ATTEMPTS: '1' });
+  });
+  afterAll(() => quarry?.close());
+
+  it('is corrected with the tables it names, not the whole catalogue', async () => {
+    await post(quarry, '/api/sql-pairs', {
+      question: '列出所有部门名称',
+      sql: 'SELECT nme FROM departments ORDER BY id',
+    });
+    quarry.fake.onChat(
+      routeByPrompt([
+        [/TASK: SQL DIAGNOSIS/, 'The column is called name.'],
+        [/TASK: SQL CORRECTION/, '```sql\nSELECT name FROM departments ORDER BY id\n```'],
+      ]),
+    );
+    const events = await askEvents(quarry, '列出所有部门名称');
+    expect(events.at(-1)).toMatchObject({
+      type: 'result',
+      sql: 'SELECT name FROM departments ORDER BY id',
+    });
+    const correction = quarry.fake.chatRequests.find((request) =>
+      request.system.includes('TASK: SQL CORRECTION'),
+    );
+    const tables = correction?.system.match(/CREATE TABLE "(\w+)"/g) ?? [];
+    expect(tables).toContain('CREATE TABLE "departments"');
+    expect(tables.length).toBeLessThanOrEqual(2);
+  });
+});

@@ -1,4 +1,8 @@
+import type { SqlDialect, TableInfo } from '../../ports.js';
+import { tokenizeSql, tokenText } from '../../sql/lexer.js';
+import { renderDdl } from '../schemaText.js';
 import type { PipelineDeps } from '../types.js';
+import { retrieveSchema } from './schemaRetrieval.js';
 
 /**
  * A question asked before whose SQL was verified (a SQL pair, or an up-voted standalone ask)
@@ -15,4 +19,50 @@ export async function findHistoricalSql(
     if (earlier.length > 0) return undefined;
   }
   return deps.knowledge.findVerifiedSql(input.question, input.datasource);
+}
+
+/**
+ * The schema a correction of verified SQL is shown, built only if that SQL fails: the tables
+ * it names, then those the question retrieves, at most SCHEMA_MAX_TABLES — never the whole
+ * catalogue of a large data source.
+ */
+export async function schemaForVerifiedSql(
+  deps: PipelineDeps,
+  input: {
+    datasource: string;
+    question: string;
+    sql: string;
+    dialect: SqlDialect;
+    signal: AbortSignal;
+  },
+): Promise<string> {
+  const [all, retrieved] = await Promise.all([
+    deps.schema(input.datasource),
+    retrieveSchema(deps, input),
+  ]);
+  const named = tablesNamedIn(input.sql, all, input.dialect);
+  const chosen = new Map<string, TableInfo>();
+  for (const table of [...named, ...retrieved]) {
+    if (chosen.size >= deps.settings.maxTables) break;
+    chosen.set(table.name, table);
+  }
+  return renderDdl([...chosen.values()], input.dialect);
+}
+
+/** The tables whose names occur as words or quoted identifiers in the SQL, in schema order. */
+function tablesNamedIn(
+  sql: string,
+  tables: readonly TableInfo[],
+  dialect: SqlDialect,
+): TableInfo[] {
+  const words = new Set(
+    tokenizeSql(sql, dialect)
+      .filter((token) => token.kind === 'word' || token.kind === 'quoted_identifier')
+      .map((token) =>
+        tokenText(sql, token)
+          .replace(/^[`"[]|[`"\]]$/g, '')
+          .toLowerCase(),
+      ),
+  );
+  return tables.filter((table) => words.has(table.name.toLowerCase()));
 }
