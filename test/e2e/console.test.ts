@@ -1,8 +1,7 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { routeByPrompt } from '../fakes/openaiServer.js';
-import { startTestQuarry, type TestQuarry } from '../support/quarry.js';
+import { startTestQuarry, type TestQuarry, upgradeStatus } from '../support/quarry.js';
 import {
   buildConsole,
   LAPTOP,
@@ -33,24 +32,6 @@ async function fillSqlEditor(page: Page, name: string, sql: string): Promise<voi
   await editor.click();
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.insertText(sql);
-}
-
-/** The HTTP status /ws answers a WebSocket upgrade with (101 when it opens). */
-function upgradeStatus(wsUrl: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wsUrl);
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_request, response) => {
-      resolve(response.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('error', (error) => {
-      if (ws.readyState !== WebSocket.CLOSED) reject(error);
-    });
-  });
 }
 
 /** The lines a cell's text takes, its height, and the height of one line of it. */

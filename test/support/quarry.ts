@@ -130,3 +130,21 @@ export function isClosingEvent(text: string): boolean {
 
 export const query = (question: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ type: 'query', query: question, ...extra });
+
+/** The HTTP status `/ws` answers an upgrade with, or 101 when the connection opens. */
+export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_request, response) => {
+      resolve(response.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once('error', (error) => {
+      if (ws.readyState !== WebSocket.CLOSED) reject(error);
+    });
+  });
+}

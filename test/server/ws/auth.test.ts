@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import {
   collectFrames,
   connect,
@@ -7,29 +6,12 @@ import {
   query,
   startTestQuarry,
   type TestQuarry,
+  upgradeStatus,
 } from '../../support/quarry.js';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
 const API_TOKEN = 'api-token-0123456789abcdef';
 const SQL = 'SELECT name FROM departments ORDER BY id LIMIT 2';
-
-/** The HTTP status `/ws` answers an upgrade with, or 101 when the connection opens. */
-function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_request, response) => {
-      resolve(response.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('error', (error) => {
-      if (ws.readyState !== WebSocket.CLOSED) reject(error);
-    });
-  });
-}
 
 describe('/ws and /v1 with API_TOKENS set', () => {
   let quarry: TestQuarry;
