@@ -14,6 +14,7 @@ import { createAskLink } from './quarry/askLink.js';
 import { createQuarryHttp } from './quarry/quarryHttp.js';
 import { createBoltApp, eventDedupeMiddleware } from './slack/boltApp.js';
 import { createSlackOps } from './slack/slackOps.js';
+import { createUserNames } from './slack/userNames.js';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -83,6 +84,7 @@ export async function startSlackBot(
     csv,
     threads,
     results,
+    userNames: createUserNames({ slack, logger: log }),
     logger: log,
     updateIntervalMs: options.updateIntervalMs ?? 1000,
   });

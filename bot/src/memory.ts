@@ -43,22 +43,40 @@ export function createRecentSet(options: {
   };
 }
 
-/** A map that keeps the `limit` most recently written entries. */
+/**
+ * A map that keeps the `limit` most recently written entries; with `ttlMs`, an entry is also
+ * forgotten that long after it was written.
+ */
 export interface RecentMap<V> {
   get(key: string): V | undefined;
   set(key: string, value: V): void;
 }
 
-export function createRecentMap<V>(limit: number): RecentMap<V> {
-  const entries = new Map<string, V>();
+export function createRecentMap<V>(
+  limit: number,
+  options: { ttlMs?: number; now?: () => number } = {},
+): RecentMap<V> {
+  const now = options.now ?? Date.now;
+  const ttlMs = options.ttlMs ?? Number.POSITIVE_INFINITY;
+  const entries = new Map<string, { value: V; at: number }>();
   return {
-    get: (key) => entries.get(key),
+    get(key) {
+      const entry = entries.get(key);
+      if (entry === undefined) return undefined;
+      if (now() - entry.at >= ttlMs) {
+        entries.delete(key);
+        return undefined;
+      }
+      return entry.value;
+    },
     set(key, value) {
       entries.delete(key);
-      entries.set(key, value);
-      if (entries.size > limit) {
-        const oldest = entries.keys().next().value;
-        if (oldest !== undefined) entries.delete(oldest);
+      entries.set(key, { value, at: now() });
+      // Written in order, so the oldest entries (expired or past the limit) are the first ones.
+      const cutoff = now() - ttlMs;
+      for (const [oldest, entry] of entries) {
+        if (entries.size <= limit && entry.at > cutoff) break;
+        entries.delete(oldest);
       }
     },
   };

@@ -245,7 +245,10 @@ export interface AskRecord {
   rephrased_question: string | null;
   intent: Intent | null;
   thread_id: string | null;
+  /** The client's stable id of the asker (a Slack user id). */
   asked_by: string | null;
+  /** The asker's name when the client knew it (a Slack display name); null otherwise. */
+  asked_by_name: string | null;
   source: AskSource;
   datasource: string;
   sql: string | null;

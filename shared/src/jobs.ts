@@ -12,6 +12,8 @@ export interface AskInput {
   threadId?: string;
   source: AskSource;
   askedBy?: string;
+  /** The asker's name as people read it, for the history; `askedBy` stays the key. */
+  askedByName?: string;
 }
 
 /** What an ask ended with, for history and `/v1/asks/:id/result`. */

@@ -16,8 +16,13 @@ export const queryFrameSchema = z.object({
   format: z.enum(['text', 'json']).optional(),
   /** Which client asked, for the ask history: the Slack bot and the console say so. */
   source: z.enum(['slack', 'console']).optional(),
-  /** Who asked, as the client knows them (a Slack user id), for the ask history. */
-  user: z.string().trim().min(1).max(256).optional(),
+  /** Who asked, as the client knows them (a Slack user id), for the ask history (`asked_by`, 255). */
+  user: z.string().trim().min(1).max(255).optional(),
+  /**
+   * The asker's name as people read it (a Slack display name), for the ask history only:
+   * `user` stays the stable key (per-user ask limits), since names change and repeat.
+   */
+  user_name: z.string().trim().min(1).max(256).optional(),
 });
 
 export type QueryFrame = z.infer<typeof queryFrameSchema>;

@@ -14,6 +14,7 @@ const ask: AskRecord = {
   intent: null,
   thread_id: null,
   asked_by: 'U024BE7LH',
+  asked_by_name: 'Ada Lovelace',
   source: 'slack',
   datasource: 'default',
   sql: "SELECT COUNT(*) FROM employees WHERE department = '研发中心'",
@@ -30,14 +31,29 @@ const ask: AskRecord = {
 
 describe('ask history', () => {
   it('filters by status, feedback and source through the API', async () => {
-    const server = fakeApi({ 'GET /api/asks': { body: page([ask]) } });
+    const unnamed: AskRecord = {
+      ...ask,
+      id: 'c3d4',
+      question: 'How many projects?',
+      asked_by: 'U0UNNAMED',
+      asked_by_name: null,
+    };
+    const server = fakeApi({ 'GET /api/asks': { body: page([ask, unnamed]) } });
     renderConsole(<AppRoutes />, { fetch: server.fetch, path: '/asks', route: null });
     const user = userEvent.setup();
     const row = (await screen.findByRole('link', { name: ask.question })).closest(
       'tr',
     ) as HTMLElement;
     expect(within(row).getByText('Finished')).toBeTruthy();
-    expect(within(row).getByText('U024BE7LH')).toBeTruthy();
+    // The name people know, with the Slack id beneath it and on hover.
+    const who = within(row).getByText('Ada Lovelace');
+    expect(who.getAttribute('title')).toBe('U024BE7LH');
+    expect(within(who).getByText('U024BE7LH')).toBeTruthy();
+    // An ask recorded without a name shows the id, as before names were kept.
+    const unnamedRow = screen
+      .getByRole('link', { name: unnamed.question })
+      .closest('tr') as HTMLElement;
+    expect(within(unnamedRow).getByRole('cell', { name: 'U0UNNAMED' })).toBeTruthy();
     expect(within(row).getByText('Slack')).toBeTruthy();
     expect(within(row).getByText('1.3 s')).toBeTruthy();
     expect(document.querySelector('img')).toBeNull();
@@ -75,6 +91,7 @@ describe('ask history', () => {
     const user = userEvent.setup();
     expect(await screen.findByRole('heading', { name: ask.question })).toBeTruthy();
     expect(screen.getByText('1211 ms')).toBeTruthy();
+    expect(screen.getByText('Ada Lovelace').getAttribute('title')).toBe('U024BE7LH');
     expect(screen.getByText('Generation')).toBeTruthy();
     expect((screen.getByLabelText('Comment') as HTMLTextAreaElement).value).toBe(
       'should count contractors too',

@@ -40,6 +40,15 @@ export interface UploadedFile {
   content: string;
 }
 
+/** A workspace member as users.info tells of them. */
+export interface FakeSlackUser {
+  /** The username (`user.name`). */
+  name: string;
+  real_name?: string;
+  /** `profile.display_name`; Slack sends "" when the user never set one. */
+  display_name?: string;
+}
+
 export interface FakeSlack {
   /** `SLACK_API_URL` for the bot: http://127.0.0.1:port/api/ */
   apiUrl: string;
@@ -54,6 +63,11 @@ export interface FakeSlack {
   /** Messages as they stand now, by ts. */
   messages: Map<string, PostedMessage>;
   uploads: UploadedFile[];
+  /**
+   * Who users.info knows, by user id; any other id is `user_not_found`. Refusals such as
+   * `missing_scope` are scripted with `script` or `rule`, as for every method.
+   */
+  users: Map<string, FakeSlackUser>;
   /** Bodies posted to response URLs (slash command `respond`). */
   responses: { id: string; body: unknown }[];
   responseUrl(id?: string): string;
@@ -73,7 +87,7 @@ export interface FakeSlack {
 
 /**
  * A real HTTP server speaking the Slack Web API as far as the bot uses it (auth.test,
- * chat.postMessage/update/postEphemeral, reactions, views.open, the files.uploadV2 flow with its
+ * chat.postMessage/update/postEphemeral, reactions, views.open, users.info, the files.uploadV2 flow with its
  * upload URL, apps.connections.open with a Socket Mode WebSocket), recording every call with its
  * body. Answers like Slack: HTTP 200 with `{ok: …}`, or a scripted 429 with Retry-After.
  */
@@ -225,6 +239,22 @@ export async function startFakeSlack(
       case 'reactions.add':
       case 'reactions.remove':
         return { ok: true };
+      case 'users.info': {
+        const id = String(body.user ?? '');
+        const user = fake.users.get(id);
+        if (!user) return { ok: false, error: 'user_not_found' };
+        const realName = user.real_name ?? '';
+        return {
+          ok: true,
+          user: {
+            id,
+            team_id: fake.teamId,
+            name: user.name,
+            real_name: realName,
+            profile: { display_name: user.display_name ?? '', real_name: realName },
+          },
+        };
+      }
       case 'views.open':
         return typeof body.trigger_id === 'string'
           ? {
@@ -309,6 +339,7 @@ export async function startFakeSlack(
     callsTo: (method) => fake.calls.filter((call) => call.method === method),
     messages: new Map(),
     uploads: [],
+    users: new Map(),
     responses: [],
     responseUrl: (id = randomBytes(4).toString('hex')) => `${baseUrl}/respond/${id}`,
     script(method, ...replies) {

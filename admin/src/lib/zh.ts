@@ -96,6 +96,7 @@ export const zh: Record<string, string> = {
   'Edit SQL pair': '编辑 SQL 示例',
   'Import SQL pairs': '导入 SQL 示例',
   'Search questions and SQL': '搜索问题和 SQL',
+  'Search questions, SQL and names': '搜索问题、SQL 和提问人',
   'No SQL pairs yet.': '还没有 SQL 示例。',
   'No SQL pair matches “{q}”.': '没有与“{q}”匹配的 SQL 示例。',
   'Add one, import a file, or promote an ask from the history.':

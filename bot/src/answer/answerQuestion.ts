@@ -4,6 +4,7 @@ import type { RecentMap } from '../memory.js';
 import type { AskLink } from '../quarry/askLink.js';
 import type { SlackOps } from '../slack/slackOps.js';
 import { type Clock, createUpdateCoalescer, systemClock } from '../slack/updateCoalescer.js';
+import type { UserNames } from '../slack/userNames.js';
 import {
   type AnswerState,
   applyBotError,
@@ -41,6 +42,8 @@ export interface AnswererDeps {
   /** Threads the bot answers in, so replies there need no new mention. */
   threads: Pick<FollowedThreads, 'remember'>;
   results: RecentMap<KeptResult>;
+  /** Askers' names for the ask history, beside their ids. */
+  userNames: UserNames;
   logger: Logger;
   /** Least time between two updates of one message. */
   updateIntervalMs: number;
@@ -63,6 +66,8 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
   return {
     async answer(question) {
       const log = deps.logger.child({ channel: question.channel, thread: question.threadTs });
+      // Looked up while the first message is posted; bounded in time, and never a failure.
+      const askerName = deps.userNames.nameOf(question.userId);
       let state = initialAnswerState(question.text);
       let tableBlock = true;
       let ts: string;
@@ -112,13 +117,16 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
           log.warn({ err: toBotError(error) }, 'gave up an update of the answer message'),
       });
 
+      const userName = await askerName;
       try {
         await deps.link.ask(
           {
             query: question.text,
             thread_id: threadIdOf(question.channel, question.threadTs),
             source: 'slack',
+            // The id stays the asker's key (per-user limits); the name is for people to read.
             user: question.userId,
+            ...(userName ? { user_name: userName } : {}),
           },
           {
             onFrame: (frame) => {

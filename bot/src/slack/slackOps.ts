@@ -13,8 +13,9 @@ export interface SlackMessage {
 
 /**
  * The Slack Web API calls the bot makes, each turning failures into BotErrors. Every call but
- * `updateMessage` waits out a 429 (`Retry-After`) and tries again a few times; updates are
- * throttled and retried by their coalescer, which knows whether a newer update replaced them.
+ * `updateMessage` and `userName` waits out a 429 (`Retry-After`) and tries again a few times;
+ * updates are throttled and retried by their coalescer, which knows whether a newer update
+ * replaced them.
  */
 export interface SlackOps {
   postMessage(channel: string, message: SlackMessage, threadTs?: string): Promise<string>;
@@ -33,6 +34,12 @@ export interface SlackOps {
   }): Promise<void>;
   // biome-ignore lint/suspicious/noExplicitAny: a modal view is Block Kit JSON, see SlackMessage.blocks.
   openModal(triggerId: string, view: any): Promise<void>;
+  /**
+   * users.info: the name Slack shows for a user (display name, else real name, else the
+   * username), or undefined when the profile has none. Needs the `users:read` scope. A 429 is
+   * thrown at once, not waited out: a name is never worth holding a question for.
+   */
+  userName(userId: string): Promise<string | undefined>;
 }
 
 export interface SlackOpsOptions {
@@ -133,6 +140,13 @@ export function createSlackOps(
     },
     async openModal(triggerId, view) {
       await call('views.open', () => client.views.open({ trigger_id: triggerId, view }));
+    },
+    async userName(userId) {
+      const { user } = await call('users.info', () => client.users.info({ user: userId }), false);
+      // Slack sends "" for a display name the user never set.
+      return [user?.profile?.display_name, user?.real_name, user?.profile?.real_name, user?.name]
+        .map((name) => name?.trim())
+        .find((name): name is string => Boolean(name));
     },
   };
 }

@@ -22,6 +22,7 @@ export interface AskRequest {
   threadId?: string | undefined;
   source: AskSource;
   askedBy?: string | undefined;
+  askedByName?: string | undefined;
 }
 
 export interface AskService {
@@ -97,6 +98,7 @@ export function createAskService(deps: {
         source: request.source,
         ...(request.threadId ? { threadId: request.threadId } : {}),
         ...(request.askedBy ? { askedBy: request.askedBy } : {}),
+        ...(request.askedByName ? { askedByName: request.askedByName } : {}),
       };
       remember(askId, initialView(askId, request.question));
       const started = deps.history.recordStart(input).catch((error: unknown) => {

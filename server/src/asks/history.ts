@@ -18,6 +18,7 @@ export function createKnowledgeAskHistory(store: KnowledgeStore): AskHistory {
           datasource: input.datasource,
           thread_id: input.threadId ?? null,
           asked_by: input.askedBy ?? null,
+          asked_by_name: input.askedByName ?? null,
           status: 'understanding',
         });
       } catch (error) {

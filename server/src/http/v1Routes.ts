@@ -63,6 +63,7 @@ export function createV1Router(deps: {
       threadId: body.thread_id,
       source: 'api',
       askedBy: body.user,
+      askedByName: body.user_name,
     });
     void done.then(release, release);
     response.status(202).json({ query_id: askId });

@@ -83,6 +83,8 @@ export interface AskCreate {
   datasource: string;
   thread_id?: string | null;
   asked_by?: string | null;
+  /** The asker's name as people read it, beside the stable `asked_by`. */
+  asked_by_name?: string | null;
   status?: AskStatus;
 }
 

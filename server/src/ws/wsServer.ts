@@ -206,6 +206,7 @@ function handleConnection(
           threadId: query.thread_id,
           source: query.source ?? 'ws',
           askedBy: query.user,
+          askedByName: query.user_name,
         },
         (event: AskEvent, id: string) => {
           if (mode === 'json') {

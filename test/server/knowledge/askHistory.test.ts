@@ -150,6 +150,7 @@ describe.each(BACKENDS)('ask history on %s', (backend) => {
       error_code: 'SQL_EXECUTION_FAILED',
       rating: null,
     });
+    expect(record?.asked_by_name).toBeNull();
     expect(record?.error).toHaveLength(4000);
     expect(
       isQuarryError(
@@ -157,5 +158,31 @@ describe.each(BACKENDS)('ask history on %s', (backend) => {
         'NOT_FOUND',
       ),
     ).toBe(true);
+  });
+
+  test("the asker's name is kept beside the id, and the list search finds asks by it", async () => {
+    const named = await store.asks.create({
+      question: 'Which projects are late?',
+      source: 'slack',
+      datasource: 'default',
+      asked_by: 'U777',
+      asked_by_name: '李雷 (Lei Li) 🚀',
+    });
+    const unnamed = await store.asks.create({
+      question: 'Which projects did Lei Li lead?',
+      source: 'slack',
+      datasource: 'default',
+      asked_by: 'U778',
+    });
+    expect(await store.asks.get(named)).toMatchObject({
+      asked_by: 'U777',
+      asked_by_name: '李雷 (Lei Li) 🚀',
+    });
+    expect((await store.asks.get(unnamed))?.asked_by_name).toBeNull();
+
+    const found = async (q: string) => (await store.asks.list({ q })).items.map((ask) => ask.id);
+    expect(await found('李雷')).toEqual([named]);
+    // Case-insensitive like every list search; the question matches as it always did.
+    expect((await found('lei li')).sort()).toEqual([named, unnamed].sort());
   });
 });

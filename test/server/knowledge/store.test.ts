@@ -2,6 +2,8 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isQuarryError } from '../../../server/src/errors.js';
 import { dataSourceOptions } from '../../../server/src/knowledge/dataSource.js';
+import { AddAskedByName1767225600003 } from '../../../server/src/knowledge/migrations/1767225600003-AddAskedByName.js';
+import { knowledgeMigrations } from '../../../server/src/knowledge/migrations/index.js';
 import type { KnowledgeStore } from '../../../server/src/knowledge/port.js';
 import { openKnowledgeStore } from '../../../server/src/knowledge/store.js';
 import { type AppDatabase, BACKENDS, createAppDatabase, silentLogger } from './appDatabase.js';
@@ -14,6 +16,26 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   }
   throw new Error('expected the promise to reject');
 }
+
+/** A TypeORM connection that only looks: TypeORM reads MariaDB's defaults right only in mariadb mode. */
+async function inspect<T>(url: string, look: (inspector: DataSource) => Promise<T>): Promise<T> {
+  const options = dataSourceOptions(url, false);
+  const inspector = new DataSource(
+    options.type === 'mysql' ? { ...options, type: 'mariadb' } : options,
+  );
+  await inspector.initialize();
+  try {
+    return await look(inspector);
+  } finally {
+    await inspector.destroy();
+  }
+}
+
+/** The DDL that would bring the database to the entities' schema: none when migrations did it all. */
+const pendingSchemaChanges = (url: string) =>
+  inspect(url, async (inspector) =>
+    (await inspector.driver.createSchemaBuilder().log()).upQueries.map((query) => query.query),
+  );
 
 describe.each(BACKENDS)('knowledge store on %s', (backend) => {
   let db: AppDatabase;
@@ -33,26 +55,81 @@ describe.each(BACKENDS)('knowledge store on %s', (backend) => {
     const reopened = await openKnowledgeStore({ url: db.url, logger: silentLogger });
     await reopened.close();
 
-    const options = dataSourceOptions(db.url, false);
-    // TypeORM reads MariaDB's column defaults correctly only in its mariadb mode.
-    const inspector = new DataSource(
-      options.type === 'mysql' ? { ...options, type: 'mariadb' } : options,
-    );
-    await inspector.initialize();
-    try {
+    await inspect(db.url, async (inspector) => {
       const executed = (await inspector.query('SELECT name FROM quarry_migrations')) as Array<{
         name: string;
       }>;
       expect(executed.map((row) => row.name).sort()).toEqual([
+        'AddAskedByName1767225600003',
         'AddSchemaDescriptionHidden1767225600002',
         'CreateKnowledgeTables1767225600000',
         'CreateOperationsTables1767225600001',
       ]);
       expect(await inspector.showMigrations()).toBe(false);
-      const pending = await inspector.driver.createSchemaBuilder().log();
-      expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+    });
+    expect(await pendingSchemaChanges(db.url)).toEqual([]);
+  });
+
+  test("a database the older migrations built gains askers' names and keeps its asks", async () => {
+    const old = await createAppDatabase(backend, 'upgrade');
+    try {
+      const before = new DataSource({
+        ...dataSourceOptions(old.url, false),
+        migrations: knowledgeMigrations.slice(
+          0,
+          knowledgeMigrations.indexOf(AddAskedByName1767225600003),
+        ),
+      });
+      await before.initialize();
+      await before.runMigrations();
+      await before.query(
+        `INSERT INTO asks (id, question, normalized_question, question_key, thread_id, asked_by,
+           source, datasource, status, timings, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          '00000000-0000-4000-8000-000000000001',
+          '各部门的人数',
+          '各部门的人数',
+          'k'.repeat(64),
+          'slack:C1:1.1',
+          'U0OLD',
+          'slack',
+          'default',
+          'finished',
+          '{"generation":12}',
+          '2026-01-01 08:00:00.000',
+          '2026-01-01 08:00:01.000',
+        ],
+      );
+      await before.destroy();
+
+      const upgraded = await openKnowledgeStore({ url: old.url, logger: silentLogger });
+      try {
+        expect(await upgraded.asks.get('00000000-0000-4000-8000-000000000001')).toMatchObject({
+          question: '各部门的人数',
+          thread_id: 'slack:C1:1.1',
+          asked_by: 'U0OLD',
+          asked_by_name: null,
+          status: 'finished',
+          timings: { generation: 12 },
+        });
+        const named = await upgraded.asks.create({
+          question: 'q',
+          source: 'slack',
+          datasource: 'default',
+          asked_by: 'U0NEW',
+          asked_by_name: 'Ada',
+        });
+        expect((await upgraded.asks.get(named))?.asked_by_name).toBe('Ada');
+        expect((await upgraded.asks.list({ q: 'ada' })).items.map((ask) => ask.id)).toEqual([
+          named,
+        ]);
+      } finally {
+        await upgraded.close();
+      }
+      expect(await pendingSchemaChanges(old.url)).toEqual([]);
     } finally {
-      await inspector.destroy();
+      await old.drop();
     }
   });
 

@@ -146,7 +146,7 @@ describe('/ws streaming, bad input and events mode', () => {
     const ws = await connect(`${quarry.wsUrl}?format=json`);
     const frames = await collectFrames(
       ws,
-      query('谁问的', { source: 'slack', user: 'U123' }),
+      query('谁问的', { source: 'slack', user: 'U123', user_name: '  韩梅梅  ' }),
       isClosingEvent,
     );
     ws.close();
@@ -157,6 +157,7 @@ describe('/ws streaming, bad input and events mode', () => {
     expect(await quarry.server.store.asks.get(askId)).toMatchObject({
       source: 'slack',
       asked_by: 'U123',
+      asked_by_name: '韩梅梅',
     });
   });
 });

@@ -6,7 +6,7 @@ import { QueryState } from '../../components/states';
 import { formatTime, useLocale } from '../../lib/i18n';
 import { useAsk, usePromoteAsk } from './api';
 import { FeedbackForm } from './FeedbackForm';
-import { SOURCE_LABEL, StatusBadge, totalSeconds } from './labels';
+import { Asker, SOURCE_LABEL, StatusBadge, totalSeconds } from './labels';
 import { Timings } from './Timings';
 
 /** One ask in full: what was asked, how each stage went, the SQL, and promotion to a SQL pair. */
@@ -52,7 +52,9 @@ function AskDetail({ ask }: { ask: AskRecord }) {
           </div>
           <div>
             <dt>{t('Who')}</dt>
-            <dd>{ask.asked_by ?? '—'}</dd>
+            <dd>
+              <Asker ask={ask} />
+            </dd>
           </div>
           <div>
             <dt>{t('Where')}</dt>

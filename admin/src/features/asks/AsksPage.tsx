@@ -6,7 +6,7 @@ import { Empty, QueryState } from '../../components/states';
 import { formatTime, useLocale } from '../../lib/i18n';
 import { PAGE_SIZE, useListParams } from '../../lib/useListParams';
 import { useAsks } from './api';
-import { RatingMark, SOURCE_LABEL, StatusBadge, statusLabel, totalSeconds } from './labels';
+import { Asker, RatingMark, SOURCE_LABEL, StatusBadge, statusLabel, totalSeconds } from './labels';
 
 const FILTERS = ['status', 'rating', 'source'] as const;
 
@@ -35,7 +35,7 @@ export function AsksPage() {
       />
       <div className="toolbar filters">
         <SearchBox
-          label={t('Search questions and SQL')}
+          label={t('Search questions, SQL and names')}
           value={list.q}
           onChange={(q) => list.set({ q })}
         />
@@ -129,7 +129,7 @@ export function AsksPage() {
                         <StatusBadge status={ask.status} />
                       </td>
                       <td data-label={t('Who')}>
-                        {ask.asked_by ?? <span className="muted">—</span>}
+                        <Asker ask={ask} />
                       </td>
                       <td data-label={t('Where')}>
                         {t(SOURCE_LABEL[ask.source] ?? ask.source)}

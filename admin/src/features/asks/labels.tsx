@@ -1,4 +1,4 @@
-import type { AskSource, AskStatus, FeedbackRating } from '@quarry/shared';
+import type { AskRecord, AskSource, AskStatus, FeedbackRating } from '@quarry/shared';
 import { ThumbIcon } from '../../components/ThumbIcon';
 import { useT } from '../../lib/i18n';
 
@@ -36,6 +36,20 @@ export function StatusBadge({ status }: { status: AskStatus }) {
           ? 'muted'
           : 'busy';
   return <span className={`badge badge-${tone}`}>{t(statusLabel(status))}</span>;
+}
+
+/**
+ * Who asked: the name people know them by, with the client's id beneath it (the id is what
+ * per-user limits and Slack itself go by); the id alone for an ask recorded without a name.
+ */
+export function Asker({ ask }: { ask: Pick<AskRecord, 'asked_by' | 'asked_by_name'> }) {
+  if (!ask.asked_by_name) return ask.asked_by ?? <span className="muted">—</span>;
+  return (
+    <span title={ask.asked_by ?? undefined}>
+      {ask.asked_by_name}
+      {ask.asked_by ? <span className="asker-id muted small">{ask.asked_by}</span> : null}
+    </span>
+  );
 }
 
 export function RatingMark({ rating }: { rating: FeedbackRating | null }) {

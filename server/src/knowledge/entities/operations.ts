@@ -9,6 +9,9 @@ import {
   varchar,
 } from './columns.js';
 
+/** The wire's limit on `user_name`, so every accepted name fits. */
+const ASKER_NAME_LENGTH = 256;
+
 /* What Quarry keeps to run: data sources, ask history, settings. */
 
 export interface DataSourceRow {
@@ -44,6 +47,7 @@ export interface AskRow {
   intent: string | null;
   thread_id: string | null;
   asked_by: string | null;
+  asked_by_name: string | null;
   source: string;
   datasource: string;
   sql: string | null;
@@ -71,6 +75,7 @@ export const AskEntity = new EntitySchema<AskRow>({
     intent: varchar(32, true),
     thread_id: varchar(255, true),
     asked_by: varchar(255, true),
+    asked_by_name: varchar(ASKER_NAME_LENGTH, true),
     source: varchar(16),
     datasource: varchar(NAME_LENGTH),
     sql: longText(true),

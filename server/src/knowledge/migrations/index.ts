@@ -1,10 +1,12 @@
 import { CreateKnowledgeTables1767225600000 } from './1767225600000-CreateKnowledgeTables.js';
 import { CreateOperationsTables1767225600001 } from './1767225600001-CreateOperationsTables.js';
 import { AddSchemaDescriptionHidden1767225600002 } from './1767225600002-AddSchemaDescriptionHidden.js';
+import { AddAskedByName1767225600003 } from './1767225600003-AddAskedByName.js';
 
 /** Every migration of the app database, oldest first. Append; never edit a shipped one. */
 export const knowledgeMigrations = [
   CreateKnowledgeTables1767225600000,
   CreateOperationsTables1767225600001,
   AddSchemaDescriptionHidden1767225600002,
+  AddAskedByName1767225600003,
 ];
