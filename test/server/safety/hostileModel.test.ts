@@ -114,12 +114,17 @@ describe('a model that answers every question with destructive SQL', () => {
       if (mode === 'events') expect(closing).toMatchObject({ type: 'error', code: 'UNSAFE_SQL' });
       else expect(closing).toMatchObject({ status: 'error', message: expect.any(String) });
     }
-    // Text frames carry no code; the history names it for every ask.
-    const history = await quarry.server.store.asks.list({
-      q: 'hostile #',
-      page: 1,
-      page_size: 500,
-    });
+    // Text frames carry no code; the history names it for every ask (each outcome is written
+    // just after its closing frame: wait for the last ones).
+    const listed = () => quarry.server.store.asks.list({ q: 'hostile #', page: 1, page_size: 500 });
+    await expect
+      .poll(
+        async () =>
+          (await listed()).items.filter((ask) => !['failed', 'finished'].includes(ask.status))
+            .length,
+      )
+      .toBe(0);
+    const history = await listed();
     expect(history.total).toBe(STATEMENTS.length);
     for (const ask of history.items) {
       const index = Number(ask.question.slice('hostile #'.length));

@@ -203,16 +203,18 @@ describe.each(targets)('/ws text mode on %s', (_name, target) => {
     const closing = JSON.parse(rest[11] as string) as { status: string; message: string };
     expect(closing.status).toBe('error');
     expect(rest[10]).toBe(`重写后的SQL查询仍然失败: ${closing.message}`);
-    // The history keeps the SQL tried last, not the first.
-    const history = (await (
-      await fetch(`${quarry.baseUrl}/api/asks?page_size=1`, {
-        headers: { authorization: 'Bearer test-admin-token-0123456789' },
-      })
-    ).json()) as { items: { sql: string; status: string }[] };
-    expect(history.items[0]).toMatchObject({
-      status: 'failed',
-      sql: 'SELECT still_wrong FROM departments',
-    });
+    // The history keeps the SQL tried last, not the first. It is written once the outcome
+    // is in, which may be a moment after the closing frame.
+    const latest = async () =>
+      (
+        (await (
+          await fetch(`${quarry.baseUrl}/api/asks?page_size=1`, {
+            headers: { authorization: 'Bearer test-admin-token-0123456789' },
+          })
+        ).json()) as { items: { sql: string; status: string }[] }
+      ).items[0];
+    await expect.poll(async () => (await latest())?.status).toBe('failed');
+    expect(await latest()).toMatchObject({ sql: 'SELECT still_wrong FROM departments' });
   });
 
   it('ends with the failure it showed last when the last rewrite has no SQL', async () => {
