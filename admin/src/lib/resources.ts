@@ -6,7 +6,9 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
+import { useState } from 'react';
 import type { QueryParams } from './api';
+import { useNotify } from './notify';
 import { useApi } from './providers';
 import { PAGE_SIZE } from './useListParams';
 
@@ -64,4 +66,32 @@ export function useImportResource(key: QueryKey, path: string) {
     onSuccess: () => client.invalidateQueries({ queryKey: key }),
     meta: { inlineErrors: true },
   });
+}
+
+/**
+ * The ask-then-delete flow of a list page: `ask(item)` opens the confirmation, `confirm`
+ * deletes it and says `deletedMessage` once it is gone, `cancel` closes. A failed delete
+ * keeps the dialog open (the error is shown where every server error is).
+ */
+export function useConfirmedDelete<T extends { id: number }>(
+  remove: ReturnType<typeof useDeleteResource>,
+  deletedMessage: string,
+) {
+  const notify = useNotify();
+  const [deleting, setDeleting] = useState<T | null>(null);
+  return {
+    deleting,
+    busy: remove.isPending,
+    ask: (item: T) => setDeleting(item),
+    cancel: () => setDeleting(null),
+    confirm: () => {
+      if (!deleting) return;
+      remove.mutate(deleting.id, {
+        onSuccess: () => {
+          notify('success', deletedMessage);
+          setDeleting(null);
+        },
+      });
+    },
+  };
 }

@@ -6,6 +6,7 @@ import { ConfirmDialog, Modal } from '../../components/Modal';
 import { Empty, QueryState } from '../../components/states';
 import { useT } from '../../lib/i18n';
 import { useNotify } from '../../lib/notify';
+import { useConfirmedDelete } from '../../lib/resources';
 import { useDataSources, useDeleteDataSource } from './api';
 import { DataSourceForm } from './DataSourceForm';
 
@@ -14,19 +15,11 @@ export function DataSourcesPage() {
   const t = useT();
   const notify = useNotify();
   const sources = useDataSources();
-  const remove = useDeleteDataSource();
+  const removal = useConfirmedDelete<DataSourceView>(
+    useDeleteDataSource(),
+    t('Data source deleted.'),
+  );
   const [editing, setEditing] = useState<{ source?: DataSourceView } | null>(null);
-  const [deleting, setDeleting] = useState<DataSourceView | null>(null);
-
-  const confirmDelete = () => {
-    if (!deleting) return;
-    remove.mutate(deleting.id, {
-      onSuccess: () => {
-        notify('success', t('Data source deleted.'));
-        setDeleting(null);
-      },
-    });
-  };
 
   return (
     <>
@@ -79,7 +72,7 @@ export function DataSourcesPage() {
                       <button
                         type="button"
                         className="button button-small button-danger-quiet"
-                        onClick={() => setDeleting(source)}
+                        onClick={() => removal.ask(source)}
                       >
                         {t('Delete')}
                       </button>
@@ -106,20 +99,20 @@ export function DataSourcesPage() {
           />
         </Modal>
       ) : null}
-      {deleting ? (
+      {removal.deleting ? (
         <ConfirmDialog
           title={t('Delete this data source?')}
           message={
             <p>
               {t('Questions can no longer be asked about {name}. SQL pairs written for it stay.', {
-                name: deleting.name,
+                name: removal.deleting.name,
               })}
             </p>
           }
           confirmLabel={t('Delete')}
-          busy={remove.isPending}
-          onConfirm={confirmDelete}
-          onCancel={() => setDeleting(null)}
+          busy={removal.busy}
+          onConfirm={removal.confirm}
+          onCancel={removal.cancel}
         />
       ) : null}
     </>

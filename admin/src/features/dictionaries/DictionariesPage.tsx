@@ -9,6 +9,7 @@ import { ConfirmDialog, Modal } from '../../components/Modal';
 import { Empty, QueryState } from '../../components/states';
 import { useT } from '../../lib/i18n';
 import { useNotify } from '../../lib/notify';
+import { useConfirmedDelete } from '../../lib/resources';
 import { PAGE_SIZE, useListParams } from '../../lib/useListParams';
 import { dictionaryPath, useDeleteEntry, useDictionary, useImportEntries } from './api';
 import { EntryForm } from './EntryForm';
@@ -29,21 +30,10 @@ export function DictionariesPage({ kind }: { kind: DictionaryKind }) {
   const notify = useNotify();
   const list = useListParams();
   const entries = useDictionary(kind, { q: list.q, page: list.page });
-  const remove = useDeleteEntry(kind);
+  const removal = useConfirmedDelete<DictionaryEntry>(useDeleteEntry(kind), t('Entry deleted.'));
   const importer = useImportEntries(kind);
   const [editing, setEditing] = useState<{ entry?: DictionaryEntry } | null>(null);
-  const [deleting, setDeleting] = useState<DictionaryEntry | null>(null);
   const [importing, setImporting] = useState(false);
-
-  const confirmDelete = () => {
-    if (!deleting) return;
-    remove.mutate(deleting.id, {
-      onSuccess: () => {
-        notify('success', t('Entry deleted.'));
-        setDeleting(null);
-      },
-    });
-  };
 
   return (
     <>
@@ -124,7 +114,7 @@ export function DictionariesPage({ kind }: { kind: DictionaryKind }) {
                               <button
                                 type="button"
                                 className="button button-small button-danger-quiet"
-                                onClick={() => setDeleting(entry)}
+                                onClick={() => removal.ask(entry)}
                               >
                                 {t('Delete')}
                               </button>
@@ -176,18 +166,18 @@ export function DictionariesPage({ kind }: { kind: DictionaryKind }) {
           }}
         />
       ) : null}
-      {deleting ? (
+      {removal.deleting ? (
         <ConfirmDialog
           title={t('Delete this entry?')}
           message={
             <p>
-              <code>{deleting.abbreviation}</code> → {deleting.full_name}
+              <code>{removal.deleting.abbreviation}</code> → {removal.deleting.full_name}
             </p>
           }
           confirmLabel={t('Delete')}
-          busy={remove.isPending}
-          onConfirm={confirmDelete}
-          onCancel={() => setDeleting(null)}
+          busy={removal.busy}
+          onConfirm={removal.confirm}
+          onCancel={removal.cancel}
         />
       ) : null}
     </>

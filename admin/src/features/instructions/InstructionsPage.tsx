@@ -6,6 +6,7 @@ import { ConfirmDialog, Modal } from '../../components/Modal';
 import { Empty, QueryState } from '../../components/states';
 import { useT } from '../../lib/i18n';
 import { useNotify } from '../../lib/notify';
+import { useConfirmedDelete } from '../../lib/resources';
 import { PAGE_SIZE, useListParams } from '../../lib/useListParams';
 import { useDeleteInstruction, useInstructions } from './api';
 import { InstructionForm } from './InstructionForm';
@@ -18,22 +19,15 @@ export function InstructionsPage() {
   const notify = useNotify();
   const list = useListParams();
   const instructions = useInstructions({ q: list.q, page: list.page });
-  const remove = useDeleteInstruction();
+  const removal = useConfirmedDelete<Instruction>(
+    useDeleteInstruction(),
+    t('Instruction deleted.'),
+  );
   const [editing, setEditing] = useState<Editing>(null);
-  const [deleting, setDeleting] = useState<Instruction | null>(null);
 
   const saved = () => {
     notify('success', t('Instruction saved.'));
     setEditing(null);
-  };
-  const confirmDelete = () => {
-    if (!deleting) return;
-    remove.mutate(deleting.id, {
-      onSuccess: () => {
-        notify('success', t('Instruction deleted.'));
-        setDeleting(null);
-      },
-    });
   };
 
   return (
@@ -84,7 +78,7 @@ export function InstructionsPage() {
                         <button
                           type="button"
                           className="button button-small button-danger-quiet"
-                          onClick={() => setDeleting(instruction)}
+                          onClick={() => removal.ask(instruction)}
                         >
                           {t('Delete')}
                         </button>
@@ -125,14 +119,14 @@ export function InstructionsPage() {
           />
         </Modal>
       ) : null}
-      {deleting ? (
+      {removal.deleting ? (
         <ConfirmDialog
           title={t('Delete this instruction?')}
-          message={<p className="prewrap">{deleting.text}</p>}
+          message={<p className="prewrap">{removal.deleting.text}</p>}
           confirmLabel={t('Delete')}
-          busy={remove.isPending}
-          onConfirm={confirmDelete}
-          onCancel={() => setDeleting(null)}
+          busy={removal.busy}
+          onConfirm={removal.confirm}
+          onCancel={removal.cancel}
         />
       ) : null}
     </>

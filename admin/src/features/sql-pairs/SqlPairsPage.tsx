@@ -8,30 +8,18 @@ import { Pager, SearchBox } from '../../components/ListControls';
 import { ConfirmDialog } from '../../components/Modal';
 import { Empty, QueryState } from '../../components/states';
 import { formatTime, useLocale } from '../../lib/i18n';
-import { useNotify } from '../../lib/notify';
+import { useConfirmedDelete } from '../../lib/resources';
 import { PAGE_SIZE, useListParams } from '../../lib/useListParams';
 import { useDeleteSqlPair, useImportSqlPairs, useSqlPairs } from './api';
 
 /** Verified question → SQL examples the model learns from, with search, paging and import. */
 export function SqlPairsPage() {
   const { t, locale } = useLocale();
-  const notify = useNotify();
   const list = useListParams();
   const pairs = useSqlPairs({ q: list.q, page: list.page });
-  const remove = useDeleteSqlPair();
+  const removal = useConfirmedDelete<SqlPair>(useDeleteSqlPair(), t('SQL pair deleted.'));
   const importer = useImportSqlPairs();
   const [importing, setImporting] = useState(false);
-  const [deleting, setDeleting] = useState<SqlPair | null>(null);
-
-  const confirmDelete = () => {
-    if (!deleting) return;
-    remove.mutate(deleting.id, {
-      onSuccess: () => {
-        notify('success', t('SQL pair deleted.'));
-        setDeleting(null);
-      },
-    });
-  };
 
   return (
     <>
@@ -108,7 +96,7 @@ export function SqlPairsPage() {
                           <button
                             type="button"
                             className="button button-small button-danger-quiet"
-                            onClick={() => setDeleting(pair)}
+                            onClick={() => removal.ask(pair)}
                           >
                             {t('Delete')}
                           </button>
@@ -139,14 +127,14 @@ export function SqlPairsPage() {
           }}
         />
       ) : null}
-      {deleting ? (
+      {removal.deleting ? (
         <ConfirmDialog
           title={t('Delete this SQL pair?')}
-          message={<q className="quote">{deleting.question}</q>}
+          message={<q className="quote">{removal.deleting.question}</q>}
           confirmLabel={t('Delete')}
-          busy={remove.isPending}
-          onConfirm={confirmDelete}
-          onCancel={() => setDeleting(null)}
+          busy={removal.busy}
+          onConfirm={removal.confirm}
+          onCancel={removal.cancel}
         />
       ) : null}
     </>
