@@ -50,6 +50,14 @@ export interface QueryOptions {
   signal?: AbortSignal;
 }
 
+/** What the database engine itself makes of a statement it compiled. */
+export interface EngineVerdict {
+  /** The SQL the engine will run (differs only where Quarry spelled a legacy form out). */
+  sql: string;
+  /** The engine's verdict: running it cannot change the database. */
+  readOnly: boolean;
+}
+
 export interface QueryResult {
   columns: string[];
   rows: ResultRow[];
@@ -90,6 +98,13 @@ export interface DataSource {
   execute(sql: string, options: QueryOptions): Promise<QueryResult>;
   /** Checks the SQL compiles against the schema without running it (EXPLAIN / prepare). */
   dryRun(sql: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Where the engine can judge a statement before running it (SQLite compiles it): the SQL as
+   * the engine will run it and the engine's own verdict on whether it only reads. Serves as the
+   * dry run too: a statement that does not compile fails with `DRY_RUN_FAILED`. Absent where
+   * the engine gives no such verdict (MySQL: its read-only transaction decides at run time).
+   */
+  inspect?(sql: string, signal?: AbortSignal): Promise<EngineVerdict>;
   describe(): Promise<TableInfo[]>;
   /** A few distinct values of a column, for schema hints; [] when unavailable. */
   sampleValues(table: string, column: string, limit: number): Promise<CellValue[]>;

@@ -20,9 +20,9 @@ import { clientTokens } from './http/auth.js';
 import { createV1Router } from './http/v1Routes.js';
 import type { KnowledgeStore } from './knowledge/port.js';
 import type { Logger } from './logger.js';
+import { dryRunSql } from './pipeline/stages/dryRun.js';
 import type { PipelineDeps } from './pipeline/types.js';
 import { expandDictionaryAbbreviations } from './sql/abbreviations.js';
-import { assertReadOnlySql } from './sql/guard.js';
 import { attachWebSocketServer } from './ws/wsServer.js';
 
 export interface RunningServer {
@@ -70,9 +70,13 @@ export async function startQuarryServer(
     logger,
     previewSql: async (name, sql) => {
       const dataSource = await registry.get(name);
-      // Admins preview what users can query, so the access rules apply here too.
-      assertReadOnlySql(sql, dataSource.dialect, await accessRules.rules(name));
-      return dataSource.execute(sql, { rowLimit: 20, timeoutMs: config.ask.queryTimeoutMs });
+      // Admins preview what users can query, so the guard and access rules apply here too.
+      const runnable = await dryRunSql({
+        sql,
+        dataSource,
+        accessRules: await accessRules.rules(name),
+      });
+      return dataSource.execute(runnable, { rowLimit: 20, timeoutMs: config.ask.queryTimeoutMs });
     },
     testConnection: async (url) => {
       const dataSource = openDataSource(url, { logger });

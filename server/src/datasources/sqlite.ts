@@ -1,10 +1,40 @@
 import type { CellValue, ResultRow } from '@quarry/shared';
 import { isQuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { DataSource, ForeignKeyInfo, TableInfo } from '../ports.js';
+import type { DataSource, EngineVerdict, ForeignKeyInfo, TableInfo } from '../ports.js';
+import { doubleQuotedAsString, unresolvedDoubleQuoted } from '../sql/legacyStrings.js';
 import { toCell, toResult, toRows } from './cells.js';
 import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS } from './queryErrors.js';
 import { createSqliteRunner } from './sqliteProcess.js';
+
+/** More unresolved double-quoted tokens than this in one statement is not Spider-style SQL. */
+const MAX_LEGACY_STRINGS = 64;
+
+/**
+ * Runs `attempt` on the SQL; each time SQLite reports a double-quoted token that names no
+ * column, retries with that token as a string literal — SQLite's legacy reading (SQLITE_DQS),
+ * which its shell and most bindings keep on but better-sqlite3 compiles out. Models trained on
+ * MySQL habits and Spider write `WHERE name = "France"` every day. Returns the SQL that ran.
+ */
+async function withLegacyStrings<T>(
+  sql: string,
+  attempt: (sql: string) => Promise<T>,
+): Promise<{ sql: string; value: T }> {
+  let current = sql;
+  for (let round = 0; ; round += 1) {
+    try {
+      return { sql: current, value: await attempt(current) };
+    } catch (error) {
+      const name =
+        round < MAX_LEGACY_STRINGS && isQuarryError(error)
+          ? unresolvedDoubleQuoted(error.message)
+          : null;
+      const next = name === null ? null : doubleQuotedAsString(current, name);
+      if (next === null) throw error;
+      current = next;
+    }
+  }
+}
 
 /** Quotes an identifier for SQLite: double quotes, embedded quotes doubled. */
 export function quoteSqliteIdentifier(name: string): string {
@@ -78,31 +108,43 @@ export function createSqliteDataSource(path: string, deps: { logger: Logger }): 
     return [...byName.values()];
   }
 
-  return {
-    dialect: 'sqlite',
-
-    async execute(sql, options) {
-      const raw = await runner.run({
-        mode: 'query',
-        sql,
-        rowLimit: options.rowLimit,
-        timeoutMs: options.timeoutMs,
-        signal: options.signal,
-        phase: 'execute',
-      });
-      return { ...toResult(raw.columns, raw.rows), capped: raw.capped };
-    },
-
-    async dryRun(sql, signal) {
-      await runner.run({
+  /** Compiles without running: SQLite's own read-only verdict and the SQL as it will run. */
+  async function inspect(sql: string, signal?: AbortSignal): Promise<EngineVerdict> {
+    const compiled = await withLegacyStrings(sql, (text) =>
+      runner.run({
         mode: 'prepare',
-        sql,
+        sql: text,
         rowLimit: 0,
         timeoutMs: DRY_RUN_TIMEOUT_MS,
         signal,
         phase: 'dryRun',
-      });
+      }),
+    );
+    return { sql: compiled.sql, readOnly: compiled.value.readOnly };
+  }
+
+  return {
+    dialect: 'sqlite',
+
+    async execute(sql, options) {
+      const { value: raw } = await withLegacyStrings(sql, (text) =>
+        runner.run({
+          mode: 'query',
+          sql: text,
+          rowLimit: options.rowLimit,
+          timeoutMs: options.timeoutMs,
+          signal: options.signal,
+          phase: 'execute',
+        }),
+      );
+      return { ...toResult(raw.columns, raw.rows), capped: raw.capped };
     },
+
+    async dryRun(sql, signal) {
+      await inspect(sql, signal);
+    },
+
+    inspect,
 
     describe,
 

@@ -20,10 +20,19 @@ export interface SqliteRawResult {
   columns: string[];
   rows: unknown[][];
   capped: boolean;
+  /** SQLite's own verdict on the compiled statement (sqlite3_stmt_readonly). */
+  readOnly: boolean;
 }
 
 type WorkerReply =
-  | { id: number; ok: true; columns: string[]; rows: unknown[][]; capped: boolean }
+  | {
+      id: number;
+      ok: true;
+      columns: string[];
+      rows: unknown[][];
+      capped: boolean;
+      readOnly: boolean;
+    }
   | { id: number; ok: false; message: string; code?: string; unavailable: boolean };
 
 interface Job {
@@ -67,9 +76,14 @@ export function createSqliteRunner(path: string, logger: Logger): SqliteRunner {
     const job = running;
     if (!job || job.process !== from || reply.id !== job.id) return;
     if (reply.ok) {
-      job.finish({ result: { columns: reply.columns, rows: reply.rows, capped: reply.capped } });
+      const { columns, rows, capped, readOnly } = reply;
+      job.finish({ result: { columns, rows, capped, readOnly } });
     } else if (reply.unavailable) {
       job.finish({ error: unavailable(reply.message) });
+    } else if (reply.code === 'QUARRY_NOT_READ_ONLY') {
+      job.finish({
+        error: new QuarryError('UNSAFE_SQL', reply.message, { context: { path } }),
+      });
     } else {
       const cause = Object.assign(new Error(reply.message), { code: reply.code });
       job.finish({ error: databaseError(cause, job.request.phase) });

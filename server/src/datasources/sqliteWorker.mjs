@@ -6,9 +6,13 @@ import Database from 'better-sqlite3';
 
 /**
  * @typedef {{ id: number, mode: 'query' | 'prepare', sql: string, rowLimit: number }} Request
- * @typedef {{ id: number, ok: true, columns: string[], rows: unknown[][], capped: boolean }
+ * @typedef {{ id: number, ok: true, columns: string[], rows: unknown[][], capped: boolean, readOnly: boolean }
  *   | { id: number, ok: false, message: string, code?: string, unavailable: boolean }} Reply
  */
+
+// SQLite's own verdict (sqlite3_stmt_readonly) on a statement it compiled: the authority on
+// whether running it could change the database, whatever any parser made of the text.
+const NOT_READ_ONLY = 'QUARRY_NOT_READ_ONLY';
 
 /** @type {import('better-sqlite3').Database | undefined} */
 let db;
@@ -28,11 +32,18 @@ function handle(request) {
   if (!db) return { id: request.id, ok: false, message: openFailure ?? '', unavailable: true };
   try {
     const statement = db.prepare(request.sql);
+    const readOnly = statement.readonly;
     if (request.mode === 'prepare')
-      return { id: request.id, ok: true, columns: [], rows: [], capped: false };
-    if (!statement.reader) {
-      statement.run();
-      return { id: request.id, ok: true, columns: [], rows: [], capped: false };
+      return { id: request.id, ok: true, columns: [], rows: [], capped: false, readOnly };
+    // Nothing that SQLite says could write is ever stepped, on any path into this process.
+    if (!readOnly || !statement.reader) {
+      return {
+        id: request.id,
+        ok: false,
+        message: 'SQLite reports that this statement is not a read-only query, so it was not run.',
+        code: NOT_READ_ONLY,
+        unavailable: false,
+      };
     }
     statement.raw(true);
     const columns = statement.columns().map((column) => column.name);
@@ -46,7 +57,7 @@ function handle(request) {
       }
       rows.push(/** @type {unknown[]} */ (row));
     }
-    return { id: request.id, ok: true, columns, rows, capped };
+    return { id: request.id, ok: true, columns, rows, capped, readOnly };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = /** @type {{ code?: string }} */ (error).code;

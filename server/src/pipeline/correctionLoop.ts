@@ -81,7 +81,7 @@ export async function executeWithCorrections(
       diagnosis,
       signal,
     });
-    const rewritten = await postProcessSql(deps, { raw, dialect: dataSource.dialect });
+    const rewritten = await postProcessSql(deps, { raw, dataSource, signal });
     emit({ type: 'rewrite', raw, sql: rewritten, attempt });
     if (rewritten === null) {
       // A round that produced no SQL is a failed round; the next one retries from the same
@@ -110,11 +110,11 @@ export async function executeWithCorrections(
     if (!outcome.ok) lastFailure = outcome.error;
   }
   if (!outcome.ok) throw lastFailure ?? outcome.error;
-  return { result: outcome.result, sql, attempts: outcome.attempt };
+  return { result: outcome.result, sql: outcome.sql, attempts: outcome.attempt };
 }
 
 type RunOutcome =
-  | { ok: true; result: QueryResult; attempt: number }
+  | { ok: true; result: QueryResult; attempt: number; sql: string }
   | { ok: false; error: QuarryError };
 
 /** One guarded run; a correctable failure is emitted and returned, anything else is thrown. */
@@ -126,7 +126,8 @@ async function attemptRun(
 ): Promise<RunOutcome> {
   let phase: 'dry_run' | 'execution' = 'dry_run';
   try {
-    await dryRunSql({
+    // What runs is what the engine compiled (SQLite may spell legacy strings out).
+    const runnable = await dryRunSql({
       sql,
       dataSource: input.dataSource,
       accessRules: input.accessRules,
@@ -134,12 +135,12 @@ async function attemptRun(
     });
     phase = 'execution';
     const result = await executeSql(deps, {
-      sql,
+      sql: runnable,
       dataSource: input.dataSource,
       signal: input.signal,
     });
     input.emit({ type: 'execution_succeeded', row_count: result.rows.length, attempt });
-    return { ok: true, result, attempt };
+    return { ok: true, result, attempt, sql: runnable };
   } catch (error) {
     if (!isQuarryError(error) || !CORRECTABLE.has(error.code)) throw error;
     input.emit({

@@ -162,7 +162,7 @@ export async function runAsk(
       }),
     );
     const sql = await timed('post_processing', () =>
-      postProcessSql(deps, { raw, dialect: dataSource.dialect }),
+      postProcessSql(deps, { raw, dataSource, signal }),
     );
     if (sql === null) {
       throw new QuarryError('SQL_GENERATION_FAILED', seedMessages.generationFailed, {

@@ -1,3 +1,5 @@
+import type { SqlDialect } from '../ports.js';
+import { assertReadOnlySql } from './guard.js';
 import { findStatementEnd, sqlStatementsIn } from './statementText.js';
 
 // Reasoning models (DeepSeek-R1, QwQ, Qwen3) wrap their thinking in these tags; drafts of SQL
@@ -76,12 +78,11 @@ const READ_START = /^(?:select|with)\b/i;
 const SQL_START =
   /^(?:select|with|insert|update|delete|replace|merge|create|drop|alter|truncate|rename|show|describe|desc|explain|set|use|call|do|pragma|attach|detach|grant|revoke|lock|unlock|load|handler|values|vacuum|\(\s*select)\b/i;
 
-/** From a block known to hold SQL: its first SELECT/WITH statement, else its first statement. */
-function statementFromBlock(content: string): string | null {
+/** The statements of a block known to hold SQL. */
+function statementsOfBlock(content: string): string[] {
   // Chinese answers sometimes end the SQL with a full-width semicolon, which the lexer reads
   // as part of the last identifier.
-  const statements = sqlStatementsIn(content).map((statement) => statement.replace(/；+$/u, ''));
-  return statements.find((statement) => READ_START.test(statement)) ?? statements[0] ?? null;
+  return sqlStatementsIn(content).map((statement) => statement.replace(/；+$/u, ''));
 }
 
 // Words that follow "select" in English rather than in SQL ("Select the department…").
@@ -107,8 +108,34 @@ function looksLikeSql(statement: string): boolean {
   return upper || /\bfrom\b/i.test(statement);
 }
 
-/** The first SELECT/WITH statement in running text: at a line start, after a colon, in `code`. */
-function statementInProse(text: string): string | null {
+/**
+ * The statements stacked right behind one found in running text (`SELECT …; DROP …`): they
+ * belong to the same answer, and a write among them must not vanish unseen.
+ */
+function stackedAfter(rest: string): string[] {
+  const stacked: string[] = [];
+  let remaining = rest;
+  for (;;) {
+    const separator = /^[ \t]*;\s*/.exec(remaining);
+    if (separator === null) break;
+    remaining = remaining.slice(separator[0].length);
+    // SQL keywords are written all upper or all lower case; "Update: …" is a sentence.
+    const word = /^[A-Za-z]+/.exec(remaining)?.[0] ?? '';
+    const cased = word === word.toUpperCase() || word === word.toLowerCase();
+    if (!cased || !SQL_START.test(remaining)) break;
+    const end = findStatementEnd(remaining, true);
+    if (end === 0) break;
+    stacked.push(remaining.slice(0, end));
+    remaining = remaining.slice(end);
+  }
+  return stacked;
+}
+
+/**
+ * The first SELECT/WITH statement in running text: at a line start, after a colon, in `code`;
+ * with the statements stacked right behind it.
+ */
+function statementsInProse(text: string): string[] | null {
   for (const match of text.matchAll(/\b(?:select|with)\b/gi)) {
     const index = match.index;
     const before = text.slice(text.lastIndexOf('\n', index - 1) + 1, index);
@@ -120,17 +147,18 @@ function statementInProse(text: string): string | null {
     let rest = text.slice(index);
     // Inline code cannot contain a backtick, so the next one closes it.
     if (inCode && rest.includes('`')) rest = rest.slice(0, rest.indexOf('`'));
+    const end = findStatementEnd(rest, true);
     // A sentence's full stop is not part of the SQL: "… is SELECT 1 FROM t."
     const statement = rest
-      .slice(0, findStatementEnd(rest, true))
+      .slice(0, end)
       .replace(/(?<![\d.])\.$|[；。]+$/u, '')
       .trimEnd();
-    if (looksLikeSql(statement)) return statement;
+    if (looksLikeSql(statement)) return [statement, ...stackedAfter(rest.slice(end))];
   }
   return null;
 }
 
-function fromJson(text: string): string | null {
+function fromJson(text: string): string[] | null {
   const trimmed = text.trim();
   if (!trimmed.startsWith('{')) return null;
   try {
@@ -138,33 +166,68 @@ function fromJson(text: string): string | null {
     if (typeof parsed !== 'object' || parsed === null) return null;
     const record = parsed as Record<string, unknown>;
     const value = record.sql ?? record.SQL ?? record.query;
-    return typeof value === 'string' ? extractSql(value) : null;
+    return typeof value === 'string' ? extractSqlStatements(value) : null;
   } catch {
     return null;
   }
 }
 
 /**
- * The one SQL statement in a model's answer, or null when there is none (a refusal, prose,
- * nothing). Looks, in order, at: a fenced block tagged as SQL, an untagged fenced block that
- * starts like SQL, a JSON answer's `sql` field (bare or in a json block), and SELECT/WITH
- * statements in the text (after a colon, at a line start, in `inline code`). Reasoning
- * blocks (`<think>…</think>`) are ignored. The statement is trimmed, ends before its first top-level semicolon (one
- * inside a string literal does not count) and keeps its inner newlines.
+ * The SQL statements of a model's answer, in order, or null when there is none (a refusal,
+ * prose, nothing). Looks, in order, at: a fenced block tagged as SQL, an untagged fenced block
+ * that starts like SQL, a JSON answer's `sql` field (bare or in a json block), and SELECT/WITH
+ * statements in the text (after a colon, at a line start, in `inline code`, with whatever is
+ * stacked behind them). Reasoning blocks (`<think>…</think>`) are ignored. Each statement is
+ * trimmed, ends before its top-level semicolon (one inside a string literal does not count)
+ * and keeps its inner newlines.
  */
-export function extractSql(text: string): string | null {
+export function extractSqlStatements(text: string): string[] | null {
   const visible = stripReasoning(text);
   const blocks = fencedBlocks(visible);
   for (const block of blocks) {
     if (!SQL_LANGUAGES.has(block.language)) continue;
-    const statement = statementFromBlock(block.content);
-    if (statement !== null) return statement;
+    const statements = statementsOfBlock(block.content);
+    if (statements.length > 0) return statements;
   }
   for (const block of blocks) {
     if (block.language !== '') continue;
-    const statement = statementFromBlock(block.content);
-    if (statement !== null && SQL_START.test(statement)) return statement;
+    const statements = statementsOfBlock(block.content);
+    if (statements.some((statement) => SQL_START.test(statement))) return statements;
   }
   const json = blocks.find((block) => block.language === 'json');
-  return fromJson(json?.content ?? visible) ?? statementInProse(visible);
+  return fromJson(json?.content ?? visible) ?? statementsInProse(visible);
+}
+
+/** Of an answer's statements, the one to run: its first SELECT/WITH, else its first. */
+export function chooseStatement(statements: readonly string[]): string | null {
+  return statements.find((statement) => READ_START.test(statement)) ?? statements[0] ?? null;
+}
+
+/** The one SQL statement to run from a model's answer (see extractSqlStatements), or null. */
+export function extractSql(text: string): string | null {
+  const statements = extractSqlStatements(text);
+  return statements === null ? null : chooseStatement(statements);
+}
+
+function isRead(statement: string, dialect: SqlDialect): boolean {
+  try {
+    assertReadOnlySql(statement, dialect);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The SQL to run from a model's answer: its one statement, or the first read when every
+ * statement is a read. When any is not, all of them, so the guard refuses the answer whole and
+ * names the write: a write stacked behind a SELECT must never vanish unseen.
+ */
+export function extractSqlToRun(text: string, dialect: SqlDialect): string | null {
+  const statements = extractSqlStatements(text);
+  if (statements === null) return null;
+  if (statements.length > 1 && !statements.every((statement) => isRead(statement, dialect))) {
+    return statements.join(';\n');
+  }
+  return chooseStatement(statements);
 }

@@ -1,10 +1,20 @@
 import { QuarryError } from '../errors.js';
 import type { SqlDialect } from '../ports.js';
 import { type AccessRules, findHiddenReference } from './accessRules.js';
-import { statementRanges, tokenizeSql } from './lexer.js';
-import { findLexicalHazard } from './lexicalChecks.js';
+import { isSignificant, type SqlToken, statementRanges, tokenizeSql, tokenText } from './lexer.js';
+import { findLexicalHazard, parserWouldMisread } from './lexicalChecks.js';
 import { type AstRecord, asRecord, type ParsedSql, parseSql, syntaxProblem } from './parser.js';
 import { checkStatementKind, findUnsafeConstruct, type Refusal } from './statementChecks.js';
+import { DENIED_TABLES, findUnparsedHazard } from './unparsedChecks.js';
+
+/**
+ * What the guard's own layer concluded. `parsed` is false when no grammar could read the SQL
+ * and only the token rules passed it: the database engine's verdict must then confirm it is a
+ * read (see the dry-run stage), as it does anyway where the engine gives one.
+ */
+export interface GuardVerdict {
+  parsed: boolean;
+}
 
 export type { AccessRules } from './accessRules.js';
 
@@ -18,23 +28,6 @@ function refusalMessage(refusal: Refusal): string {
   return `${ONLY_SELECT}; this SQL contains ${refusal.what}.`;
 }
 
-function parseOrRefuse(sql: string, dialect: SqlDialect): ParsedSql {
-  try {
-    return parseSql(sql, dialect);
-  } catch (error) {
-    const { line, column, found } = syntaxProblem(error);
-    const where =
-      line === undefined
-        ? ''
-        : ` (line ${line}, column ${column ?? '?'}${found === undefined ? '' : ` at "${found}"`})`;
-    throw new QuarryError(
-      'UNSAFE_SQL',
-      `This SQL could not be parsed, so it was not run${where}. Rewrite it as one plain SELECT.`,
-      { cause: error, context: { sql, dialect } },
-    );
-  }
-}
-
 // The parser names every table a statement touches as `action::db::table`; any action other
 // than a read means a write slipped into some corner of the tree.
 function findNonReadAction(tableList: readonly string[]): string | null {
@@ -44,9 +37,6 @@ function findNonReadAction(tableList: readonly string[]): string | null {
   }
   return null;
 }
-
-// SQLite virtual tables over the raw database file: reading them bypasses every other rule.
-const DENIED_TABLES = new Set(['sqlite_dbpage', 'sqlite_dbdata', 'sqlite_dbptr']);
 
 function findDeniedTable(tableList: readonly string[]): string | null {
   for (const entry of tableList) {
@@ -64,21 +54,84 @@ function inspectedRoot(statement: AstRecord): AstRecord | null {
   return statement;
 }
 
+/** The first words of a statement, to name it in a message. */
+function statementHead(sql: string, tokens: readonly SqlToken[]): string {
+  const words = tokens
+    .filter(isSignificant)
+    .slice(0, 4)
+    .map((token) => tokenText(sql, token))
+    .join(' ');
+  return words.length > 60 ? `${words.slice(0, 57)}…` : words;
+}
+
 /**
- * Throws QuarryError('UNSAFE_SQL', …) unless the SQL is exactly one read-only statement:
- * a SELECT (with WITH, UNION, subqueries) on either dialect, or on MySQL also a schema
- * SHOW, DESCRIBE or EXPLAIN SELECT. Refused anywhere in the statement: writes and DDL,
- * SELECT … INTO, locking reads, variable assignments, sleeping/locking/file/session
- * functions, executable comments, stacked statements, SQL the parser cannot read, and
- * tables or columns hidden by `rules`. The message says what was refused.
+ * Several statements in one answer: refused as a whole, naming the first that is not a read
+ * (a write stacked behind a SELECT is a red flag: prompt injection, a confused model).
  */
-export function assertReadOnlySql(sql: string, dialect: SqlDialect, rules?: AccessRules): void {
+function refuseStacked(
+  sql: string,
+  tokens: readonly SqlToken[],
+  ranges: readonly [number, number][],
+  dialect: SqlDialect,
+): never {
+  const count = ranges.length;
+  for (const [index, [from, to]] of ranges.entries()) {
+    const own = tokens.slice(from, to);
+    const text = sql.slice(own[0]?.start ?? 0, own.at(-1)?.end ?? 0);
+    try {
+      assertReadOnlySql(text, dialect);
+    } catch (error) {
+      refuse(
+        `Only one read-only statement may run, and this SQL holds more than one statement: statement ${index + 1} of ${count} (${statementHead(sql, own)}) is not a read, so none of them was run.`,
+        sql,
+        { dialect, cause: error instanceof Error ? error.message : String(error) },
+      );
+    }
+  }
+  refuse(
+    `Only one statement may run, and this SQL holds more than one statement (${count} reads); send them one at a time.`,
+    sql,
+    { dialect },
+  );
+}
+
+/**
+ * The guard's parser layer. Throws QuarryError('UNSAFE_SQL', …) unless the SQL is exactly one
+ * read-only statement: a SELECT (with WITH, UNION, subqueries) on either dialect, or on MySQL
+ * also a schema SHOW, DESCRIBE or EXPLAIN SELECT. Refused anywhere in the statement: writes
+ * and DDL, SELECT … INTO, locking reads, variable assignments, sleeping/locking/file/session
+ * functions, executable comments, stacked statements (naming the one that is not a read), and
+ * tables or columns hidden by `rules`. The message says what was refused.
+ *
+ * SQL that no grammar can read is not refused for that alone: stricter token rules
+ * (unparsedChecks.ts) apply instead and the verdict says `parsed: false`, so the caller holds
+ * it to the engine's own verdict. The database engine is the authority; this is the second layer.
+ */
+export function assertReadOnlySql(
+  sql: string,
+  dialect: SqlDialect,
+  rules?: AccessRules,
+): GuardVerdict {
   const tokens = tokenizeSql(sql, dialect);
   const hazard = findLexicalHazard(sql, tokens, dialect);
   if (hazard !== null) refuse(hazard, sql, { dialect });
-  if (statementRanges(tokens, sql).length === 0) refuse('There is no SQL statement to run.', sql);
+  const ranges = statementRanges(tokens, sql);
+  if (ranges.length === 0) refuse('There is no SQL statement to run.', sql);
+  if (ranges.length > 1) refuseStacked(sql, tokens, ranges, dialect);
 
-  const parsed = parseOrRefuse(sql, dialect);
+  let parsed: ParsedSql;
+  try {
+    if (parserWouldMisread(sql, tokens, dialect))
+      throw new Error('the parser would misread quotes');
+    parsed = parseSql(sql, dialect);
+  } catch (error) {
+    const unparsed = findUnparsedHazard(sql, tokens, dialect, rules);
+    if (unparsed !== null) {
+      const { line, column, found } = syntaxProblem(error);
+      refuse(unparsed, sql, { dialect, parser: { line, column, found } });
+    }
+    return { parsed: false };
+  }
   if (parsed.statements.length !== 1) {
     refuse(`${ONLY_SELECT}; this SQL contains ${parsed.statements.length} statements.`, sql);
   }
@@ -106,4 +159,5 @@ export function assertReadOnlySql(sql: string, dialect: SqlDialect, rules?: Acce
     const hidden = findHiddenReference(parsed.statements, parsed.tableList, sql, tokens, rules);
     if (hidden !== null) refuse(hidden, sql, { dialect });
   }
+  return { parsed: true };
 }

@@ -1,5 +1,5 @@
 import type { SqlDialect } from '../ports.js';
-import { type SqlToken, scanQuoted, statementRanges } from './lexer.js';
+import { type SqlToken, scanQuoted } from './lexer.js';
 
 /**
  * Where the parser and the database would read the same text differently, the AST the
@@ -35,18 +35,26 @@ export function findLexicalHazard(
     if (token.kind === 'symbol' && dialect === 'sqlite' && text.startsWith('#')) {
       return 'This SQL contains "#", which SQLite does not accept outside strings; remove it.';
     }
-    if (
-      dialect === 'sqlite' &&
-      (token.kind === 'string' || token.kind === 'quoted_identifier') &&
-      sql.charCodeAt(token.quoteStart) !== 0x5b &&
-      // node-sql-parser reads backslash escapes inside SQLite quotes; SQLite does not.
-      scanQuoted(sql, token.quoteStart, sql[token.quoteStart] as string, true).end !== token.end
-    ) {
-      return 'This SQL has a backslash before a quote, which SQLite and the checker read differently, so it was not run.';
-    }
-  }
-  if (statementRanges(tokens, sql).length > 1) {
-    return 'Only one read-only SELECT statement may run; this SQL contains more than one statement.';
   }
   return null;
+}
+
+/**
+ * Whether node-sql-parser would read this SQL's tokens differently from the database, so that
+ * its AST would not describe what runs: it reads backslash escapes inside SQLite quotes, which
+ * SQLite does not (`'a\'` is a whole string there). Such SQL is judged on the database's own
+ * tokens and the engine's verdict instead, as SQL no grammar can read is.
+ */
+export function parserWouldMisread(
+  sql: string,
+  tokens: readonly SqlToken[],
+  dialect: SqlDialect,
+): boolean {
+  if (dialect !== 'sqlite') return false;
+  return tokens.some(
+    (token) =>
+      (token.kind === 'string' || token.kind === 'quoted_identifier') &&
+      sql.charCodeAt(token.quoteStart) !== 0x5b &&
+      scanQuoted(sql, token.quoteStart, sql[token.quoteStart] as string, true).end !== token.end,
+  );
 }

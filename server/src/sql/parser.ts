@@ -79,12 +79,18 @@ export function syntaxProblem(error: unknown): SqlSyntaxProblem {
   };
 }
 
+function offsetOf(error: unknown): number {
+  const offset = asRecord(asRecord(asRecord(error)?.location)?.start)?.offset;
+  return typeof offset === 'number' ? offset : -1;
+}
+
 /**
- * Parses SQL with node-sql-parser's grammar(s) for `dialect`. Throws the first grammar's
- * error when none can read it (the caller decides what that means).
+ * Parses SQL with node-sql-parser's grammar(s) for `dialect`. When none can read it, throws the
+ * error of the grammar that read furthest: the one whose stopping point is the real problem
+ * (SQLite's grammar stops at a Chinese name MySQL's reads; MySQL's then stops at `==`).
  */
 export function parseSql(sql: string, dialect: SqlDialect): ParsedSql {
-  let firstError: unknown;
+  let furthest: unknown;
   for (const database of GRAMMARS[dialect]) {
     try {
       const result = parsers[database].parse(sql, { database });
@@ -94,8 +100,8 @@ export function parseSql(sql: string, dialect: SqlDialect): ParsedSql {
         columnList: strings(result.columnList),
       };
     } catch (error) {
-      firstError ??= error;
+      if (furthest === undefined || offsetOf(error) > offsetOf(furthest)) furthest = error;
     }
   }
-  throw firstError;
+  throw furthest;
 }

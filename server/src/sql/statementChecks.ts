@@ -56,7 +56,7 @@ const STATEMENT_NAMES: Record<string, string> = {
  * Functions that sleep, take locks, touch files or the OS, run SQL of their own, or change
  * session or sequence state. Matched on the last part of the name, case-insensitively.
  */
-const DENIED_FUNCTIONS = new Set([
+export const DENIED_FUNCTIONS: ReadonlySet<string> = new Set([
   // time bombs and locks
   'sleep',
   'benchmark',

@@ -52,7 +52,15 @@ export function createTextRenderer(): (event: AskEvent) => string[] {
             : seedMessages.rewriteSucceeded,
         ];
       case 'result':
-        return [JSON.stringify({ status: 'success', sql: event.sql, result: event.rows })];
+        return [
+          JSON.stringify({
+            status: 'success',
+            sql: event.sql,
+            result: event.rows,
+            // An added key only when rows were cut: the seed's keys stay as they are.
+            ...(event.capped ? { capped: true } : {}),
+          }),
+        ];
       case 'reply':
         // A question that needs no SQL: the reply is the answer; the closing frame stays the
         // seed's success shape so text clients need no new case.

@@ -10,6 +10,8 @@ export interface BehaviourTarget {
   slowSql: string;
   /** What this database says when a write is refused. */
   readOnlyMessage: RegExp;
+  /** SQLite refuses what it says could write before stepping it; MySQL fails it in the read-only transaction. */
+  refusedWriteCode: 'UNSAFE_SQL' | 'SQL_EXECUTION_FAILED';
   cleanup(): Promise<void>;
 }
 
@@ -126,7 +128,7 @@ export function describeDataSourceBehaviour(label: string, target: () => Promise
       ];
       for (const sql of writes) {
         const error = await failure(source.execute(sql, LIMITS));
-        expect(error.code, sql).toBe('SQL_EXECUTION_FAILED');
+        expect(error.code, sql).toBe(setup.refusedWriteCode);
         expect(error.message, sql).toMatch(setup.readOnlyMessage);
       }
       const check = await source.execute(

@@ -18,6 +18,7 @@ describeDataSourceBehaviour('MariaDB', async () => {
     open: async () => openDataSource(database.url, { logger }),
     slowSql: 'SELECT SLEEP(5) AS slept',
     readOnlyMessage: /READ ONLY transaction/,
+    refusedWriteCode: 'SQL_EXECUTION_FAILED',
     cleanup: () => database.drop(),
   };
 });

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,7 +27,8 @@ describeDataSourceBehaviour('SQLite', async () => {
   return {
     open: async () => openDataSource(url, { logger }),
     slowSql: RUNAWAY_SQL,
-    readOnlyMessage: /readonly database|query_only/,
+    readOnlyMessage: /SQLite reports that this statement is not a read-only query/,
+    refusedWriteCode: 'UNSAFE_SQL',
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 });
@@ -99,9 +101,11 @@ describe('SQLite data source specifics', () => {
 
   it('refuses temporary tables and attached files too', async () => {
     const temp = await failure(source.execute('CREATE TEMP TABLE t (x INTEGER)', LIMITS));
-    expect(temp.code).toBe('SQL_EXECUTION_FAILED');
+    expect(temp.code).toBe('UNSAFE_SQL');
     const attached = join(dir, 'attached.sqlite');
-    await failure(source.execute(`ATTACH DATABASE '${attached}' AS other`, LIMITS));
+    const attach = await failure(source.execute(`ATTACH DATABASE '${attached}' AS other`, LIMITS));
+    expect(attach.code).toBe('UNSAFE_SQL');
+    expect(existsSync(attached)).toBe(false);
     expect(workerPids().size).toBeGreaterThan(0);
   });
 });

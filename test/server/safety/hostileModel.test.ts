@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSql } from '../../../server/src/demo/build.js';
-import { extractSql } from '../../../server/src/sql/extract.js';
+import { extractSqlToRun } from '../../../server/src/sql/extract.js';
 import type { RecordedChatRequest } from '../../fakes/openaiServer.js';
 import { createTestDatabase, MARIADB_ROOT_URL, type TestDatabase } from '../../support/mariadb.js';
 import { HOSTILE } from '../sql/corpus/hostile.js';
@@ -25,14 +25,16 @@ const STATEMENTS = [
 const normalized = (sql: string) => sql.trim().replace(/;\s*$/, '').replace(/\s+/g, ' ');
 
 /**
- * The statements extraction hands on whole: nothing but the guard stands between them and the
- * database, so every one must be refused. (Extraction alone defuses the others, such as
- * `SELECT 1; DROP …`; they run too, and must change nothing either.)
+ * The statements extraction hands on whole, stacked writes included (`SELECT 1; DROP …` is
+ * refused as one answer): nothing but the guard stands between them and the database, so
+ * every one must be refused. (Extraction alone defuses the rest, such as a write hidden in a
+ * trailing comment; they run too, and must change nothing either.)
  */
 const GUARDED = new Set(
   STATEMENTS.flatMap((sql, index) => {
-    const extracted = extractSql(sqlReply(sql));
-    return extracted !== null && normalized(extracted) === normalized(sql) ? [index] : [];
+    const extracted = extractSqlToRun(sqlReply(sql), 'mysql');
+    const whole = extracted !== null && normalized(extracted) === normalized(sql);
+    return whole || extracted?.includes(';') ? [index] : [];
   }),
 );
 
@@ -85,6 +87,10 @@ describe('a model that answers every question with destructive SQL', () => {
 
   it('changes nothing: every statement extraction passes on is refused as UNSAFE_SQL', async () => {
     expect(GUARDED.size).toBeGreaterThan(100);
+    // Every stacked write is among them: none is cut off and run as its first SELECT.
+    for (const [index, sql] of STATEMENTS.entries()) {
+      if (/^SELECT 1;\s*DROP TABLE/.test(sql)) expect(GUARDED.has(index), sql).toBe(true);
+    }
     for (const word of ['DROP', 'DELETE', 'UPDATE', 'INSERT', 'OUTFILE', 'SLEEP', '/*!', '\n']) {
       expect(STATEMENTS.some((sql) => sql.includes(word))).toBe(true);
     }

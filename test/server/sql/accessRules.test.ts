@@ -91,3 +91,23 @@ describe('hidden names the parser misreads', () => {
     expect(() => assertReadOnlySql('DESCRIBE departments', 'mysql', rules)).not.toThrow();
   });
 });
+
+describe('hidden names in SQL the parser would misread', () => {
+  const payroll: AccessRules = { hiddenTables: ['payroll'] };
+  it.each([
+    // SQLite reads `'x\\'` as a whole string: the parser would see employees, SQLite reads payroll.
+    "SELECT 'x\\', salary FROM payroll --' FROM employees",
+    'SELECT "a\\", salary FROM payroll -- " FROM employees',
+    'select 名称 from payroll where 编号 == 1',
+  ])('refuses %s on SQLite from its own tokens', (sql) => {
+    expect(refusalOf(sql, 'sqlite', payroll).message).toContain('hidden table payroll');
+  });
+
+  it('refuses a hidden column named anywhere in SQL no grammar reads', () => {
+    expect(
+      refusalOf('select ssn from employees where id == 1', 'sqlite', {
+        hiddenColumns: [{ table: 'employees', column: 'ssn' }],
+      }).message,
+    ).toContain('hidden column employees.ssn');
+  });
+});

@@ -1,17 +1,34 @@
+import { QuarryError } from '../../errors.js';
 import type { DataSource } from '../../ports.js';
 import { type AccessRules, assertReadOnlySql } from '../../sql/guard.js';
 
 /**
- * The read-only guard, then the database's own check that the SQL compiles (EXPLAIN on MySQL,
- * prepare on SQLite). SQL the guard refuses (`UNSAFE_SQL`) never reaches the database;
- * a compile failure is `DRY_RUN_FAILED`.
+ * The read-only guard in its two layers, then the database's own check that the SQL compiles.
+ * Where the engine judges a compiled statement (SQLite), its verdict decides: a statement it
+ * says could write is refused whatever the parser made of it, and SQL no grammar could read
+ * runs on that verdict. Elsewhere (MySQL) the parser layer refuses before EXPLAIN, and the
+ * session's read-only transaction is the part no text can get round. SQL the guard refuses
+ * (`UNSAFE_SQL`) never runs; a compile failure is `DRY_RUN_FAILED`. Returns the SQL to run.
  */
 export async function dryRunSql(input: {
   sql: string;
   dataSource: DataSource;
   accessRules?: AccessRules | undefined;
-  signal: AbortSignal;
-}): Promise<void> {
-  assertReadOnlySql(input.sql, input.dataSource.dialect, input.accessRules);
-  await input.dataSource.dryRun(input.sql, input.signal);
+  signal?: AbortSignal;
+}): Promise<string> {
+  const { dataSource } = input;
+  assertReadOnlySql(input.sql, dataSource.dialect, input.accessRules);
+  if (dataSource.inspect === undefined) {
+    await dataSource.dryRun(input.sql, input.signal);
+    return input.sql;
+  }
+  const verdict = await dataSource.inspect(input.sql, input.signal);
+  if (!verdict.readOnly) {
+    throw new QuarryError(
+      'UNSAFE_SQL',
+      'Only one read-only SELECT statement may run; the database reports that this SQL would change data, so it was not run.',
+      { context: { sql: input.sql } },
+    );
+  }
+  return verdict.sql;
 }

@@ -1,19 +1,36 @@
-import type { SqlDialect } from '../../ports.js';
+import type { DataSource } from '../../ports.js';
 import { expandDictionaryAbbreviations } from '../../sql/abbreviations.js';
-import { extractSql } from '../../sql/extract.js';
+import { extractSqlToRun } from '../../sql/extract.js';
 import type { PipelineDeps } from '../types.js';
 
 /**
- * Model output → the SQL to run: extraction, then the department and project abbreviation
- * rewrite (read fresh from the store, so an admin's change applies to this very ask).
- * Returns null when the output holds no SQL. Safety is checked right before execution.
+ * The SQL as the engine will read it, where Quarry spells out a legacy form the engine would
+ * otherwise refuse (SQLite's double-quoted strings). SQL that does not compile is left as it
+ * is: the dry run reports why.
+ */
+async function asEngineReadsIt(sql: string, dataSource: DataSource, signal?: AbortSignal) {
+  if (dataSource.inspect === undefined) return sql;
+  try {
+    return (await dataSource.inspect(sql, signal)).sql;
+  } catch {
+    return sql;
+  }
+}
+
+/**
+ * Model output → the SQL to run: extraction (refusing a stacked write whole), SQLite's legacy
+ * double-quoted strings as single-quoted literals, then the department and project
+ * abbreviation rewrite (read fresh from the store, so an admin's change applies to this very
+ * ask). Returns null when the output holds no SQL. Safety is checked right before execution.
  */
 export async function postProcessSql(
   deps: PipelineDeps,
-  input: { raw: string; dialect: SqlDialect },
+  input: { raw: string; dataSource: DataSource; signal?: AbortSignal },
 ): Promise<string | null> {
-  const extracted = extractSql(input.raw);
+  const { dialect } = input.dataSource;
+  const extracted = extractSqlToRun(input.raw, dialect);
   if (extracted === null) return null;
+  const runnable = await asEngineReadsIt(extracted, input.dataSource, input.signal);
   const dictionaries = await deps.knowledge.abbreviationDictionaries();
-  return expandDictionaryAbbreviations(extracted, dictionaries, input.dialect);
+  return expandDictionaryAbbreviations(runnable, dictionaries, dialect);
 }

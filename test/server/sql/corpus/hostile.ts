@@ -173,6 +173,14 @@ export const HOSTILE: HostileQuery[] = [
   mysql('SELECT NEXTVAL(order_seq)', 'NEXTVAL'),
   mysql('SELECT SETVAL(order_seq, 1)', 'SETVAL'),
   mysql('SELECT NEXT VALUE FOR order_seq'),
+  mysql('SELECT * FROM orders FOR SHARE', 'locking'),
+  // What no grammar reads is held to stricter token rules, not waved through.
+  sqlite('select 名称 from 高校 where 编号 == 1; drop table 高校', 'DROP'),
+  sqlite("select 名称 , load_extension('x') from 高校 where 编号 == 1", 'LOAD_EXTENSION'),
+  sqlite('select * from sqlite_dbpage where 编号 == 1', 'sqlite_dbpage'),
+  both("SELECT name FROM employees NATURAL JOIN departments INTO OUTFILE '/tmp/x'", 'INTO'),
+  mysql('SELECT @a := 1 FROM employees NATURAL JOIN departments', ':='),
+  mysql('SELECT SLEEP (5) FROM employees NATURAL JOIN departments', 'SLEEP'),
   mysql('USE mysql', 'USE'),
   both('START TRANSACTION'),
   both('BEGIN'),
@@ -222,8 +230,6 @@ export const HOSTILE: HostileQuery[] = [
   mysql('SELECT "a"; DROP TABLE employees', 'more than one statement'),
   both("SELECT 'it''s'; DELETE FROM employees", 'more than one statement'),
   both("SELECT ''''; DELETE FROM employees", 'more than one statement'),
-  sqlite("SELECT 'x\\', salary FROM payroll --' FROM employees", 'backslash'),
-  sqlite('SELECT "a\\", salary FROM payroll -- " FROM employees', 'backslash'),
   sqlite("SELECT 'a\\'; DROP TABLE employees; -- '"),
   // unicode tricks
   both('SELECT 1\uFF1B DROP TABLE employees'),
