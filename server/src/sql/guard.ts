@@ -4,7 +4,12 @@ import { type AccessRules, findHiddenReference } from './accessRules.js';
 import { isSignificant, type SqlToken, statementRanges, tokenizeSql, tokenText } from './lexer.js';
 import { findLexicalHazard, parserWouldMisread } from './lexicalChecks.js';
 import { type AstRecord, asRecord, type ParsedSql, parseSql, syntaxProblem } from './parser.js';
-import { checkStatementKind, findUnsafeConstruct, type Refusal } from './statementChecks.js';
+import {
+  checkStatementKind,
+  findUnsafeConstruct,
+  ONLY_SELECT,
+  type Refusal,
+} from './statementChecks.js';
 import { DENIED_TABLES, findUnparsedHazard } from './unparsedChecks.js';
 
 /**
@@ -17,8 +22,6 @@ export interface GuardVerdict {
 }
 
 export type { AccessRules } from './accessRules.js';
-
-const ONLY_SELECT = 'Only one read-only SELECT statement may run';
 
 function refuse(message: string, sql: string, context: Record<string, unknown> = {}): never {
   throw new QuarryError('UNSAFE_SQL', message, { context: { ...context, sql } });

@@ -103,6 +103,9 @@ export const DENIED_FUNCTIONS: ReadonlySet<string> = new Set([
   'set_config',
 ]);
 
+/** How every refusal of a statement kind begins, whichever layer refused it. */
+export const ONLY_SELECT = 'Only one read-only SELECT statement may run';
+
 /** Reached something refused; `what` completes "this SQL contains …". */
 export class Refusal {
   constructor(readonly what: string) {}

@@ -1,7 +1,7 @@
 import type { SqlDialect } from '../ports.js';
 import type { AccessRules } from './accessRules.js';
 import { isSignificant, type SqlToken, tokenText } from './lexer.js';
-import { DENIED_FUNCTIONS } from './statementChecks.js';
+import { DENIED_FUNCTIONS, ONLY_SELECT } from './statementChecks.js';
 
 /**
  * Rules for SQL that no grammar of node-sql-parser can read (SQLite's `==` beside Chinese
@@ -119,7 +119,7 @@ export function findUnparsedHazard(
     const token = significant[index] as SqlToken;
     const next = significant[index + 1];
     if (isSymbol(sql, token, ':') && isSymbol(sql, next, '=') && next?.start === token.end) {
-      return `${ONLY}; this SQL contains a variable assignment (:=).`;
+      return `${ONLY_SELECT}; this SQL contains a variable assignment (:=).`;
     }
     if (token.kind !== 'word' && token.kind !== 'quoted_identifier') continue;
     const name = identifierName(sql, token);
@@ -127,17 +127,17 @@ export function findUnparsedHazard(
     if (token.kind === 'word') {
       // REPLACE(…) and the like are functions; only the bare word starts a statement.
       if (WRITE_WORDS.has(name) && !calls)
-        return `${ONLY}; this SQL contains ${name.toUpperCase()}.`;
+        return `${ONLY_SELECT}; this SQL contains ${name.toUpperCase()}.`;
       // NEXT VALUE FOR seq advances a sequence (MariaDB): a write in a read's clothes.
       if (name === 'next' && next?.kind === 'word' && lowerWord(sql, next) === 'value') {
-        return `${ONLY}; this SQL contains NEXT VALUE FOR, which advances a sequence.`;
+        return `${ONLY_SELECT}; this SQL contains NEXT VALUE FOR, which advances a sequence.`;
       }
       if (name === 'for' && next?.kind === 'word' && LOCKING_AFTER_FOR.has(lowerWord(sql, next))) {
-        return `${ONLY}; this SQL contains a locking read (FOR ${lowerWord(sql, next).toUpperCase()}).`;
+        return `${ONLY_SELECT}; this SQL contains a locking read (FOR ${lowerWord(sql, next).toUpperCase()}).`;
       }
     }
     if (calls && DENIED_FUNCTIONS.has(name)) {
-      return `${ONLY}; this SQL contains the function ${name.toUpperCase()}.`;
+      return `${ONLY_SELECT}; this SQL contains the function ${name.toUpperCase()}.`;
     }
     if (DENIED_TABLES.has(name)) {
       return `This SQL reads ${name}, which exposes the raw database file, so it was not run.`;
@@ -152,5 +152,3 @@ export function findUnparsedHazard(
   }
   return null;
 }
-
-const ONLY = 'Only one read-only SELECT statement may run';
