@@ -18,6 +18,8 @@ import {
 import { createSchemaCache } from './pipeline/schemaCache.js';
 import type { PipelineDeps } from './pipeline/types.js';
 import { createRetrievalService } from './retrieval/retrievalService.js';
+import { syncDemoSemantics } from './semantics/demo.js';
+import { createSemanticLayer, type SemanticLayer } from './semantics/service.js';
 
 /** Where the demo database is built when DATABASE_URL is unset. */
 const DEMO_DATABASE_PATH = 'data/demo.sqlite';
@@ -28,6 +30,7 @@ export interface BuiltPipeline {
   store: KnowledgeStore;
   registry: DataSourceRegistry;
   accessRules: AccessRuleCache;
+  semantics: SemanticLayer;
   /** Closes the data sources, then the app database. */
   close(): Promise<void>;
 }
@@ -77,9 +80,27 @@ export async function buildPipeline(
   const accessRules = createAccessRuleCache(knowledgeReads.accessRules);
   // The one way to a data source's tables for the model: retrieval, DDL, intent and sample
   // values all read through here, so hidden tables and columns never reach a prompt.
+  const semantics = createSemanticLayer({
+    store,
+    dataSource: (name) => registry.get(name),
+    tables: (name) => schemas.tables(name),
+    describe: async (name) => {
+      // An admin page reads the schema now, and asks should see what it saw.
+      schemas.invalidate(name);
+      return schemas.tables(name);
+    },
+    accessRules: (name) => accessRules.rules(name),
+    timeoutMs: config.ask.queryTimeoutMs,
+    logger,
+  });
+  // The semantic layer joins here: calculated fields as columns, metrics as tables,
+  // relationships as join conditions.
+  if (options.manageDemoKnowledge) {
+    await syncDemoSemantics(store, semantics, { onDemo: config.databaseUrl === undefined, logger });
+  }
   const visibleTables = async (name: string) => {
     const [tables, rules] = await Promise.all([schemas.tables(name), accessRules.rules(name)]);
-    return applyAccessRules(tables, rules);
+    return semantics.view(name, applyAccessRules(tables, rules));
   };
   const retrieval = createRetrievalService({
     sources: {
@@ -98,6 +119,7 @@ export async function buildPipeline(
     dataSource: (name) => registry.get(name),
     schema: visibleTables,
     accessRules: (name) => accessRules.rules(name),
+    expandSemantics: (name, sql, dataSource) => semantics.expand(name, sql, dataSource),
     knowledge: knowledgeReads.pipeline,
     logger,
     now: options.now ?? (() => new Date()),
@@ -107,6 +129,7 @@ export async function buildPipeline(
     store,
     registry,
     accessRules,
+    semantics,
     async close() {
       await registry.closeAll();
       await store.close();

@@ -70,6 +70,8 @@ export interface ColumnInfo {
   nullable: boolean;
   primaryKey: boolean;
   comment?: string;
+  /** A calculated field of the semantic layer: Quarry writes the expression out before running. */
+  calculated?: { expression: string };
 }
 
 export interface ForeignKeyInfo {
@@ -78,11 +80,23 @@ export interface ForeignKeyInfo {
   referencedColumn: string;
 }
 
+/** A join condition an admin defined in the semantic layer (the database declares none). */
+export interface RelationshipInfo {
+  columns: string[];
+  referencedTable: string;
+  referencedColumns: string[];
+  kind: 'many_to_one' | 'one_to_many' | 'one_to_one';
+}
+
 export interface TableInfo {
   name: string;
   comment?: string;
   columns: ColumnInfo[];
   foreignKeys: ForeignKeyInfo[];
+  /** Semantic-layer relationships from this table; absent when there are none. */
+  relationships?: RelationshipInfo[];
+  /** Set when the "table" is a metric of the semantic layer: Quarry inlines its SQL as a CTE. */
+  metric?: { sql: string };
 }
 
 /**

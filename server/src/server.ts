@@ -51,7 +51,7 @@ export async function startQuarryServer(
 ): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const built = await buildPipeline(config, logger, { ...options, manageDemoKnowledge: true });
-  const { pipeline, store, registry, accessRules } = built;
+  const { pipeline, store, registry, accessRules, semantics } = built;
   const adminToken = await ensureAdminToken(store, config.adminToken, print);
   const asksRunner = await openAskRunner(config, pipeline, logger);
   const queue = asksRunner.queue;
@@ -68,6 +68,7 @@ export async function startQuarryServer(
     store,
     adminToken,
     logger,
+    semantics,
     previewSql: async (name, sql) => {
       const dataSource = await registry.get(name);
       // Admins preview what users can query, so the guard and access rules apply here too.

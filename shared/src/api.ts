@@ -258,6 +258,8 @@ export interface AskRecord {
   timings: Record<string, number>;
   error_code: string | null;
   error: string | null;
+  /** The calculated fields and metrics the executed SQL used; null when none. */
+  semantics_used: SemanticsUsed | null;
   rating: FeedbackRating | null;
   feedback_comment: string | null;
   created_at: string;
@@ -280,4 +282,98 @@ export interface ImportReport {
 
 export interface ApiErrorBody {
   error: { code: ErrorCode; message: string; fields?: Record<string, string> };
+}
+
+/* ------------------------------------------------------------ semantic layer ---- */
+
+/** A table, column or definition name: letters (any script), digits and `_`, not starting with a digit. */
+const identifierSchema = (field: string) =>
+  text(field, 64).regex(
+    /^[\p{L}_][\p{L}\p{N}_]*$/u,
+    `${field} must be a plain identifier: letters, digits and _, not starting with a digit`,
+  );
+
+const columnList = (field: string) =>
+  z
+    .array(text(`each of ${field}`, 128), { error: `${field} must be a list of column names` })
+    .min(1, `${field} must name at least one column`)
+    .max(8, `${field} must have at most 8 columns`);
+
+export const RELATIONSHIP_KINDS = ['many_to_one', 'one_to_many', 'one_to_one'] as const;
+export type RelationshipKind = (typeof RELATIONSHIP_KINDS)[number];
+
+export const relationshipInputSchema = z
+  .object({
+    from_table: text('from_table', 128),
+    from_columns: columnList('from_columns'),
+    to_table: text('to_table', 128),
+    to_columns: columnList('to_columns'),
+    kind: z.enum(RELATIONSHIP_KINDS, {
+      error: typeError('kind', '"many_to_one", "one_to_many" or "one_to_one"'),
+    }),
+  })
+  .refine((value) => value.from_columns.length === value.to_columns.length, {
+    path: ['to_columns'],
+    message: 'to_columns must name as many columns as from_columns',
+  });
+export type RelationshipInput = z.infer<typeof relationshipInputSchema>;
+
+export const calculatedFieldInputSchema = z.object({
+  table: text('table', 128),
+  name: identifierSchema('name'),
+  expression: text('expression', 4000),
+  description: text('description', 2000),
+});
+export type CalculatedFieldInput = z.infer<typeof calculatedFieldInputSchema>;
+
+export const metricInputSchema = z.object({
+  name: identifierSchema('name'),
+  description: text('description', 2000),
+  sql: text('sql', MAX_SQL_CHARS),
+});
+export type MetricInput = z.infer<typeof metricInputSchema>;
+
+/** `POST …/calculated-fields/preview`: the field as it would be saved, run on a few rows. */
+export const calculatedFieldPreviewSchema = calculatedFieldInputSchema.omit({ description: true });
+
+/**
+ * What a definition's last validation found wrong (a metric over a dropped column), or null.
+ * A definition with a problem is kept but not shown to the model until it is fixed.
+ */
+interface Validated {
+  problem: string | null;
+}
+
+export interface Relationship extends RelationshipInput, Validated {
+  /** null for a foreign key the database declares (read-only). */
+  id: number | null;
+  /** `declared`: a foreign key of the database; `defined`: an admin's. */
+  source: 'declared' | 'defined';
+  created_at: string | null;
+  updated_at: string | null;
+}
+
+export interface CalculatedField extends CalculatedFieldInput, Validated {
+  id: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MetricColumn {
+  name: string;
+  type: string;
+}
+
+export interface Metric extends MetricInput, Validated {
+  id: number;
+  /** The metric's output columns (its dimensions and measures), as its last run returned them. */
+  columns: MetricColumn[];
+  created_at: string;
+  updated_at: string;
+}
+
+/** The calculated fields (`table.name`) and metrics an ask's SQL used, expanded before it ran. */
+export interface SemanticsUsed {
+  calculated_fields: string[];
+  metrics: string[];
 }

@@ -1,3 +1,4 @@
+import type { SemanticsUsed } from './api.js';
 import type { ErrorCode } from './errorCodes.js';
 import type { AskStatus } from './status.js';
 
@@ -38,7 +39,14 @@ export type AskEvent =
   | { type: 'reply_chunk'; delta: string; reply: string }
   | { type: 'sql_chunk'; delta: string; sql: string }
   | { type: 'generated'; raw: string }
-  | { type: 'sql'; sql: string; attempt: number; from_history?: boolean }
+  | {
+      type: 'sql';
+      sql: string;
+      attempt: number;
+      from_history?: boolean;
+      /** The calculated fields and metrics expanded into `sql`; absent when none were. */
+      semantics_used?: SemanticsUsed;
+    }
   | { type: 'rewrite'; raw: string; sql: string | null; attempt: number }
   | {
       type: 'execution_failed';

@@ -1,3 +1,4 @@
+import type { SemanticsUsed } from './api.js';
 import type { ErrorCode } from './errorCodes.js';
 import type { AskEvent, Intent } from './events.js';
 import type { AskStatus } from './status.js';
@@ -29,6 +30,8 @@ export interface AskOutcome {
   reply?: string;
   errorCode?: ErrorCode;
   error?: string;
+  /** The calculated fields and metrics the executed SQL used, when it used any. */
+  semanticsUsed?: SemanticsUsed;
   /** Milliseconds per stage. */
   timings: Record<string, number>;
 }

@@ -23,6 +23,7 @@ const ask: AskRecord = {
   timings: { historical_match: 3.2, schema_retrieval: 41.5, generation: 1210.7, execution: 8 },
   error_code: null,
   error: null,
+  semantics_used: null,
   rating: 'down',
   feedback_comment: 'should count contractors too',
   created_at: '2026-03-01T08:30:00Z',

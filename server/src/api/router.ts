@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { QuarryError } from '../errors.js';
 import type { KnowledgeStore } from '../knowledge/port.js';
 import type { Logger } from '../logger.js';
+import type { SemanticLayer } from '../semantics/service.js';
 import { requireAdminToken } from './adminToken.js';
 import { apiErrorHandler } from './http.js';
 import { askRoutes } from './routes/asks.js';
@@ -22,6 +23,8 @@ export interface AdminApiDeps {
   describeDataSource?: (name: string) => Promise<unknown>;
   /** The dictionary rewrite applied to `sql`, as the pipeline would apply it. */
   expandSql?: (sql: string, datasource: string) => Promise<string>;
+  /** Validation, previews and suggestions of the per-data-source semantic layer. */
+  semantics?: SemanticLayer;
 }
 
 /** CSV imports of 10,000+ rows are a few megabytes; JSON bodies stay at 5 MB. */

@@ -35,6 +35,7 @@ export function createKnowledgeAskHistory(store: KnowledgeStore): AskHistory {
         timings: outcome.timings,
         error_code: outcome.errorCode ?? null,
         error: outcome.error ?? null,
+        semantics_used: outcome.semanticsUsed ?? null,
         rephrased_question: outcome.rephrasedQuestion ?? null,
         intent: outcome.intent ?? null,
       });

@@ -92,6 +92,11 @@ export async function runEval(deps: {
     dataSource,
     schema,
     accessRules: async () => ({}),
+    // Spider has no semantic layer: SQL runs as the model wrote it.
+    expandSemantics: async (_name, sql) => ({
+      sql,
+      semanticsUsed: { calculated_fields: [], metrics: [] },
+    }),
     knowledge: {
       abbreviationDictionaries: async () => ({ department: new Map(), project: new Map() }),
       findVerifiedSql: async () => undefined,

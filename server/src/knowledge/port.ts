@@ -3,6 +3,8 @@ import type {
   AskRecord,
   AskSource,
   AskStatus,
+  CalculatedField,
+  CalculatedFieldInput,
   DataSourceInput,
   DataSourceUpdate,
   DataSourceView,
@@ -15,8 +17,14 @@ import type {
   InstructionInput,
   Intent,
   ListQuery,
+  Metric,
+  MetricColumn,
+  MetricInput,
   Page,
+  Relationship,
+  RelationshipInput,
   SchemaDescription,
+  SemanticsUsed,
   SqlPair,
   SqlPairInput,
 } from '@quarry/shared';
@@ -97,6 +105,7 @@ export interface AskPatch {
   timings?: Record<string, number>;
   error_code?: string | null;
   error?: string | null;
+  semantics_used?: SemanticsUsed | null;
 }
 
 export interface ThreadTurnRecord {
@@ -152,6 +161,35 @@ export interface SchemaDescriptionRepository {
   delete(datasource: string, table: string, column: string | null): Promise<void>;
 }
 
+/** Every definition of a data source's semantic layer, oldest first. */
+export interface SemanticDefinitions {
+  relationships: Relationship[];
+  calculatedFields: CalculatedField[];
+  metrics: Metric[];
+}
+
+export type SemanticKind = 'relationship' | 'calculated_field' | 'metric';
+
+/**
+ * The semantic layer an admin curates per data source. Inputs arrive validated (the API runs
+ * them on the data source first) with `problem` null; `flag` records what a later validation
+ * against a changed schema found wrong. Unique names are CONFLICT naming `name`.
+ */
+export interface SemanticLayerRepository {
+  relationships(
+    datasource: string,
+  ): CrudRepository<Relationship, RelationshipInput & { problem: string | null }>;
+  calculatedFields(
+    datasource: string,
+  ): CrudRepository<CalculatedField, CalculatedFieldInput & { problem: string | null }>;
+  metrics(
+    datasource: string,
+  ): CrudRepository<Metric, MetricInput & { problem: string | null; columns: MetricColumn[] }>;
+  load(datasource: string): Promise<SemanticDefinitions>;
+  /** Sets (or clears, with null) a definition's problem; moves the revision when it changed a row. */
+  flag(kind: SemanticKind, id: number, problem: string | null): Promise<void>;
+}
+
 export interface SettingsRepository {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
@@ -182,9 +220,10 @@ export interface KnowledgeStore {
    * current: one primary-key read of the revision per call, a reload only when it moved.
    */
   abbreviationDictionaries(): Promise<AbbreviationDictionaries>;
-  /** Bumped on every change to pairs, instructions, dictionaries or schema descriptions. */
+  /** Bumped on every change to pairs, instructions, dictionaries, schema descriptions or the semantic layer. */
   revision(): Promise<number>;
   settings: SettingsRepository;
   schemaDescriptions: SchemaDescriptionRepository;
+  semantics: SemanticLayerRepository;
   close(): Promise<void>;
 }

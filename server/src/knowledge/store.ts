@@ -7,6 +7,7 @@ import { createDataSourceRepository } from './repositories/datasources.js';
 import { createDictionaryRepository, loadAbbreviationMaps } from './repositories/dictionaries.js';
 import { createInstructionRepository } from './repositories/instructions.js';
 import { createSchemaDescriptionRepository } from './repositories/schemaDescriptions.js';
+import { createSemanticLayerRepository } from './repositories/semantics.js';
 import { createSettingsRepository } from './repositories/settings.js';
 import { createSqlPairRepository } from './repositories/sqlPairs.js';
 
@@ -54,6 +55,7 @@ export async function openKnowledgeStore(deps: KnowledgeStoreDeps): Promise<Know
     asks: createAskHistory(dataSource),
     settings: createSettingsRepository(dataSource),
     schemaDescriptions: createSchemaDescriptionRepository(dataSource, revision),
+    semantics: createSemanticLayerRepository(dataSource, revision),
 
     async abbreviationDictionaries() {
       // One primary-key read per ask; the two tables are read again only after a write

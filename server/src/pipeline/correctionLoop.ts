@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@quarry/shared';
+import type { ErrorCode, SemanticsUsed } from '@quarry/shared';
 import { seedMessages } from '@quarry/shared';
 import { isQuarryError, QuarryError } from '../errors.js';
 import type { DataSource, QueryResult } from '../ports.js';
@@ -19,6 +19,8 @@ const CORRECTABLE: ReadonlySet<ErrorCode> = new Set([
 
 export interface CorrectionLoopInput {
   question: string;
+  /** The data source's name, for its semantic layer. */
+  datasource: string;
   sql: string;
   /** The schema shown to diagnosis and correction; asked for only when a round runs. */
   ddl: () => Promise<string>;
@@ -81,7 +83,13 @@ export async function executeWithCorrections(
       diagnosis,
       signal,
     });
-    const rewritten = await postProcessSql(deps, { raw, dataSource, signal });
+    const processed = await postProcessSql(deps, {
+      raw,
+      datasource: input.datasource,
+      dataSource,
+      signal,
+    });
+    const rewritten = processed?.sql ?? null;
     emit({ type: 'rewrite', raw, sql: rewritten, attempt });
     if (rewritten === null) {
       // A round that produced no SQL is a failed round; the next one retries from the same
@@ -99,7 +107,7 @@ export async function executeWithCorrections(
       continue;
     }
     sql = rewritten;
-    emit({ type: 'sql', sql, attempt });
+    emit({ type: 'sql', sql, attempt, ...semanticsField(processed?.semanticsUsed) });
     emit({
       type: 'status',
       status: 'executing',
@@ -153,4 +161,13 @@ async function attemptRun(
     });
     return { ok: false, error };
   }
+}
+
+/** The `semantics_used` of a `sql` event: present only when the SQL used the semantic layer. */
+export function semanticsField(used: SemanticsUsed | undefined): {
+  semantics_used?: SemanticsUsed;
+} {
+  return used && (used.calculated_fields.length > 0 || used.metrics.length > 0)
+    ? { semantics_used: used }
+    : {};
 }

@@ -1,7 +1,13 @@
-import { type AskEvent, type AskStatus, type AskStep, seedMessages } from '@quarry/shared';
+import {
+  type AskEvent,
+  type AskStatus,
+  type AskStep,
+  type SemanticsUsed,
+  seedMessages,
+} from '@quarry/shared';
 import { QuarryError, toQuarryError } from '../errors.js';
 import type { DataSource } from '../ports.js';
-import { executeWithCorrections } from './correctionLoop.js';
+import { executeWithCorrections, semanticsField } from './correctionLoop.js';
 import { pruneColumns } from './stages/columnPruning.js';
 import { generateSql } from './stages/generation.js';
 import { findHistoricalSql, schemaForVerifiedSql } from './stages/historicalMatch.js';
@@ -128,7 +134,7 @@ export async function runAsk(
       sql_pairs: knowledge.samples.length,
       instructions: knowledge.instructions.length,
     });
-    const { ddl } = await timed('column_pruning', () =>
+    const { ddl, tables: shown } = await timed('column_pruning', () =>
       pruneColumns(deps, {
         question,
         tables: retrieved,
@@ -157,21 +163,26 @@ export async function runAsk(
         instructions: knowledge.instructions,
         sqlFunctions,
         ...(reasoning ? { reasoning } : {}),
+        semantics: {
+          calculatedFields: shown.some((table) => table.columns.some((c) => c.calculated)),
+          metrics: shown.some((table) => table.metric !== undefined),
+        },
         emit,
         signal,
       }),
     );
-    const sql = await timed('post_processing', () =>
-      postProcessSql(deps, { raw, dataSource, signal }),
+    const processed = await timed('post_processing', () =>
+      postProcessSql(deps, { raw, datasource: input.datasource, dataSource, signal }),
     );
-    if (sql === null) {
+    if (processed === null) {
       throw new QuarryError('SQL_GENERATION_FAILED', seedMessages.generationFailed, {
         context: { raw },
       });
     }
     return await execute(deps, {
       input: { ...input, question },
-      sql,
+      sql: processed.sql,
+      semanticsUsed: processed.semanticsUsed,
       ddl: async () => ddl,
       dataSource,
       emit,
@@ -201,6 +212,8 @@ async function execute(
   run: {
     input: AskInput;
     sql: string;
+    /** What the first SQL used of the semantic layer. */
+    semanticsUsed?: SemanticsUsed;
     ddl: () => Promise<string>;
     dataSource: DataSource;
     emit: Emit;
@@ -214,7 +227,12 @@ async function execute(
   outcome.sql = run.sql;
   // The history keeps the SQL last tried, also when every rewrite failed.
   const emit: Emit = (event) => {
-    if (event.type === 'sql') outcome.sql = event.sql;
+    if (event.type === 'sql') {
+      outcome.sql = event.sql;
+      // What the SQL last tried used, like the SQL itself.
+      if (event.semantics_used) outcome.semanticsUsed = event.semantics_used;
+      else delete outcome.semanticsUsed;
+    }
     run.emit(event);
   };
   emit({
@@ -222,11 +240,13 @@ async function execute(
     sql: run.sql,
     attempt: 0,
     ...(run.fromHistory ? { from_history: true } : {}),
+    ...semanticsField(run.semanticsUsed),
   });
   const accessRules = await deps.accessRules(run.input.datasource);
   const executed = await run.timed('execution', () =>
     executeWithCorrections(deps, {
       question: run.input.question,
+      datasource: run.input.datasource,
       sql: run.sql,
       ddl: run.ddl,
       dataSource: run.dataSource,

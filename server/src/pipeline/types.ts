@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { DataSource, LlmClient, TableInfo } from '../ports.js';
 import type { AccessRules } from '../sql/guard.js';
+import type { SemanticExpansion } from '../sql/semantics.js';
 
 export type { AskInput, AskOutcome } from '@quarry/shared';
 
@@ -64,6 +65,11 @@ export interface PipelineDeps {
   schema(name: string): Promise<TableInfo[]>;
   /** What the guard refuses in SQL for a data source: the tables and columns admins hid. */
   accessRules(name: string): Promise<AccessRules>;
+  /**
+   * The data source's semantic layer written out in `sql` (calculated fields as expressions,
+   * metrics as CTEs), with what was used. Never fails an ask: without the layer, SQL is as is.
+   */
+  expandSemantics(name: string, sql: string, dataSource: DataSource): Promise<SemanticExpansion>;
   knowledge: PipelineKnowledge;
   logger: Logger;
   now(): Date;

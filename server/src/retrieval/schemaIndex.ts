@@ -88,11 +88,18 @@ export class SchemaIndex {
 
 function linkTables(tables: readonly TableInfo[]): Map<string, Set<string>> {
   const links = new Map<string, Set<string>>(tables.map((table) => [table.name, new Set()]));
+  const link = (from: string, to: string) => {
+    if (from === to || !links.has(to)) return;
+    links.get(from)?.add(to);
+    links.get(to)?.add(from);
+  };
   for (const table of tables) {
-    for (const key of table.foreignKeys) {
-      if (key.referencedTable === table.name || !links.has(key.referencedTable)) continue;
-      links.get(table.name)?.add(key.referencedTable);
-      links.get(key.referencedTable)?.add(table.name);
+    for (const key of table.foreignKeys) link(table.name, key.referencedTable);
+    // The semantic layer's relationships join like foreign keys the database never declared.
+    for (const relation of table.relationships ?? []) link(table.name, relation.referencedTable);
+    // A metric brings the tables it reads, so a question about it also sees where it comes from.
+    for (const read of table.metric ? tablesRead(table.metric.sql, links) : []) {
+      link(table.name, read);
     }
   }
   return links;
@@ -110,4 +117,10 @@ function tableDocument(table: TableInfo, neighbours: Map<string, Set<string>>) {
     },
     embeddingText: `${name}\n${table.columns.map((c) => c.name).join(', ')}\n${columnText.join('\n')}`,
   };
+}
+
+/** The known tables a metric's SQL names (whole words, case-insensitive). */
+function tablesRead(sql: string, known: ReadonlyMap<string, unknown>): string[] {
+  const words = new Set(sql.toLowerCase().match(/[\p{L}\p{N}_$]+/gu) ?? []);
+  return [...known.keys()].filter((name) => words.has(name.toLowerCase()));
 }

@@ -64,6 +64,7 @@ describe.each(BACKENDS)('knowledge store on %s', (backend) => {
         'AddSchemaDescriptionHidden1767225600002',
         'CreateKnowledgeTables1767225600000',
         'CreateOperationsTables1767225600001',
+        'CreateSemanticLayer1767225612000',
       ]);
       expect(await inspector.showMigrations()).toBe(false);
     });

@@ -14,6 +14,7 @@ import { mergeMaskedPassword } from '../../knowledge/repositories/datasources.js
 import { badRequest, notAvailable, parseWith } from '../http.js';
 import type { AdminApiDeps } from '../router.js';
 import { objectBody } from './crud.js';
+import { semanticLayerRoutes } from './semantics.js';
 
 /** `:id` is a number or a name; names start with a letter, so the two never collide. */
 function idOrName(request: Request): number | string {
@@ -158,6 +159,11 @@ export function dataSourceRoutes(deps: AdminApiDeps): Router {
     const body = parseWith(sqlBodySchema.pick({ sql: true }), objectBody(request.body));
     response.json(await deps.previewSql(name, body.sql));
   });
+
+  router.use(
+    '/:name',
+    semanticLayerRoutes(store, deps.semantics, (request) => requireName(store, request)),
+  );
 
   return router;
 }

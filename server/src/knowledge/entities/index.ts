@@ -6,9 +6,11 @@ import {
   SqlPairEntity,
 } from './knowledge.js';
 import { AskEntity, DataSourceEntity, SettingEntity } from './operations.js';
+import { CalculatedFieldEntity, MetricEntity, RelationshipEntity } from './semantics.js';
 
 export * from './knowledge.js';
 export * from './operations.js';
+export * from './semantics.js';
 
 /** Every entity of the app database, for the DataSource options. */
 export const knowledgeEntities = [
@@ -20,4 +22,7 @@ export const knowledgeEntities = [
   DataSourceEntity,
   AskEntity,
   SettingEntity,
+  RelationshipEntity,
+  CalculatedFieldEntity,
+  MetricEntity,
 ];

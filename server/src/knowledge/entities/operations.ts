@@ -57,6 +57,8 @@ export interface AskRow {
   timings: string;
   error_code: string | null;
   error: string | null;
+  /** JSON `{calculated_fields, metrics}` the executed SQL used; null when none. */
+  semantics_used: string | null;
   rating: string | null;
   feedback_comment: string | null;
   created_at: Date;
@@ -84,6 +86,7 @@ export const AskEntity = new EntitySchema<AskRow>({
     timings: longText(),
     error_code: varchar(64, true),
     error: longText(true),
+    semantics_used: longText(true),
     rating: varchar(8, true),
     feedback_comment: longText(true),
     created_at: timestampColumn,

@@ -2,6 +2,7 @@ import { CreateKnowledgeTables1767225600000 } from './1767225600000-CreateKnowle
 import { CreateOperationsTables1767225600001 } from './1767225600001-CreateOperationsTables.js';
 import { AddSchemaDescriptionHidden1767225600002 } from './1767225600002-AddSchemaDescriptionHidden.js';
 import { AddAskedByName1767225600003 } from './1767225600003-AddAskedByName.js';
+import { CreateSemanticLayer1767225612000 } from './1767225612000-CreateSemanticLayer.js';
 
 /** Every migration of the app database, oldest first. Append; never edit a shipped one. */
 export const knowledgeMigrations = [
@@ -9,4 +10,5 @@ export const knowledgeMigrations = [
   CreateOperationsTables1767225600001,
   AddSchemaDescriptionHidden1767225600002,
   AddAskedByName1767225600003,
+  CreateSemanticLayer1767225612000,
 ];

@@ -6,6 +6,7 @@ import type {
   AskStatus,
   FeedbackRating,
   Intent,
+  SemanticsUsed,
 } from '@quarry/shared';
 import { type DataSource, type FindOptionsWhere, IsNull, Not, type Repository } from 'typeorm';
 import { AskEntity, type AskRow, SqlPairEntity, type SqlPairRow } from '../entities/index.js';
@@ -31,6 +32,18 @@ function parseTimings(json: string): Record<string, number> {
   }
 }
 
+function parseSemanticsUsed(json: string | null): SemanticsUsed | null {
+  if (!json) return null;
+  try {
+    const parsed = JSON.parse(json) as Partial<SemanticsUsed>;
+    const names = (value: unknown) =>
+      Array.isArray(value) ? value.filter((name): name is string => typeof name === 'string') : [];
+    return { calculated_fields: names(parsed.calculated_fields), metrics: names(parsed.metrics) };
+  } catch {
+    return null;
+  }
+}
+
 function toRecord(row: AskRow): AskRecord {
   return {
     id: row.id,
@@ -49,6 +62,7 @@ function toRecord(row: AskRow): AskRecord {
     timings: parseTimings(row.timings),
     error_code: row.error_code,
     error: row.error,
+    semantics_used: parseSemanticsUsed(row.semantics_used),
     rating: row.rating as FeedbackRating | null,
     feedback_comment: row.feedback_comment,
     created_at: iso(row.created_at),
@@ -64,6 +78,8 @@ function columnsOfPatch(patch: AskPatch): Partial<AskRow> {
   if (patch.status !== undefined) columns.status = patch.status;
   if (patch.row_count !== undefined) columns.row_count = patch.row_count;
   if (patch.timings !== undefined) columns.timings = JSON.stringify(patch.timings);
+  if (patch.semantics_used !== undefined)
+    columns.semantics_used = patch.semantics_used && JSON.stringify(patch.semantics_used);
   if (patch.error_code !== undefined) columns.error_code = patch.error_code;
   if (patch.error !== undefined) columns.error = patch.error?.slice(0, MAX_ERROR_CHARS) ?? null;
   return columns;
@@ -99,6 +115,7 @@ export function createAskHistory(dataSource: DataSource): AskHistory {
         timings: '{}',
         error_code: null,
         error: null,
+        semantics_used: null,
         rating: null,
         feedback_comment: null,
         created_at: now,

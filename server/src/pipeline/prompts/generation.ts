@@ -10,6 +10,8 @@ export interface GenerationPromptInput {
   instructions?: readonly string[];
   sqlFunctions?: string;
   reasoning?: string;
+  /** Which parts of the semantic layer the schema shows; each brings its rules. */
+  semantics?: { calculatedFields: boolean; metrics: boolean };
 }
 
 export const dialectName = (dialect: SqlDialect) =>
@@ -29,6 +31,16 @@ export function generationPrompt(input: GenerationPromptInput): ChatMessage[] {
     "- If the schema cannot answer the question, say so in one sentence in the user's language and write no SQL.",
     `- Today is ${input.today}; resolve relative dates ("last month", "今年") from it.`,
   ];
+  if (input.semantics?.calculatedFields) {
+    system.push(
+      '- Columns written `GENERATED ALWAYS AS (…)` with a "calculated field" comment are defined by the company: select, filter, group and sort by them by name like any column of their table (qualified with the table or its alias when joining). Never write their expression yourself: Quarry substitutes it.',
+    );
+  }
+  if (input.semantics?.metrics) {
+    system.push(
+      "- Tables headed `-- METRIC` are the company's own definitions of a measure (they are not stored tables: Quarry computes them). When the question asks for that measure, read the metric by name like a table and filter, group or sort on its columns; do not recompute it from the underlying tables, and do not copy its SQL.",
+    );
+  }
   if (input.instructions?.length) {
     system.push(
       '',

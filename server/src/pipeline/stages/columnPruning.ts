@@ -69,7 +69,12 @@ export async function pruneColumns(
   const tables = input.tables.flatMap((table) => {
     const columns = wanted.get(table.name.toLowerCase());
     if (!columns) return [];
-    const keys = new Set(table.foreignKeys.map((key) => key.column.toLowerCase()));
+    const keys = new Set(
+      [
+        ...table.foreignKeys.map((key) => key.column),
+        ...(table.relationships ?? []).flatMap((relation) => relation.columns),
+      ].map((column) => column.toLowerCase()),
+    );
     const kept = table.columns.filter(
       (column) =>
         column.primaryKey ||

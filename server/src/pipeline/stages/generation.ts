@@ -10,6 +10,7 @@ export interface GenerationInput {
   instructions?: readonly string[];
   sqlFunctions?: string;
   reasoning?: string;
+  semantics?: { calculatedFields: boolean; metrics: boolean };
   emit: Emit;
   signal: AbortSignal;
 }
@@ -28,6 +29,7 @@ export async function generateSql(deps: PipelineDeps, input: GenerationInput): P
     ...(input.instructions ? { instructions: input.instructions } : {}),
     ...(input.sqlFunctions ? { sqlFunctions: input.sqlFunctions } : {}),
     ...(input.reasoning ? { reasoning: input.reasoning } : {}),
+    ...(input.semantics ? { semantics: input.semantics } : {}),
   });
   let raw = '';
   for await (const delta of deps.llm.stream({ messages, signal: input.signal })) {

@@ -1,0 +1,281 @@
+import { createHash } from 'node:crypto';
+import type {
+  CalculatedFieldInput,
+  MetricColumn,
+  MetricInput,
+  Relationship,
+  RelationshipInput,
+} from '@quarry/shared';
+import { QuarryError } from '../errors.js';
+import type { KnowledgeStore, SemanticDefinitions, SemanticKind } from '../knowledge/port.js';
+import type { Logger } from '../logger.js';
+import { dryRunSql } from '../pipeline/stages/dryRun.js';
+import type { DataSource, QueryResult, TableInfo } from '../ports.js';
+import type { AccessRules } from '../sql/guard.js';
+import { expandSemantics, type SemanticExpansion } from '../sql/semantics.js';
+import { declaredRelationships, suggestRelationships } from './suggestions.js';
+import {
+  calculatedFieldSelect,
+  checkCalculatedField,
+  checkMetric,
+  checkRelationship,
+  metricBody,
+  type Problem,
+  type ValidationContext,
+} from './validation.js';
+import { semanticCatalog, withSemantics } from './view.js';
+
+export interface SemanticLayerDeps {
+  store: Pick<KnowledgeStore, 'semantics' | 'settings' | 'revision'>;
+  dataSource(name: string): Promise<DataSource>;
+  /** Every table of the data source (hidden ones too), from the schema cache. */
+  tables(name: string): Promise<TableInfo[]>;
+  /** The same, read from the database now (admin pages must see a change at once). */
+  describe(name: string): Promise<TableInfo[]>;
+  accessRules(name: string): Promise<AccessRules>;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+const EMPTY: SemanticDefinitions = { relationships: [], calculatedFields: [], metrics: [] };
+
+/** Which schema (and access rules) the stored verdicts were reached on. */
+function fingerprint(tables: readonly TableInfo[], rules: AccessRules): string {
+  const shape = tables
+    .map((t) => `${t.name}(${t.columns.map((c) => `${c.name} ${c.type}`).join(',')})`)
+    .sort()
+    .join(';');
+  return createHash('sha256').update(shape).update(JSON.stringify(rules)).digest('hex');
+}
+
+function withoutDefinition(
+  definitions: SemanticDefinitions,
+  kind: SemanticKind,
+  id: number | undefined,
+): SemanticDefinitions {
+  if (id === undefined) return definitions;
+  return {
+    relationships: definitions.relationships.filter((r) => kind !== 'relationship' || r.id !== id),
+    calculatedFields: definitions.calculatedFields.filter(
+      (f) => kind !== 'calculated_field' || f.id !== id,
+    ),
+    metrics: definitions.metrics.filter((m) => kind !== 'metric' || m.id !== id),
+  };
+}
+
+function refuse(problem: Problem): never {
+  throw new QuarryError('BAD_REQUEST', problem.message, {
+    context: { fields: { [problem.field]: problem.message } },
+  });
+}
+
+/**
+ * The semantic layer of every data source: its definitions checked against the schema as it
+ * is now, the tables as the model sees them with it, and its expansion into SQL. When the
+ * schema (or what is hidden) changes, every definition is validated again and one that no
+ * longer runs is flagged with its problem and left out of asks until it is fixed; nothing is
+ * silently broken. Saving validates first: SQL that does not parse, pass the guard and
+ * dry-run on the data source is refused with a problem naming the field.
+ */
+export function createSemanticLayer(deps: SemanticLayerDeps) {
+  const { store } = deps;
+  const cache = new Map<string, { key: string; definitions: SemanticDefinitions }>();
+  const inFlight = new Map<string, Promise<SemanticDefinitions>>();
+
+  async function context(name: string, tables: TableInfo[], definitions: SemanticDefinitions) {
+    const [dataSource, rules] = await Promise.all([deps.dataSource(name), deps.accessRules(name)]);
+    return {
+      datasource: name,
+      dataSource,
+      tables,
+      rules,
+      definitions,
+      timeoutMs: deps.timeoutMs,
+    } satisfies ValidationContext;
+  }
+
+  async function problemOf(
+    kind: SemanticKind,
+    check: ValidationContext,
+    definition: SemanticDefinitions[keyof SemanticDefinitions][number],
+  ): Promise<string | null> {
+    const own = {
+      ...check,
+      definitions: withoutDefinition(check.definitions, kind, definition.id ?? undefined),
+    };
+    if (kind === 'relationship')
+      return (await checkRelationship(own, definition as Relationship))?.message ?? null;
+    if (kind === 'calculated_field')
+      return (await checkCalculatedField(own, definition as CalculatedFieldInput))?.message ?? null;
+    const checked = await checkMetric(own, definition as MetricInput);
+    return 'problem' in checked ? checked.problem.message : null;
+  }
+
+  /** Validates every definition against `tables` and records the verdicts that changed. */
+  async function revalidate(name: string, tables: TableInfo[], definitions: SemanticDefinitions) {
+    const check = await context(name, tables, definitions);
+    const groups: [SemanticKind, SemanticDefinitions[keyof SemanticDefinitions]][] = [
+      ['relationship', definitions.relationships],
+      ['calculated_field', definitions.calculatedFields],
+      ['metric', definitions.metrics],
+    ];
+    for (const [kind, list] of groups) {
+      for (const definition of list) {
+        const problem = await problemOf(kind, check, definition);
+        if (problem !== definition.problem && definition.id !== null) {
+          deps.logger.info(
+            { datasource: name, kind, id: definition.id, problem },
+            'semantic layer revalidated',
+          );
+          await store.semantics.flag(kind, definition.id, problem);
+        }
+      }
+    }
+  }
+
+  async function load(name: string, tables: TableInfo[]): Promise<SemanticDefinitions> {
+    const rules = await deps.accessRules(name);
+    const schema = fingerprint(tables, rules);
+    const revision = await store.revision();
+    const key = `${revision}:${schema}`;
+    const hit = cache.get(name);
+    if (hit?.key === key) return hit.definitions;
+    let definitions = await store.semantics.load(name);
+    const settingKey = `semantics_schema:${name}`;
+    if ((await store.settings.get(settingKey)) !== schema) {
+      const any =
+        definitions.relationships.length +
+        definitions.calculatedFields.length +
+        definitions.metrics.length;
+      if (any > 0) {
+        await revalidate(name, tables, definitions);
+        definitions = await store.semantics.load(name);
+      }
+      await store.settings.set(settingKey, schema);
+    }
+    cache.set(name, { key: `${await store.revision()}:${schema}`, definitions });
+    return definitions;
+  }
+
+  /** The definitions, revalidated first when the schema changed; one load per data source at a time. */
+  async function definitions(name: string, options: { fresh?: boolean } = {}) {
+    const tables = await (options.fresh ? deps.describe(name) : deps.tables(name));
+    const running = inFlight.get(name);
+    if (running) return running;
+    const loading = load(name, tables).finally(() => inFlight.delete(name));
+    inFlight.set(name, loading);
+    return loading;
+  }
+
+  /** For asks: on a failure the last good definitions (or none) rather than a failed ask. */
+  async function forAsk(name: string): Promise<SemanticDefinitions> {
+    try {
+      return await definitions(name);
+    } catch (error) {
+      deps.logger.warn({ err: error, datasource: name }, 'semantic layer unavailable for this ask');
+      return cache.get(name)?.definitions ?? EMPTY;
+    }
+  }
+
+  async function validationContext(name: string, kind: SemanticKind, id?: number) {
+    const tables = await deps.describe(name);
+    const current = await definitions(name, { fresh: true });
+    return context(name, tables, withoutDefinition(current, kind, id));
+  }
+
+  return {
+    definitions,
+
+    /** The visible tables with the layer applied (calculated columns, relationships, metrics). */
+    async view(name: string, visible: readonly TableInfo[]): Promise<TableInfo[]> {
+      return withSemantics(visible, await forAsk(name));
+    },
+
+    /** The SQL with the layer written out (see sql/semantics.ts). */
+    async expand(name: string, sql: string, dataSource: DataSource): Promise<SemanticExpansion> {
+      const [tables, current] = await Promise.all([deps.tables(name), forAsk(name)]);
+      return expandSemantics(sql, dataSource.dialect, semanticCatalog(tables, current));
+    },
+
+    async checkRelationship(name: string, input: RelationshipInput, id?: number) {
+      const problem = await checkRelationship(
+        await validationContext(name, 'relationship', id),
+        input,
+      );
+      if (problem) refuse(problem);
+      return { ...input, problem: null };
+    },
+
+    async checkCalculatedField(name: string, input: CalculatedFieldInput, id?: number) {
+      const check = await validationContext(name, 'calculated_field', id);
+      const problem = await checkCalculatedField(check, input);
+      if (problem) refuse(problem);
+      return { ...input, problem: null };
+    },
+
+    async checkMetric(
+      name: string,
+      input: MetricInput,
+      id?: number,
+    ): Promise<MetricInput & { problem: null; columns: MetricColumn[] }> {
+      const check = await validationContext(name, 'metric', id);
+      const checked = await checkMetric(check, input);
+      if ('problem' in checked) refuse(checked.problem);
+      return {
+        ...input,
+        sql: metricBody(input.sql, check.dataSource.dialect),
+        problem: null,
+        columns: checked.columns,
+      };
+    },
+
+    /** A calculated field beside its table's first rows, as it would be saved. */
+    async previewCalculatedField(
+      name: string,
+      input: Pick<CalculatedFieldInput, 'table' | 'name' | 'expression'>,
+    ): Promise<QueryResult> {
+      const check = await validationContext(name, 'calculated_field');
+      const problem = await checkCalculatedField(check, { ...input, description: '-' });
+      if (problem) refuse(problem);
+      const table = check.tables.find(
+        (t) => t.name.toLowerCase() === input.table.toLowerCase(),
+      ) as TableInfo;
+      const sql = await dryRunSql({
+        sql: calculatedFieldSelect(check, input, table),
+        dataSource: check.dataSource,
+        accessRules: check.rules,
+      });
+      return check.dataSource.execute(sql, { rowLimit: 20, timeoutMs: deps.timeoutMs });
+    },
+
+    /** A metric's first rows, as it would be saved. */
+    async previewMetric(name: string, input: MetricInput): Promise<QueryResult> {
+      const checked = await checkMetric(await validationContext(name, 'metric'), input);
+      if ('problem' in checked) refuse(checked.problem);
+      return checked.result;
+    },
+
+    /** Declared foreign keys (read-only) first, then the admin's relationships. */
+    async relationships(name: string): Promise<Relationship[]> {
+      const [tables, current] = await Promise.all([
+        deps.describe(name),
+        definitions(name, { fresh: true }),
+      ]);
+      return [...declaredRelationships(tables), ...current.relationships];
+    },
+
+    /** Relationships the names and types suggest, none of them declared or defined yet. */
+    async suggestions(name: string): Promise<RelationshipInput[]> {
+      const [tables, current] = await Promise.all([
+        deps.describe(name),
+        definitions(name, { fresh: true }),
+      ]);
+      return suggestRelationships(tables, [
+        ...declaredRelationships(tables),
+        ...current.relationships,
+      ]);
+    },
+  };
+}
+
+export type SemanticLayer = ReturnType<typeof createSemanticLayer>;

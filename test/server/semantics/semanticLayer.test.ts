@@ -1,0 +1,292 @@
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openDataSource } from '../../../server/src/datasources/index.js';
+import { demoSql } from '../../../server/src/demo/build.js';
+import {
+  demoCalculatedFields,
+  demoMetrics,
+  demoRelationships,
+} from '../../../server/src/demo/semantics.js';
+import { createLogger } from '../../../server/src/logger.js';
+import type { DataSource } from '../../../server/src/ports.js';
+import { routeByPrompt } from '../../fakes/openaiServer.js';
+import { createTestDatabase, type TestDatabase } from '../../support/mariadb.js';
+import {
+  collectFrames,
+  connect,
+  isClosingEvent,
+  query,
+  startTestQuarry,
+  type TestQuarry,
+} from '../../support/quarry.js';
+
+const ADMIN = {
+  authorization: 'Bearer test-admin-token-0123456789',
+  'content-type': 'application/json',
+};
+
+type Json = Record<string, unknown> & { type?: string };
+
+async function api(quarry: TestQuarry, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${quarry.baseUrl}/api/datasources/${path}`, {
+    method,
+    headers: ADMIN,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies field by field
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as any };
+}
+
+/** One ask in events mode; every frame parsed. */
+async function ask(quarry: TestQuarry, question: string, extra: Record<string, unknown> = {}) {
+  const ws = await connect(`${quarry.wsUrl}?format=json`);
+  try {
+    const frames = await collectFrames(ws, query(question, extra), isClosingEvent);
+    return frames.map((frame) => JSON.parse(frame.text) as Json);
+  } finally {
+    ws.close();
+  }
+}
+
+/** The ask's history record once its outcome is written (the write follows the result). */
+async function historyOf(quarry: TestQuarry, askId: string) {
+  for (;;) {
+    const { body } = await api(quarry, 'GET', `../asks/${askId}`);
+    if (body?.status === 'finished' || body?.status === 'failed') return body;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const sqlAnswer = (sql: string) => ({ content: `\`\`\`sql\n${sql}\n\`\`\``, chunks: [sql] });
+const sorted = (rows: unknown[]) => rows.map((row) => JSON.stringify(row)).sort();
+
+describe.each(['sqlite', 'mariadb'] as const)('the semantic layer on %s', (backend) => {
+  let quarry: TestQuarry;
+  let company: TestDatabase | undefined;
+  let direct: DataSource;
+
+  beforeAll(async () => {
+    if (backend === 'mariadb') {
+      company = await createTestDatabase('semantic_layer', await demoSql());
+      quarry = await startTestQuarry({ DATABASE_URL: company.url });
+      // Not the demo: the definitions go in through the API, as an admin's would.
+      for (const input of demoRelationships) {
+        expect((await api(quarry, 'POST', 'default/relationships', input)).status).toBe(201);
+      }
+      for (const input of demoCalculatedFields) {
+        expect((await api(quarry, 'POST', 'default/calculated-fields', input)).status).toBe(201);
+      }
+      for (const input of demoMetrics) {
+        expect((await api(quarry, 'POST', 'default/metrics', input)).status).toBe(201);
+      }
+    } else {
+      quarry = await startTestQuarry();
+    }
+    const url = company?.url ?? `sqlite:${join(quarry.dir, 'demo.sqlite')}`;
+    direct = openDataSource(url, { logger: createLogger('silent') });
+  });
+  afterEach(() => quarry.fake.reset());
+  afterAll(async () => {
+    await direct?.close();
+    await quarry?.close();
+    await company?.drop();
+  });
+
+  const run = async (sql: string) =>
+    (await direct.execute(sql, { rowLimit: 100_000, timeoutMs: 10_000 })).rows;
+
+  it('lists the definitions with their output columns, and declared keys as read-only relationships', async () => {
+    const metrics = await api(quarry, 'GET', 'default/metrics');
+    expect(metrics.body.items.map((m: Json) => m.name)).toEqual([
+      'department_monthly_hours',
+      'monthly_sales_by_region',
+    ]);
+    const sales = metrics.body.items[1];
+    expect(sales.problem).toBeNull();
+    expect(sales.columns.map((c: Json) => c.name)).toEqual([
+      'region',
+      'month',
+      'sales_amount',
+      'orders',
+    ]);
+    const relationships = (await api(quarry, 'GET', 'default/relationships?page_size=100')).body;
+    expect(relationships.items).toContainEqual(
+      expect.objectContaining({
+        id: null,
+        source: 'declared',
+        from_table: 'timesheets',
+        from_columns: ['project_id'],
+        to_table: 'projects',
+        to_columns: ['id'],
+      }),
+    );
+    expect(relationships.items).toContainEqual(
+      expect.objectContaining({
+        source: 'defined',
+        from_table: 'departments',
+        from_columns: ['manager_id'],
+        to_table: 'employees',
+      }),
+    );
+  });
+
+  it('a question naming a metric retrieves it and its tables; reading it returns exactly the rows of its SQL', async () => {
+    const written =
+      "SELECT month, sales_amount, orders FROM monthly_sales_by_region WHERE region = '华东'";
+    quarry.fake.onChat(routeByPrompt([[/TASK: SQL GENERATION/, sqlAnswer(written)]]));
+    const events = await ask(quarry, '各大区每月销售额 monthly sales by region');
+
+    const retrieved = events.find((event) => event.type === 'retrieved');
+    expect(retrieved?.tables).toEqual(expect.arrayContaining(['monthly_sales_by_region', 'sales']));
+    const generation = quarry.fake.chatRequests.find((r) =>
+      r.system.includes('TASK: SQL GENERATION'),
+    );
+    const system = generation?.system ?? '';
+    expect(system).toContain('-- METRIC monthly_sales_by_region: 各大区每月销售额');
+    expect(system).toContain('SUM(amount) AS sales_amount');
+    expect(system).toMatch(/Tables headed `-- METRIC`/);
+
+    const sqlEvent = events.find((event) => event.type === 'sql');
+    expect(sqlEvent?.semantics_used).toEqual({
+      calculated_fields: [],
+      metrics: ['monthly_sales_by_region'],
+    });
+    expect(sqlEvent?.sql).toMatch(/^WITH monthly_sales_by_region AS \(\nSELECT region,/);
+    const result = events.find((event) => event.type === 'result') as Json;
+    expect(result.sql).toBe(sqlEvent?.sql);
+    const metricSql = demoMetrics.find((m) => m.name === 'monthly_sales_by_region')?.sql;
+    const expected = await run(
+      `SELECT month, sales_amount, orders FROM (${metricSql}) m WHERE region = '华东'`,
+    );
+    expect(expected.length).toBeGreaterThan(12);
+    expect(sorted(result.rows as unknown[])).toEqual(sorted(expected));
+
+    const record = await historyOf(quarry, String(result.ask_id));
+    expect(record.semantics_used).toEqual({
+      calculated_fields: [],
+      metrics: ['monthly_sales_by_region'],
+    });
+    expect(record.sql).toBe(result.sql);
+  });
+
+  it('a calculated field returns the rows of the SQL with its expression written out; an alias of that name is not expanded', async () => {
+    const written =
+      'SELECT p.name, p.budget_execution_rate FROM projects p WHERE p.budget_execution_rate > 0 ORDER BY p.budget_execution_rate DESC, p.name';
+    const aliased =
+      'SELECT name, budget / 10000 AS budget_execution_rate FROM projects ORDER BY budget_execution_rate DESC, name';
+    let calls = 0;
+    quarry.fake.onChat(
+      routeByPrompt([[/TASK: SQL GENERATION/, () => sqlAnswer(calls++ === 0 ? written : aliased)]]),
+    );
+    const events = await ask(quarry, '各项目的预算执行率 budget execution rate of projects');
+    const generation = quarry.fake.chatRequests.find((r) =>
+      r.system.includes('TASK: SQL GENERATION'),
+    );
+    expect(generation?.system).toMatch(
+      /"?`?budget_execution_rate`?"? GENERATED ALWAYS AS \(ROUND\(spent_amount/,
+    );
+    expect(generation?.system).toContain('calculated field: 项目预算执行率');
+
+    const sqlEvent = events.find((event) => event.type === 'sql');
+    expect(sqlEvent?.semantics_used).toEqual({
+      calculated_fields: ['projects.budget_execution_rate', 'projects.spent_amount'],
+      metrics: [],
+    });
+    const spent =
+      "(SELECT COALESCE(SUM(x.amount), 0) FROM expenses x WHERE x.project_id = p.id AND x.status <> '已驳回')";
+    const rate = `(ROUND((${spent}) * 100.0 / p.budget, 1))`;
+    const byHand = `SELECT p.name, ${rate} AS budget_execution_rate FROM projects p WHERE ${rate} > 0 ORDER BY ${rate} DESC, p.name`;
+    expect(sqlEvent?.sql).toBe(byHand);
+    const result = events.find((event) => event.type === 'result') as Json;
+    const expected = await run(byHand);
+    expect(expected.length).toBeGreaterThan(3);
+    expect(result.rows).toEqual(expected);
+    expect(result.columns).toEqual(['name', 'budget_execution_rate']);
+
+    const second = await ask(quarry, '各项目的预算执行率 budget execution rate of projects');
+    const secondSql = second.find((event) => event.type === 'sql');
+    expect(secondSql?.sql).toBe(aliased);
+    expect(secondSql?.semantics_used).toBeUndefined();
+    expect((second.find((event) => event.type === 'result') as Json).rows).toEqual(
+      await run(aliased),
+    );
+  });
+
+  it('a metric that writes, does not run, or is named like a table cannot be saved, and says why', async () => {
+    const write = await api(quarry, 'POST', 'default/metrics', {
+      name: 'wipe_sales',
+      description: 'not a read',
+      sql: 'DELETE FROM sales',
+    });
+    expect(write.status).toBe(400);
+    expect(write.body.error.message).toMatch(/^A metric's SQL must be one read-only SELECT/);
+    expect(write.body.error.fields).toHaveProperty('sql');
+
+    const stacked = await api(quarry, 'POST', 'default/metrics', {
+      name: 'stacked_sales',
+      description: 'a read with a write behind it',
+      sql: 'SELECT region FROM sales; DROP TABLE sales',
+    });
+    expect(stacked.status).toBe(400);
+    expect(stacked.body.error.message).toMatch(/^The metric's SQL is not a read-only query: /);
+    expect(stacked.body.error.message).toContain('not a read');
+
+    const broken = await api(quarry, 'POST', 'default/metrics', {
+      name: 'broken_sales',
+      description: 'reads a column that does not exist',
+      sql: 'SELECT region, SUM(no_such_column) AS total FROM sales GROUP BY region',
+    });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.message).toMatch(
+      /^The metric's SQL does not run on data source default: .*no_such_column/,
+    );
+
+    const clash = await api(quarry, 'POST', 'default/metrics', {
+      name: 'sales',
+      description: 'shadows a table',
+      sql: 'SELECT region FROM sales',
+    });
+    expect(clash.status).toBe(400);
+    expect(clash.body.error.fields).toHaveProperty('name');
+
+    const field = await api(quarry, 'POST', 'default/calculated-fields', {
+      table: 'employees',
+      name: 'salary',
+      expression: 'salary * 2',
+      description: 'shadows a column',
+    });
+    expect(field.status).toBe(400);
+    expect(field.body.error.message).toContain('already has a column named salary');
+
+    const escape = await api(quarry, 'POST', 'default/calculated-fields', {
+      table: 'employees',
+      name: 'sneaky',
+      expression: '1); DELETE FROM sales; SELECT (1',
+      description: 'tries to break out',
+    });
+    expect(escape.status).toBe(400);
+    expect(escape.body.error.fields).toHaveProperty('expression');
+    expect((await api(quarry, 'GET', 'default/metrics')).body.total).toBe(2);
+    expect(await run('SELECT COUNT(*) AS n FROM sales')).toEqual([{ n: 1500 }]);
+  });
+
+  it('previews a calculated field and a metric as they would be saved', async () => {
+    const field = await api(quarry, 'POST', 'default/calculated-fields/preview', {
+      table: 'employees',
+      name: 'monthly_cost',
+      expression: 'annual_salary / 12',
+    });
+    expect(field.status).toBe(200);
+    expect(field.body.columns.at(-1)).toBe('monthly_cost');
+    expect(Number(field.body.rows[0].monthly_cost)).toBeCloseTo(Number(field.body.rows[0].salary));
+
+    const metric = await api(quarry, 'POST', 'default/metrics/preview', {
+      sql: 'SELECT region, COUNT(*) AS orders FROM sales GROUP BY region ORDER BY region',
+    });
+    expect(metric.status).toBe(200);
+    expect(metric.body.rows).toEqual(
+      await run('SELECT region, COUNT(*) AS orders FROM sales GROUP BY region ORDER BY region'),
+    );
+  });
+});
