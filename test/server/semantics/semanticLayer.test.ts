@@ -259,14 +259,14 @@ describe.each(['sqlite', 'mariadb'] as const)('the semantic layer on %s', (backe
     expect(field.status).toBe(400);
     expect(field.body.error.message).toContain('already has a column named salary');
 
-    const escape = await api(quarry, 'POST', 'default/calculated-fields', {
+    const breakout = await api(quarry, 'POST', 'default/calculated-fields', {
       table: 'employees',
       name: 'sneaky',
       expression: '1); DELETE FROM sales; SELECT (1',
       description: 'tries to break out',
     });
-    expect(escape.status).toBe(400);
-    expect(escape.body.error.fields).toHaveProperty('expression');
+    expect(breakout.status).toBe(400);
+    expect(breakout.body.error.fields).toHaveProperty('expression');
     expect((await api(quarry, 'GET', 'default/metrics')).body.total).toBe(2);
     expect(await run('SELECT COUNT(*) AS n FROM sales')).toEqual([{ n: 1500 }]);
   });
