@@ -1,4 +1,5 @@
 import { cpus, totalmem } from 'node:os';
+import { ANSWER_COST_SHAPES, measureAnswerCost } from './answerCost.js';
 import { measurePromptSize } from './promptSize.js';
 import { measureRetrievalLatency } from './retrievalLatency.js';
 import { measureSchemaRecall } from './schemaRetrieval.js';
@@ -54,3 +55,17 @@ out(
   `| retrieval latency, 10,000 SQL pairs + 2,000 tables, p50 / p95 | ${ms(retrieval.p50)} / ${ms(retrieval.p95)} | p95 < 10 ms |`,
 );
 out(`| building those indexes (once per knowledge change) | ${ms(retrieval.buildMs)} | — |`);
+out();
+const answerCost = await measureAnswerCost();
+out(
+  `| parts after the rows (ASK_ANSWER / ASK_CHART / ASK_FOLLOW_UPS; mean over ${ANSWER_COST_SHAPES.length} result shapes) | model calls per ask | prompt tokens per ask (o200k) | of which the answer call |`,
+);
+out('|---|---|---|---|');
+for (const row of answerCost) {
+  out(`| ${row.settings} | ${row.modelCalls} | ${row.promptTokens} | ${row.answerTokens} |`);
+}
+const allOn = answerCost.at(-1);
+out();
+out('| answer call prompt tokens by result shape (all on) | tokens |');
+out('|---|---|');
+for (const shape of ANSWER_COST_SHAPES) out(`| ${shape} | ${allOn?.byShape[shape] ?? '—'} |`);

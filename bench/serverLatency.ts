@@ -131,6 +131,10 @@ async function startServerProcess(
     ADMIN_TOKEN,
     ASK_INTENT_CLASSIFICATION: 'false',
     ASK_REASONING: 'false',
+    // The latency measured here is the SQL path's; answerCost.ts measures the parts after the rows.
+    ASK_ANSWER: 'false',
+    ASK_CHART: 'false',
+    ASK_FOLLOW_UPS: 'false',
     // The default level: every frame is logged, as in production (to /dev/null here).
     LOG_LEVEL: 'info',
     ...(workers > 0 ? { REDIS_URL, ASK_QUEUE_NAME: queueName, ASK_WORKER_CONCURRENCY: '0' } : {}),

@@ -54,6 +54,9 @@ const environmentSchema = z.object({
   EMBEDDING_MODEL: optionalText,
   ASK_INTENT_CLASSIFICATION: booleanFlag.default(true),
   ASK_REASONING: booleanFlag.default(true),
+  ASK_ANSWER: booleanFlag.default(true),
+  ASK_CHART: booleanFlag.default(true),
+  ASK_FOLLOW_UPS: booleanFlag.default(true),
   SQL_REWRITE_MAX_ATTEMPTS: integer(0, 10).default(3),
   ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
   API_TOKENS: z
@@ -117,6 +120,10 @@ export interface Config {
   ask: {
     intentClassification: boolean;
     reasoning: boolean;
+    /** After the rows: a sentence answering the question, a chart, three next questions. */
+    answer: boolean;
+    chart: boolean;
+    followUps: boolean;
     rewriteMaxAttempts: number;
     queryTimeoutMs: number;
     rowLimit: number;
@@ -197,6 +204,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ask: {
       intentClassification: e.ASK_INTENT_CLASSIFICATION,
       reasoning: e.ASK_REASONING,
+      answer: e.ASK_ANSWER,
+      chart: e.ASK_CHART,
+      followUps: e.ASK_FOLLOW_UPS,
       rewriteMaxAttempts: e.SQL_REWRITE_MAX_ATTEMPTS,
       queryTimeoutMs: e.QUERY_TIMEOUT_MS,
       rowLimit: e.QUERY_ROW_LIMIT,

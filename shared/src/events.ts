@@ -27,6 +27,19 @@ export type CellValue = string | number | boolean | null;
 export type ResultRow = Record<string, CellValue>;
 
 /**
+ * What may follow an ask's rows, each switched by `ASK_ANSWER`, `ASK_CHART`, `ASK_FOLLOW_UPS`:
+ * a sentence answering the question, a chart, and three next questions.
+ */
+export const ANSWER_PARTS = ['answer', 'chart', 'follow_ups'] as const;
+export type AnswerPart = (typeof ANSWER_PARTS)[number];
+
+/** The charts Quarry draws; `grouped_bar` and `stacked_bar` split a measure by a second category. */
+export type ChartKind = 'line' | 'bar' | 'grouped_bar' | 'stacked_bar' | 'pie' | 'scatter';
+
+/** A Vega-Lite specification with its data inline, ready for vega-embed or a server renderer. */
+export type VegaLiteSpec = { $schema: string } & Record<string, unknown>;
+
+/**
  * Every event an ask emits, in order. Events mode sends each as one JSON text frame with the
  * ask's id added (`AskFrame`); text mode renders the seed's frames from the same events.
  * `attempt` is 0 for the first generated SQL and n for the n-th rewrite.
@@ -64,7 +77,24 @@ export type AskEvent =
       rows: ResultRow[];
       row_count: number;
       capped: boolean;
+      /**
+       * The part events that follow this result, each exactly once, in the order `answer`,
+       * `chart`, `follow_ups`; absent when none follows (text mode, parts switched off).
+       */
+      parts?: AnswerPart[];
     }
+  /** The answer as the model writes it, before its numbers are checked; `answer` replaces it. */
+  | { type: 'answer_chunk'; delta: string; answer: string }
+  /**
+   * The answer people read: the direct answer first, at most two notable facts, and a note when
+   * the rows were capped. A sentence citing a number the rows do not hold is dropped, and the
+   * number listed in `unverified_numbers`. Empty, with `error`, when the model could not answer.
+   */
+  | { type: 'answer'; answer: string; unverified_numbers?: string[]; error?: string }
+  /** `chosen_by`: the result's shape decided (`rules`), or the model chose among fitting kinds. */
+  | { type: 'chart'; kind: ChartKind; spec: VegaLiteSpec; chosen_by: 'rules' | 'model' }
+  /** Three short next questions in the question's language; empty when the model gave none. */
+  | { type: 'follow_ups'; questions: string[] }
   | { type: 'reply'; intent: Intent; reply: string }
   | { type: 'error'; code: ErrorCode; message: string };
 

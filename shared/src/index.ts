@@ -1,4 +1,5 @@
 export * from './api.js';
+export * from './askEnd.js';
 export * from './errorCodes.js';
 export * from './events.js';
 export * from './jobs.js';

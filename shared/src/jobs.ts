@@ -1,6 +1,6 @@
 import type { SemanticsUsed } from './api.js';
 import type { ErrorCode } from './errorCodes.js';
-import type { AskEvent, Intent } from './events.js';
+import type { AnswerPart, AskEvent, ChartKind, Intent } from './events.js';
 import type { AskStatus } from './status.js';
 import type { AskSource } from './wire.js';
 
@@ -15,6 +15,11 @@ export interface AskInput {
   askedBy?: string;
   /** The asker's name as people read it, for the history; `askedBy` stays the key. */
   askedByName?: string;
+  /**
+   * The parts after the rows this client can show (default: every part switched on). Text mode
+   * asks for none: its frames are the seed's, so a model call for them would be paid for nothing.
+   */
+  parts?: AnswerPart[];
 }
 
 /** What an ask ended with, for history and `/v1/asks/:id/result`. */
@@ -28,6 +33,10 @@ export interface AskOutcome {
   rephrasedQuestion?: string;
   retrievedTables?: string[];
   reply?: string;
+  /** The answer sentence, the chart drawn and the follow-up questions, when made. */
+  answer?: string;
+  chartKind?: ChartKind;
+  followUps?: string[];
   errorCode?: ErrorCode;
   error?: string;
   /** The calculated fields and metrics the executed SQL used, when it used any. */

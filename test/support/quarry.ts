@@ -37,6 +37,11 @@ export async function startTestQuarry(
     ADMIN_TOKEN: 'test-admin-token-0123456789',
     ASK_INTENT_CLASSIFICATION: 'false',
     ASK_REASONING: 'false',
+    // Off unless a test is about them: each is a model call after the rows, which the scripted
+    // model of a test about something else would have to answer.
+    ASK_ANSWER: 'false',
+    ASK_CHART: 'false',
+    ASK_FOLLOW_UPS: 'false',
     LLM_TIMEOUT_MS: '5000',
     LLM_MAX_RETRIES: '0',
     LOG_LEVEL: 'silent',

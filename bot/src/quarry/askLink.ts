@@ -1,10 +1,18 @@
-import type { AskFrame, QueryFrame, RefusalFrame } from '@quarry/shared';
+import {
+  type AskFrame,
+  createAskEndTracker,
+  type QueryFrame,
+  type RefusalFrame,
+} from '@quarry/shared';
 import WebSocket from 'ws';
 import { BotError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
-/** The frame that ends an ask: its result, reply or error, or the server's refusal of the question. */
-export type ClosingFrame = Extract<AskFrame, { type: 'result' | 'reply' | 'error' }> | RefusalFrame;
+/**
+ * The frame that ends an ask: its reply or error, the server's refusal of the question, or its
+ * result or the last part after it (answer, chart, follow-ups) that the result announced.
+ */
+export type ClosingFrame = AskFrame | RefusalFrame;
 
 export interface AskHandlers {
   onFrame(frame: AskFrame | RefusalFrame): void;
@@ -66,6 +74,7 @@ export function createAskLink(options: AskLinkOptions): AskLink {
       open.add(ws);
       let opened = false;
       let settled = false;
+      const isLast = createAskEndTracker();
       let idle: NodeJS.Timeout | undefined;
       const finish = (outcome: { frame: ClosingFrame } | { error: BotError }) => {
         if (settled) return;
@@ -128,7 +137,7 @@ export function createAskLink(options: AskLinkOptions): AskLink {
         }
         if (typeof frame !== 'object' || frame === null || typeof frame.type !== 'string') return;
         handlers.onFrame(frame);
-        if (isClosing(frame)) finish({ frame });
+        if (isLast(frame)) finish({ frame });
       });
       ws.on('error', (error) => {
         if (!opened) {
@@ -185,8 +194,4 @@ export function createAskLink(options: AskLinkOptions): AskLink {
       open.clear();
     },
   };
-}
-
-function isClosing(frame: AskFrame | RefusalFrame): frame is ClosingFrame {
-  return frame.type === 'result' || frame.type === 'reply' || frame.type === 'error';
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AskEvent, AskSource } from '@quarry/shared';
+import type { AnswerPart, AskEvent, AskSource } from '@quarry/shared';
 import type { Logger } from '../logger.js';
 import type { AskInput, AskOutcome } from '../pipeline/types.js';
 import type { AskQueue } from './askQueue.js';
@@ -23,6 +23,8 @@ export interface AskRequest {
   source: AskSource;
   askedBy?: string | undefined;
   askedByName?: string | undefined;
+  /** The parts after the rows the client can show; default: every part switched on. */
+  parts?: AnswerPart[] | undefined;
 }
 
 export interface AskService {
@@ -99,6 +101,7 @@ export function createAskService(deps: {
         ...(request.threadId ? { threadId: request.threadId } : {}),
         ...(request.askedBy ? { askedBy: request.askedBy } : {}),
         ...(request.askedByName ? { askedByName: request.askedByName } : {}),
+        ...(request.parts ? { parts: request.parts } : {}),
       };
       remember(askId, initialView(askId, request.question));
       const started = deps.history.recordStart(input).catch((error: unknown) => {

@@ -161,6 +161,9 @@ async function evaluate(
       question: question.question,
       datasource: question.db_id,
       source: 'api',
+      // Accuracy is judged on the rows alone: an answer, chart or follow-ups would be a model
+      // call per question paid for nothing.
+      parts: [],
     },
     (event) => {
       if (event.type === 'result') result = event;

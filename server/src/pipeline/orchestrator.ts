@@ -8,6 +8,7 @@ import {
 import { QuarryError, toQuarryError } from '../errors.js';
 import type { DataSource } from '../ports.js';
 import { executeWithCorrections, semanticsField } from './correctionLoop.js';
+import { answerFromResult, planAnswerParts } from './stages/answer.js';
 import { pruneColumns } from './stages/columnPruning.js';
 import { generateSql } from './stages/generation.js';
 import { findHistoricalSql, schemaForVerifiedSql } from './stages/historicalMatch.js';
@@ -263,6 +264,7 @@ async function execute(
     rowCount: result.rows.length,
     capped: result.capped,
   } satisfies Partial<AskOutcome>);
+  const plan = planAnswerParts(deps, run.input.parts, result);
   const event: AskEvent = {
     type: 'result',
     sql: executed.sql,
@@ -270,7 +272,21 @@ async function execute(
     rows: result.rows,
     row_count: result.rows.length,
     capped: result.capped,
+    ...(plan.parts.length > 0 ? { parts: plan.parts } : {}),
   };
   emit(event);
+  if (plan.parts.length > 0) {
+    const parts = await run.timed('answer', () =>
+      answerFromResult(deps, {
+        plan,
+        question: run.input.question,
+        sql: executed.sql,
+        result,
+        emit,
+        signal: run.signal,
+      }),
+    );
+    Object.assign(outcome, parts);
+  }
   return outcome;
 }

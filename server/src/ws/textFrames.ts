@@ -76,6 +76,11 @@ export function createTextRenderer(): (event: AskEvent) => string[] {
       case 'understood':
       case 'retrieved':
       case 'reasoning_chunk':
+      // Text mode asks for no parts after the rows; were one to arrive, the seed has no frame for it.
+      case 'answer_chunk':
+      case 'answer':
+      case 'chart':
+      case 'follow_ups':
         return [];
     }
   };

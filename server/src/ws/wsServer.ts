@@ -207,6 +207,8 @@ function handleConnection(
           source: query.source ?? 'ws',
           askedBy: query.user,
           askedByName: query.user_name,
+          // The seed's frames have no place for an answer, a chart or follow-ups.
+          ...(mode === 'text' ? { parts: [] } : {}),
         },
         (event: AskEvent, id: string) => {
           if (mode === 'json') {

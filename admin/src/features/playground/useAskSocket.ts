@@ -1,4 +1,4 @@
-import type { AskFrame, RefusalFrame } from '@quarry/shared';
+import { type AskFrame, createAskEndTracker, type RefusalFrame } from '@quarry/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSession } from '../../lib/session';
 import { type AskRun, applyFrame, isOver, startRun } from './askRun';
@@ -27,9 +27,6 @@ export function askSocketUrl(token: string | null, location: Location = window.l
   return `${scheme}//${location.host}/ws?${params.toString()}`;
 }
 
-/** The frames after which the server sends nothing more for an ask. */
-const CLOSING_TYPES: ReadonlySet<string> = new Set(['result', 'reply', 'error']);
-
 const browserSocket: SocketFactory = (url) => new WebSocket(url);
 
 /**
@@ -55,6 +52,8 @@ export function useAskSocket(createSocket: SocketFactory = browserSocket) {
       closeSocket();
       setRun(startRun(question, datasource));
       let opened = false;
+      // The frame after which the server sends nothing more for this ask.
+      const isLast = createAskEndTracker();
       const ws = createSocket(askSocketUrl(token));
       socket.current = ws;
       ws.onopen = () => {
@@ -76,7 +75,7 @@ export function useAskSocket(createSocket: SocketFactory = browserSocket) {
           return;
         }
         setRun((current) => current && applyFrame(current, frame));
-        if (CLOSING_TYPES.has(frame.type) && socket.current === ws) closeSocket();
+        if (isLast(frame) && socket.current === ws) closeSocket();
       };
       ws.onclose = () => {
         // A socket this hook let go of (stopped, or replaced by a newer ask) reports nothing.
