@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { webApi } from '@slack/bolt';
 import { createAnswerer } from './answer/answerQuestion.js';
+import { createChartDelivery } from './answer/chartDelivery.js';
 import { createCsvDelivery, type KeptResult } from './answer/csvDelivery.js';
 import { createFollowedThreads } from './answer/followedThreads.js';
 import { createStatusReactions } from './answer/reactions.js';
@@ -77,11 +78,13 @@ export async function startSlackBot(
   });
   const results = createRecentMap<KeptResult>(200);
   const csv = createCsvDelivery({ slack, quarry, results, logger: log });
+  const charts = createChartDelivery({ slack, logger: log });
   const answerer = createAnswerer({
     slack,
     link,
     reactions: createStatusReactions(slack, log),
     csv,
+    charts,
     threads,
     results,
     userNames: createUserNames({ slack, logger: log }),

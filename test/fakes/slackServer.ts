@@ -38,6 +38,8 @@ export interface UploadedFile {
   threadTs: string | undefined;
   comment: string | undefined;
   content: string;
+  /** The uploaded bytes as sent (a PNG's are not text). */
+  bytes: Buffer;
 }
 
 /** A workspace member as users.info tells of them. */
@@ -275,6 +277,7 @@ export async function startFakeSlack(
           threadTs: undefined,
           comment: undefined,
           content: '',
+          bytes: Buffer.alloc(0),
         });
         return { ok: true, upload_url: `${fake.baseUrl}/upload/${id}`, file_id: id };
       }
@@ -313,13 +316,14 @@ export async function startFakeSlack(
       }).formData();
       const part = [...form.values()][0];
       // Bytes as sent: Blob.text() would drop a byte order mark the bot put there on purpose.
-      file.content =
+      file.bytes =
         typeof part === 'string'
-          ? part
-          : Buffer.from(await (part as Blob).arrayBuffer()).toString('utf8');
+          ? Buffer.from(part, 'utf8')
+          : Buffer.from(await (part as Blob).arrayBuffer());
     } else {
-      file.content = raw.toString('utf8');
+      file.bytes = raw;
     }
+    file.content = file.bytes.toString('utf8');
     return send(res, 200, `OK - ${raw.length}`, 'text/plain');
   }
 

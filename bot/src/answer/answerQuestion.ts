@@ -12,6 +12,7 @@ import {
   applyFrame,
   initialAnswerState,
 } from './answerState.js';
+import type { ChartDelivery } from './chartDelivery.js';
 import type { CsvDelivery, KeptResult } from './csvDelivery.js';
 import { type FollowedThreads, threadIdOf } from './followedThreads.js';
 import type { StatusReactions } from './reactions.js';
@@ -27,6 +28,8 @@ export interface Question {
   messageTs?: string;
   text: string;
   userId: string;
+  /** Asked by a button (a follow-up): no message of the user's shows the question, so the answer does. */
+  fromButton?: boolean;
 }
 
 export interface Answerer {
@@ -39,6 +42,7 @@ export interface AnswererDeps {
   link: AskLink;
   reactions: StatusReactions;
   csv: CsvDelivery;
+  charts: ChartDelivery;
   /** Threads the bot answers in, so replies there need no new mention. */
   threads: Pick<FollowedThreads, 'remember'>;
   results: RecentMap<KeptResult>;
@@ -68,7 +72,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       const log = deps.logger.child({ channel: question.channel, thread: question.threadTs });
       // Looked up while the first message is posted; bounded in time, and never a failure.
       const askerName = deps.userNames.nameOf(question.userId);
-      let state = initialAnswerState(question.text);
+      let state = initialAnswerState(question.text, question.fromButton ? question.userId : null);
       let tableBlock = true;
       let ts: string;
       try {
@@ -161,6 +165,14 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
           language: state.language,
         };
         deps.results.set(state.askId, kept);
+        // The thread reads: the answer, its chart, then the rows that did not fit.
+        if (state.chart !== null) {
+          await deps.charts.upload(
+            { channel: question.channel, threadTs: question.threadTs, askId: state.askId },
+            state.chart,
+            state.language,
+          );
+        }
         const shown = delivered.state === state ? delivered.shownRows : 0;
         if (shown < outcome.result.rows.length) {
           await deps.csv.upload(

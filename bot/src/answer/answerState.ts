@@ -1,12 +1,15 @@
 import type {
+  AnswerPart,
   AskFrame,
   AskStatus,
   AskStep,
   CellValue,
+  ChartKind,
   ErrorCode,
   Intent,
   RefusalFrame,
   ResultRow,
+  VegaLiteSpec,
 } from '@quarry/shared';
 import type { BotError, BotErrorCode } from '../errors.js';
 import { detectLanguage, type Language } from './language.js';
@@ -48,9 +51,19 @@ export interface AnswerState {
   /** Connection attempts that failed so far (shown while the bot retries). */
   connectFailures: number;
   outcome: AnswerOutcome | null;
+  /** The answer sentence after the rows: streaming until `answerFinal`; empty when none. */
+  answer: string;
+  answerFinal: boolean;
+  chart: { kind: ChartKind; spec: VegaLiteSpec } | null;
+  followUps: string[];
+  /** Parts the result announced (answer, chart, follow-ups), and those not arrived yet. */
+  announcedParts: AnswerPart[];
+  pendingParts: AnswerPart[];
+  /** Who asked, shown atop the message when the question has no message of its own (a button). */
+  askedBy: string | null;
 }
 
-export function initialAnswerState(question: string): AnswerState {
+export function initialAnswerState(question: string, askedBy: string | null = null): AnswerState {
   return {
     question,
     language: detectLanguage(question),
@@ -62,6 +75,13 @@ export function initialAnswerState(question: string): AnswerState {
     attempts: [],
     connectFailures: 0,
     outcome: null,
+    answer: '',
+    answerFinal: false,
+    chart: null,
+    followUps: [],
+    announcedParts: [],
+    pendingParts: [],
+    askedBy,
   };
 }
 
@@ -71,6 +91,8 @@ export function isFinished(state: AnswerState): boolean {
 
 /** Folds one events-mode frame (or a refusal) into the state. Unknown frame types change nothing. */
 export function applyFrame(state: AnswerState, frame: AskFrame | RefusalFrame): AnswerState {
+  // The parts after the rows arrive once the result is in.
+  if (state.outcome?.kind === 'result') return applyPart(state, frame);
   if (state.outcome !== null) return state;
   const askId = 'ask_id' in frame && typeof frame.ask_id === 'string' ? frame.ask_id : state.askId;
   const next: AnswerState = { ...state, askId, connectFailures: 0 };
@@ -115,6 +137,8 @@ export function applyFrame(state: AnswerState, frame: AskFrame | RefusalFrame): 
         status: 'finished',
         sql: frame.sql,
         sqlFinal: true,
+        announcedParts: [...(frame.parts ?? [])],
+        pendingParts: [...(frame.parts ?? [])],
         outcome: {
           kind: 'result',
           result: {
@@ -143,6 +167,35 @@ export function applyFrame(state: AnswerState, frame: AskFrame | RefusalFrame): 
   }
 }
 
+function applyPart(state: AnswerState, frame: AskFrame | RefusalFrame): AnswerState {
+  const arrived = (part: AnswerPart) => state.pendingParts.filter((name) => name !== part);
+  switch (frame.type) {
+    case 'answer_chunk':
+      return state.answerFinal ? state : { ...state, answer: frame.answer };
+    case 'answer':
+      // The checked answer replaces what streamed: sentences with invented numbers are gone.
+      return {
+        ...state,
+        answer: frame.answer,
+        answerFinal: true,
+        pendingParts: arrived('answer'),
+      };
+    case 'chart':
+      return {
+        ...state,
+        chart: { kind: frame.kind, spec: frame.spec },
+        pendingParts: arrived('chart'),
+      };
+    case 'follow_ups':
+      return { ...state, followUps: frame.questions, pendingParts: arrived('follow_ups') };
+    case 'error':
+      // Stopped while the answer was written: the rows stand, nothing more comes.
+      return { ...state, pendingParts: [] };
+    default:
+      return state;
+  }
+}
+
 /**
  * The SQL inside a model's streaming reply, for display while it is written: the text of its
  * first code fence (language tag and a half-arrived closing fence removed), else the text.
@@ -163,6 +216,8 @@ export function applyConnectRetry(state: AnswerState, failures: number): AnswerS
 
 /** A failure on the bot's side (server unreachable, socket dropped) ends the answer. */
 export function applyBotError(state: AnswerState, error: BotError): AnswerState {
+  // The rows arrived: they stand, whatever was still to come after them.
+  if (state.outcome?.kind === 'result') return { ...state, pendingParts: [] };
   if (state.outcome !== null) return state;
   return {
     ...state,

@@ -24,6 +24,10 @@ interface Catalogue {
   buttonUp: string;
   buttonDown: string;
   buttonCsv: string;
+  answering: string;
+  askNext: string;
+  askedBy: (userId: string, question: string) => string;
+  chartTitle: string;
   thanksUp: string;
   thanksDown: string;
   thanksComment: string;
@@ -73,6 +77,10 @@ const en: Catalogue = {
   buttonUp: '👍 Helpful',
   buttonDown: '👎 Not right',
   buttonCsv: 'Download CSV',
+  answering: 'Writing the answer…',
+  askNext: 'Ask next:',
+  askedBy: (userId, question) => `<@${userId}> asked: ${question}`,
+  chartTitle: 'Quarry chart',
   thanksUp: 'Thanks! Your 👍 is recorded.',
   thanksDown: 'Thanks, your 👎 is recorded.',
   thanksComment: 'Thanks, your comment is recorded.',
@@ -122,6 +130,10 @@ const zh: Catalogue = {
   buttonUp: '👍 有帮助',
   buttonDown: '👎 不对',
   buttonCsv: '下载 CSV',
+  answering: '正在写回答…',
+  askNext: '接下来可以问：',
+  askedBy: (userId, question) => `<@${userId}> 问：${question}`,
+  chartTitle: 'Quarry 图表',
   thanksUp: '谢谢！已记录你的 👍。',
   thanksDown: '谢谢，已记录你的 👎。',
   thanksComment: '谢谢，已记录你的意见。',

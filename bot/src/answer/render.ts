@@ -10,6 +10,15 @@ export const ACTION_IDS = {
   downloadCsv: 'quarry_download_csv',
 } as const;
 
+/**
+ * Follow-up question buttons: `quarry_follow_up_0` … `_2` (ids must differ within a block);
+ * the listener takes every id that matches. The button's value is the question.
+ */
+export const FOLLOW_UP_ACTION = /^quarry_follow_up_\d+$/;
+const followUpActionId = (index: number) => `quarry_follow_up_${index}`;
+/** Slack cuts a button's label at 75 characters. */
+const BUTTON_LABEL_MAX = 75;
+
 /** Slack caps a section's text at 3000 characters. */
 const SECTION_MAX = 3000;
 const SQL_MAX = 2900;
@@ -57,6 +66,10 @@ export function renderAnswer(state: AnswerState, options: RenderOptions): Render
   let text: string;
   let shownRows = 0;
   const rewrites = state.attempts.filter((note) => note.kind === 'rewritten').length;
+  if (state.askedBy !== null && /^[UW][A-Z0-9]+$/.test(state.askedBy)) {
+    // A question asked by a button has no message of its own: the answer says what was asked.
+    blocks.push(contextLine(m.askedBy(state.askedBy, escapeMrkdwn(cut(state.question, 300)))));
+  }
 
   if (outcome === null) {
     const stage = stageLine(state.language, state.status, state.step, rewrites + 1);
@@ -73,20 +86,32 @@ export function renderAnswer(state: AnswerState, options: RenderOptions): Render
     blocks.push(mrkdwnSection(cut(escapeMrkdwn(outcome.text), SECTION_MAX)));
   } else {
     const { result } = outcome;
-    text = result.rowCount === 0 ? m.noRows : m.rows(result.rowCount);
-    blocks.push(mrkdwnSection(`:white_check_mark: *${escapeMrkdwn(text)}*`));
+    const rowsLine = result.rowCount === 0 ? m.noRows : m.rows(result.rowCount);
+    if (state.answer !== '') {
+      // The answer leads, and is what the notification says; the rows follow as evidence.
+      text = state.answer;
+      const streaming = !state.answerFinal ? ' ▌' : '';
+      blocks.push(mrkdwnSection(cut(`${escapeMrkdwn(state.answer)}${streaming}`, SECTION_MAX)));
+    } else {
+      text = rowsLine;
+      blocks.push(mrkdwnSection(`:white_check_mark: *${escapeMrkdwn(rowsLine)}*`));
+    }
+    if (state.pendingParts.length > 0 && state.answer === '') {
+      blocks.push(contextLine(`:hourglass_flowing_sand: ${escapeMrkdwn(m.answering)}`));
+    }
   }
 
-  if (state.sql !== '') {
+  // With an answer announced, the answer leads and the SQL goes below the rows it produced.
+  const withResult = outcome?.kind === 'result' && state.announcedParts.includes('answer');
+  const sqlBlock = () => {
+    if (state.sql === '') return;
     const streaming = outcome === null && !state.sqlFinal;
     blocks.push(mrkdwnSection(codeBlock(streaming ? `${state.sql} ▌` : state.sql, SQL_MAX)));
-  }
-  if (state.attempts.length > 0) {
+  };
+  if (!withResult) sqlBlock();
+  if (state.attempts.length > 0 && !withResult) {
     const lines = state.attempts.map((note) => attemptLine(state, note));
-    blocks.push({
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: cut(lines.join('\n'), SECTION_MAX) }],
-    });
+    blocks.push(contextLine(cut(lines.join('\n'), SECTION_MAX)));
   }
 
   if (outcome?.kind === 'result' && outcome.result.rows.length > 0) {
@@ -103,24 +128,41 @@ export function renderAnswer(state: AnswerState, options: RenderOptions): Render
       shownRows = mono.shownRows;
     }
     const notes: string[] = [];
+    // With an answer on top, the row count moves down to the table it describes.
+    if (state.answer !== '') notes.push(m.rows(rowCount));
     if (shownRows < rows.length) notes.push(m.partial(shownRows, rowCount));
     if (capped) notes.push(m.capped(rowCount));
-    if (notes.length > 0)
-      blocks.push({
-        type: 'context',
-        elements: [{ type: 'mrkdwn', text: escapeMrkdwn(notes.join(' ')) }],
-      });
+    if (notes.length > 0) blocks.push(contextLine(escapeMrkdwn(notes.join(' '))));
+  }
+  if (withResult) {
+    sqlBlock();
+    if (state.attempts.length > 0) {
+      const lines = state.attempts.map((note) => attemptLine(state, note));
+      blocks.push(contextLine(cut(lines.join('\n'), SECTION_MAX)));
+    }
   }
 
-  if (outcome !== null && state.askId !== null && outcome.kind !== 'error') {
-    const withRows = outcome.kind === 'result' && outcome.result.rows.length > 0;
+  const complete = outcome !== null && state.pendingParts.length === 0;
+  if (complete && state.askId !== null && outcome.kind !== 'error') {
+    const rows = outcome.kind === 'result' ? outcome.result.rows.length : 0;
+    // Rows the table could not show go up as a CSV by themselves: no button for that.
+    const offerCsv = rows > 0 && shownRows >= rows;
     blocks.push({
       type: 'actions',
       elements: [
         button(ACTION_IDS.feedbackUp, m.buttonUp, state.askId),
         button(ACTION_IDS.feedbackDown, m.buttonDown, state.askId),
-        ...(withRows ? [button(ACTION_IDS.downloadCsv, m.buttonCsv, state.askId)] : []),
+        ...(offerCsv ? [button(ACTION_IDS.downloadCsv, m.buttonCsv, state.askId)] : []),
       ],
+    });
+  }
+  if (complete && outcome.kind === 'result' && state.followUps.length > 0) {
+    blocks.push(contextLine(escapeMrkdwn(m.askNext)));
+    blocks.push({
+      type: 'actions',
+      elements: state.followUps.map((question, index) =>
+        button(followUpActionId(index), cut(question, BUTTON_LABEL_MAX), question),
+      ),
     });
   }
   return { text: cut(text, 3000), blocks, shownRows };
@@ -136,6 +178,10 @@ function attemptLine(state: AnswerState, note: AttemptNote): string {
     case 'succeeded':
       return `:white_check_mark: ${escapeMrkdwn(m.rewriteSucceeded(note.attempt, note.rowCount))}`;
   }
+}
+
+function contextLine(text: string): MessageBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
 }
 
 function mrkdwnSection(text: string): MessageBlock {

@@ -29,8 +29,9 @@ export interface SlackOps {
     threadTs: string;
     filename: string;
     title: string;
-    content: string;
-    comment: string;
+    /** Text (a CSV) or bytes (a PNG). */
+    content: string | Buffer;
+    comment?: string;
   }): Promise<void>;
   // biome-ignore lint/suspicious/noExplicitAny: a modal view is Block Kit JSON, see SlackMessage.blocks.
   openModal(triggerId: string, view: any): Promise<void>;
@@ -133,8 +134,10 @@ export function createSlackOps(
           thread_ts: file.threadTs,
           filename: file.filename,
           title: file.title,
-          content: file.content,
-          initial_comment: file.comment,
+          ...(typeof file.content === 'string'
+            ? { content: file.content }
+            : { file: file.content }),
+          ...(file.comment ? { initial_comment: file.comment } : {}),
         }),
       );
     },

@@ -193,7 +193,9 @@ export function buildChartSpec(
       body = {
         mark: { type: 'bar', tooltip: true },
         encoding: {
-          y: category ? axis(category, 'nominal') : undefined,
+          // Category names label their bars; an axis title beside them only crowds them (and a
+          // headless renderer measures Chinese labels short, drawing the two over each other).
+          y: category ? { ...axis(category, 'nominal'), title: null } : undefined,
           x: { ...y, ...(kind === 'grouped_bar' || folded ? { stack: null } : {}) },
           ...(group ? { color: group } : {}),
           ...(group && kind === 'grouped_bar'
