@@ -1,9 +1,13 @@
-import { cleanup, render } from '@testing-library/react';
+import { cleanup, configure, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach } from 'vitest';
 import type { Fetch } from '../../admin/src/lib/api.js';
 import { AppProviders } from '../../admin/src/lib/providers.js';
+
+// findBy*/waitFor wait for what will appear; jsdom renders slowly on a loaded two-core machine,
+// so give them 10 s instead of the library's 1 s.
+configure({ asyncUtilTimeout: 10_000 });
 
 // CodeMirror measures text through Range geometry, which jsdom does not lay out.
 if (!Range.prototype.getClientRects) {
