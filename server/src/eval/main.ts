@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { createOpenAiClient } from '../llm/openaiClient.js';
 import { createLogger } from '../logger.js';
+import { runOracleCommand } from './oracle/command.js';
 import { runEval } from './runEval.js';
 import { loadSpiderQuestions, SPIDER_DIR, spiderDatabasePath } from './spider.js';
 
@@ -14,8 +15,15 @@ const USAGE = `npm run eval -- [options]
   --limit <n>          the first n questions
   --concurrency <n>    questions in flight at once  [4]
   --output <file>      write every outcome as JSON lines
+  --oracle             pipeline fidelity instead: a scripted model answers every question with
+                       its gold SQL, one Quarry server per database asked through /ws; the gold
+                       SQL runs as the sqlite3 shell runs it (or on MariaDB itself, with --mysql)
+  --mysql <url>        with --oracle: load each database into this MySQL/MariaDB server first
+                       (mysql://user:pass@host:port, a user that may create databases)
+  --mode <text|events> with --oracle: the /ws mode asked in  [text]
+  --keep               with --mysql: keep the loaded databases (quarry_oracle_<db>)
 The model comes from the environment as for the server (OPENAI_BASE_URL, OPENAI_API_KEY,
-LLM_MODEL, ASK_INTENT_CLASSIFICATION, ASK_REASONING, …).`;
+LLM_MODEL, ASK_INTENT_CLASSIFICATION, ASK_REASONING, …); --oracle needs none of it.`;
 
 /** `npm run eval`: execution accuracy of the ask flow on a Spider-format dataset. */
 async function main(): Promise<void> {
@@ -26,6 +34,10 @@ async function main(): Promise<void> {
       limit: { type: 'string' },
       concurrency: { type: 'string', default: '4' },
       output: { type: 'string' },
+      oracle: { type: 'boolean', default: false },
+      mysql: { type: 'string' },
+      mode: { type: 'string', default: 'text' },
+      keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -39,6 +51,23 @@ async function main(): Promise<void> {
   if ((limit !== undefined && !(limit > 0)) || !(concurrency > 0)) {
     throw new Error('--limit and --concurrency take positive whole numbers');
   }
+  if (values.oracle) {
+    if (values.mode !== 'text' && values.mode !== 'events') {
+      throw new Error('--mode takes text or events');
+    }
+    await runOracleCommand({
+      dataset,
+      databases: values.db,
+      limit,
+      concurrency,
+      mode: values.mode,
+      mysqlUrl: values.mysql,
+      keep: values.keep,
+      output: values.output,
+    });
+    return;
+  }
+  if (values.mysql !== undefined) throw new Error('--mysql goes with --oracle');
   const config = loadConfig();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const llm = createOpenAiClient({ config: config.llm, logger });

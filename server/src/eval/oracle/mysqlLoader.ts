@@ -1,0 +1,264 @@
+import Database from 'better-sqlite3';
+import type mysql from 'mysql2/promise';
+import { quoteMysqlIdentifier as q } from '../../datasources/mysql.js';
+import { quoteSqliteIdentifier as sq } from '../../datasources/sqlite.js';
+
+/** What a load did not carry over (a key the data breaks, say), for the report. */
+export interface LoadReport {
+  tables: number;
+  rows: number;
+  warnings: string[];
+}
+
+interface SourceColumn {
+  name: string;
+  declared: string;
+  pk: number;
+}
+
+type StorageClass = 'integer' | 'real' | 'text' | 'blob' | 'null';
+
+const DATE_FORMATS: Array<[RegExp, RegExp]> = [
+  [/^datetime|^timestamp/i, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/],
+  [/^date$/i, /^\d{4}-\d{2}-\d{2}$/],
+  [/^time$/i, /^\d{2}:\d{2}:\d{2}$/],
+];
+const INT32 = 2n ** 31n;
+
+interface ColumnStats {
+  maxLength: number;
+  minInt: bigint;
+  maxInt: bigint;
+  reals: number[];
+  /** Every text value is a valid value of the declared DATE/DATETIME/TIME, in its exact format. */
+  textIsDateFormat: boolean;
+}
+
+/** A valid calendar date and time in the exact text MySQL would give back. */
+function isExactDateText(value: string, format: RegExp): boolean {
+  if (!format.test(value)) return false;
+  if (/^\d{2}:/.test(value))
+    return (
+      Number(value.slice(0, 2)) < 24 &&
+      Number(value.slice(3, 5)) < 60 &&
+      Number(value.slice(6, 8)) < 60
+    );
+  const parsed = new Date(`${value.replace(' ', 'T')}${value.length === 10 ? 'T00:00:00' : ''}Z`);
+  return (
+    !Number.isNaN(parsed.getTime()) &&
+    parsed.toISOString().slice(0, value.length).replace('T', ' ') === value
+  );
+}
+/** utf8mb4 keys may hold 3072 bytes: 768 characters. */
+const MAX_KEYABLE_CHARS = 768;
+const BATCH = 500;
+
+/**
+ * The MySQL type that holds every value SQLite stored in a column unchanged. SQLite types
+ * values, not columns (an INT column may hold '' or 'n/a'), so the values decide and the
+ * declared type only refines: integers only → INT/BIGINT; any real → DOUBLE (SQLite's own
+ * 8-byte float; DECIMAL(p,s) when declared so and every value fits it exactly); any text →
+ * VARCHAR long enough, or DATE/DATETIME/TIME when declared so and every value is already in
+ * that type's exact format; blobs → LONGBLOB. Text columns compare as SQLite's BINARY does.
+ */
+function columnType(
+  declared: string,
+  classes: Map<StorageClass, number>,
+  stats: ColumnStats,
+): { type: string; asText: boolean } {
+  const has = (kind: StorageClass) => (classes.get(kind) ?? 0) > 0;
+  const declaredLength = Number(/\((\d+)\)/.exec(declared)?.[1] ?? 0);
+  const text = () => {
+    const length = Math.max(declaredLength, stats.maxLength, 1);
+    return length <= MAX_KEYABLE_CHARS ? `VARCHAR(${length})` : 'LONGTEXT';
+  };
+  if (has('blob')) return { type: 'LONGBLOB', asText: false };
+  if (has('text')) {
+    if (!has('integer') && !has('real')) {
+      const format = DATE_FORMATS.find(([name]) => name.test(declared.trim()));
+      if (format && stats.textIsDateFormat) {
+        return { type: declared.trim().toUpperCase().replace(/\(.*$/, ''), asText: true };
+      }
+    }
+    return { type: text(), asText: true };
+  }
+  if (has('real')) {
+    const decimal = /^(?:decimal|numeric)\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)/i.exec(declared.trim());
+    if (decimal) {
+      const [precision, scale] = [Number(decimal[1]), Number(decimal[2])];
+      const fits = stats.reals.every(
+        (value) =>
+          Number(value.toFixed(scale)) === value && Math.abs(value) < 10 ** (precision - scale),
+      );
+      if (fits) return { type: `DECIMAL(${precision},${scale})`, asText: false };
+    }
+    return { type: 'DOUBLE', asText: false };
+  }
+  if (has('integer')) {
+    const small = stats.minInt >= -INT32 && stats.maxInt < INT32 && /int/i.test(declared);
+    return { type: small ? 'INT' : 'BIGINT', asText: false };
+  }
+  // Only NULLs: SQLite's affinity rules on the declared type.
+  if (/int/i.test(declared)) return { type: 'BIGINT', asText: false };
+  if (/real|floa|doub/i.test(declared)) return { type: 'DOUBLE', asText: false };
+  if (/blob/i.test(declared)) return { type: 'LONGBLOB', asText: false };
+  return { type: text(), asText: true };
+}
+
+/**
+ * Copies a SQLite database (a Spider database file) into the empty MySQL/MariaDB database the
+ * connection uses: every table with its columns in order, every row with the values SQLite
+ * stored, primary keys and foreign keys where the data satisfies them (a key the data breaks
+ * is left out and named in `warnings`; Spider's files hold a few).
+ */
+export async function loadSqliteIntoMysql(
+  sqlitePath: string,
+  connection: mysql.Connection,
+): Promise<LoadReport> {
+  const source = new Database(sqlitePath, { readonly: true, fileMustExist: true });
+  source.defaultSafeIntegers(true);
+  const warnings: string[] = [];
+  let rowCount = 0;
+  try {
+    const tables = (
+      source
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
+        )
+        .all() as { name: string }[]
+    ).map((row) => row.name);
+    const primaryKeys: string[] = [];
+    const foreignKeys: string[] = [];
+    for (const table of tables) {
+      const columns = (
+        source.prepare(`SELECT name, type, pk FROM pragma_table_info(?)`).all(table) as {
+          name: string;
+          type: string;
+          pk: bigint;
+        }[]
+      ).map(
+        (row): SourceColumn => ({ name: row.name, declared: row.type ?? '', pk: Number(row.pk) }),
+      );
+      const types = columns.map((column) => classify(source, table, column));
+      await connection.query(
+        `CREATE TABLE ${q(table)} (${columns
+          .map((column, index) => `${q(column.name)} ${types[index]?.type} NULL`)
+          .join(', ')})`,
+      );
+      const select = `SELECT ${columns
+        .map((column, index) =>
+          // A number in a text column is the text SQLite would show for it.
+          types[index]?.asText
+            ? `CASE WHEN typeof(${sq(column.name)}) IN ('integer', 'real') THEN CAST(${sq(column.name)} AS TEXT) ELSE ${sq(column.name)} END`
+            : sq(column.name),
+        )
+        .join(', ')} FROM ${sq(table)}`;
+      const statement = source.prepare(select).raw(true);
+      let batch: unknown[][] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        await connection.query(
+          `INSERT INTO ${q(table)} (${columns.map((column) => q(column.name)).join(', ')}) VALUES ?`,
+          [batch],
+        );
+        rowCount += batch.length;
+        batch = [];
+      };
+      for (const row of statement.iterate() as Iterable<unknown[]>) {
+        batch.push(row.map((value) => (typeof value === 'bigint' ? value.toString() : value)));
+        if (batch.length === BATCH) await flush();
+      }
+      await flush();
+      const primary = columns.filter((column) => column.pk > 0).sort((a, b) => a.pk - b.pk);
+      if (primary.length > 0) {
+        primaryKeys.push(
+          `ALTER TABLE ${q(table)} ADD PRIMARY KEY (${primary.map((column) => q(column.name)).join(', ')})`,
+        );
+      }
+      const foreign = source
+        .prepare(
+          'SELECT id, "from", "table", "to" FROM pragma_foreign_key_list(?) ORDER BY id, seq',
+        )
+        .all(table) as { id: bigint; from: string; table: string; to: string | null }[];
+      const byId = new Map<string, typeof foreign>();
+      for (const key of foreign)
+        byId.set(String(key.id), [...(byId.get(String(key.id)) ?? []), key]);
+      for (const parts of byId.values()) {
+        const target = parts[0]?.table ?? '';
+        // `REFERENCES t` without columns means t's primary key.
+        const targetColumns = parts.some((part) => part.to === null)
+          ? (
+              source
+                .prepare('SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk')
+                .all(target) as { name: string }[]
+            ).map((row) => row.name)
+          : parts.map((part) => part.to as string);
+        foreignKeys.push(
+          `ALTER TABLE ${q(table)} ADD FOREIGN KEY (${parts.map((part) => q(part.from)).join(', ')}) REFERENCES ${q(target)} (${targetColumns.map(q).join(', ')})`,
+        );
+      }
+    }
+    // Keys after the data, so a key the data breaks costs the key, not the rows; foreign keys
+    // unchecked, as SQLite (foreign_keys off by default) never checked them either.
+    await connection.query('SET SESSION foreign_key_checks = 0');
+    // Primary keys first: a foreign key needs its target's key in place.
+    for (const statement of [...primaryKeys, ...foreignKeys]) {
+      try {
+        await connection.query(statement);
+      } catch (error) {
+        warnings.push(`${statement}: ${(error as Error).message}`);
+      }
+    }
+    await connection.query('SET SESSION foreign_key_checks = 1');
+    // Statistics now, not whenever InnoDB gets to them: a plan (and so the order of tied rows
+    // under ORDER BY … LIMIT) must not change between the gold run and Quarry's.
+    if (tables.length > 0) {
+      await connection.query(`ANALYZE TABLE ${tables.map((table) => q(table)).join(', ')}`);
+    }
+    return { tables: tables.length, rows: rowCount, warnings };
+  } finally {
+    source.close();
+  }
+}
+
+function classify(
+  source: Database.Database,
+  table: string,
+  column: SourceColumn,
+): { type: string; asText: boolean } {
+  const name = sq(column.name);
+  const classes = new Map<StorageClass, number>();
+  for (const row of source
+    .prepare(`SELECT typeof(${name}) AS kind, count(*) AS n FROM ${sq(table)} GROUP BY 1`)
+    .all() as { kind: StorageClass; n: bigint }[]) {
+    classes.set(row.kind, Number(row.n));
+  }
+  const stats = source
+    .prepare(
+      `SELECT max(length(CAST(${name} AS TEXT))) AS maxLength,
+              min(CASE WHEN typeof(${name}) = 'integer' THEN ${name} END) AS minInt,
+              max(CASE WHEN typeof(${name}) = 'integer' THEN ${name} END) AS maxInt
+       FROM ${sq(table)}`,
+    )
+    .get() as { maxLength: bigint | null; minInt: bigint | null; maxInt: bigint | null };
+  const reals = (
+    source
+      .prepare(`SELECT ${name} AS v FROM ${sq(table)} WHERE typeof(${name}) = 'real'`)
+      .all() as { v: number }[]
+  ).map((row) => row.v);
+  const format = DATE_FORMATS.find(([declared]) => declared.test(column.declared.trim()))?.[1];
+  const textIsDateFormat =
+    format !== undefined &&
+    (
+      source
+        .prepare(`SELECT ${name} AS v FROM ${sq(table)} WHERE typeof(${name}) = 'text'`)
+        .all() as { v: string }[]
+    ).every((row) => isExactDateText(row.v, format));
+  return columnType(column.declared, classes, {
+    maxLength: Number(stats.maxLength ?? 0),
+    minInt: stats.minInt ?? 0n,
+    maxInt: stats.maxInt ?? 0n,
+    reals,
+    textIsDateFormat,
+  });
+}
