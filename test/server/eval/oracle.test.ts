@@ -44,7 +44,7 @@ describe('the oracle: a model that writes the gold SQL gets the gold rows', () =
     expect(report).toMatchObject({ engine: 'sqlite', skipped: 0, passed: questions.length });
     expect(questions.some((q) => /\bFROM\s+SHOW\b/i.test(q.query))).toBe(true);
     expect(questions.some((q) => /=\s*"[^"]+"/.test(q.query))).toBe(true);
-  });
+  }, 180_000);
 
   it('on Spider orchestra loaded into MariaDB, in events mode: MariaDB own rows', async () => {
     const questions = (await loadSpiderQuestions()).filter((q) => q.db_id === 'orchestra');
@@ -57,13 +57,13 @@ describe('the oracle: a model that writes the gold SQL gets the gold rows', () =
     expect(failures(report)).toEqual([]);
     expect(report.engine).toBe('mariadb');
     // Skipped: gold queries MariaDB refuses (a table spelled in another case than created, with
-    // lower_case_table_names = 0; `FROM SHOW`, a reserved word) and the tie-breaking ones whose
-    // answer MariaDB itself varies between connections. The rest all pass.
+    // lower_case_table_names = 0; `FROM SHOW`, a reserved word) and those whose answer the SQL
+    // leaves open (ties under ORDER BY, broken differently per connection). The rest all pass.
     expect(report.passed).toBeGreaterThan(questions.length / 2);
     for (const outcome of report.outcomes.filter((o) => o.verdict === 'skipped')) {
-      expect(outcome.detail).toMatch(/doesn't exist|SQL syntax|varies between connections/);
+      expect(outcome.detail).toMatch(/doesn't exist|SQL syntax|not determined by the SQL/);
     }
-  });
+  }, 120_000);
 
   describe('on a Chinese-identifier SQLite database', () => {
     let dir: string;
@@ -118,7 +118,7 @@ describe('the oracle: a model that writes the gold SQL gets the gold rows', () =
         expect(failures(report)).toEqual([]);
         expect(report).toMatchObject({ passed: GOLD.length, skipped: 0 });
       }
-    });
+    }, 120_000);
   });
 });
 

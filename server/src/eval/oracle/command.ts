@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { loadSpiderQuestions, spiderDatabasePath } from '../spider.js';
-import { type OracleMode, type OracleReport, runOracle } from './oracle.js';
+import { type OracleMode, type OracleReport, runOracle, UNDETERMINED } from './oracle.js';
 import { createMysqlTarget, createSqliteTarget } from './targets.js';
 
 /** `npm run eval -- --oracle [--mysql <url>]`: runs the oracle and prints its report. */
@@ -72,12 +72,12 @@ export function formatOracleReport(
     .map(([failure, count]) => `${failure} ${count}`)
     .join(', ');
   const undetermined = report.outcomes.filter((outcome) =>
-    outcome.detail?.startsWith("the engine's own answer varies"),
+    outcome.detail?.startsWith(UNDETERMINED),
   ).length;
   const lines = [
     `oracle fidelity on ${report.engine} (${report.mode} mode through /ws; gold: ${report.gold})`,
     `  ${report.passed + report.failed + report.skipped} questions in ${run.databases} databases, ${run.seconds} s on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
-    `  passed ${report.passed} of ${report.passed + report.failed} whose gold SQL runs; failed ${report.failed}${classes ? ` (${classes})` : ''}; skipped ${report.skipped} (gold not executable${undetermined > 0 ? `, or its answer varies on the engine itself: ${undetermined}` : ''})`,
+    `  passed ${report.passed} of ${report.passed + report.failed} whose gold SQL runs; failed ${report.failed}${classes ? ` (${classes})` : ''}; skipped ${report.skipped} (gold not executable${undetermined > 0 ? `, or its answer is left open by the SQL on this engine: ${undetermined}` : ''})`,
   ];
   if (run.unshipped > 0) {
     lines.push(`  left out: ${run.unshipped} questions on databases the dataset does not ship`);
