@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -7,16 +8,76 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 const ROOT = resolve(import.meta.dirname, '../..');
 export const SCREENSHOT_DIR = join(ROOT, 'test-artifacts/screenshots');
 
+const BUILD_INPUTS = [
+  'admin/src',
+  'admin/index.html',
+  'admin/vite.config.ts',
+  'shared/src',
+  'package-lock.json',
+];
+const BUILD_STAMP = join(ROOT, 'admin/dist/.inputs-hash');
+const BUILD_LOCK = join(ROOT, 'admin/.build-lock');
+
+async function filesUnder(path: string): Promise<string[]> {
+  const entries = await readdir(path, { withFileTypes: true }).catch(() => undefined);
+  if (!entries) return [path];
+  const nested = await Promise.all(entries.map((entry) => filesUnder(join(path, entry.name))));
+  return nested.flat();
+}
+
+/** What the build reads, hashed: the same inputs build the same console. */
+async function inputsHash(): Promise<string> {
+  const hash = createHash('sha1');
+  for (const input of BUILD_INPUTS) {
+    for (const file of (await filesUnder(join(ROOT, input))).sort()) {
+      hash.update(file).update(await readFile(file));
+    }
+  }
+  return hash.digest('hex');
+}
+
+/** Runs `work` while holding a lock directory (mkdir is atomic), across test files. */
+async function withBuildLock<T>(work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      await mkdir(BUILD_LOCK);
+      break;
+    } catch {
+      // A lock older than any build is left by a test run that died: take it over.
+      const since = await stat(BUILD_LOCK).then(
+        (info) => Date.now() - info.mtimeMs,
+        () => 0,
+      );
+      if (since > 180_000) await rm(BUILD_LOCK, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`${BUILD_LOCK} held for 3 minutes`);
+      await new Promise((done) => setTimeout(done, 200));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(BUILD_LOCK, { recursive: true, force: true });
+  }
+}
+
 /**
  * Builds the console into admin/dist, where the server serves it at /admin. A child process,
  * so the build runs as production (vitest sets NODE_ENV=test, which would bundle React's
- * development build).
+ * development build). Browser test files run in parallel: the build is serialised, and skipped
+ * when admin/dist was built from the same inputs (rebuilding would empty it under a test that
+ * is using it).
  */
 export async function buildConsole(): Promise<void> {
-  const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
-  await promisify(execFile)(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
-    cwd: join(ROOT, 'admin'),
-    env: { ...process.env, NODE_ENV: 'production' },
+  await withBuildLock(async () => {
+    const hash = await inputsHash();
+    if ((await readFile(BUILD_STAMP, 'utf8').catch(() => '')) === hash) return;
+    const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
+    await promisify(execFile)(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+      cwd: join(ROOT, 'admin'),
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
+    await writeFile(BUILD_STAMP, hash);
   });
 }
 

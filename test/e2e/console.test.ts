@@ -271,7 +271,8 @@ describe('admin console in Chromium against the real server', () => {
     const first = rows.locator('tbody tr').first().getByRole('cell');
     for (const [index, shape] of [
       [0, /^\d+$/],
-      [4, /^\d+(\.\d+)?$/],
+      // Amounts read with thousands separators.
+      [4, /^\d{1,3}(,\d{3})*(\.\d+)?$/],
       [5, /^\d{4}-\d{2}-\d{2}$/],
     ] as const) {
       const cell = await textLines(first.nth(index));

@@ -1,5 +1,8 @@
+import { answerZh } from '../features/playground/answerZh';
+
 /** The console in Chinese, keyed by its English text; `{name}` placeholders stay as they are. */
 export const zh: Record<string, string> = {
+  ...answerZh,
   // navigation and frame
   Playground: '试运行',
   'Ask history': '提问记录',
@@ -72,7 +75,6 @@ export const zh: Record<string, string> = {
   'No rows.': '没有数据行。',
   '{total} rows': '{total} 行',
   '1 row': '1 行',
-  'Showing the first {shown} of {total} rows.': '显示前 {shown} 行，共 {total} 行。',
 
   // import
   'A CSV file with the header {columns}, or a JSON array of objects with those keys.':

@@ -5,6 +5,7 @@ import { Empty } from '../../components/states';
 import { useT } from '../../lib/i18n';
 import { DataSourceSelect } from '../datasources/DataSourceSelect';
 import { isOver } from './askRun';
+import { ExampleQuestions } from './ExampleQuestions';
 import { RunView } from './RunView';
 import { type SocketFactory, useAskSocket } from './useAskSocket';
 
@@ -25,6 +26,12 @@ export function PlaygroundPage({ createSocket }: { createSocket?: SocketFactory 
     }
     setError(undefined);
     ask(question.trim(), datasource);
+  };
+  /** A follow-up chip or an example: it becomes the question, and is asked. */
+  const askQuestion = (next: string) => {
+    setQuestion(next);
+    setError(undefined);
+    ask(next, datasource);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     // Enter asks, as in chat; Shift+Enter adds a line; IME composition (Chinese input) is left alone.
@@ -84,15 +91,18 @@ export function PlaygroundPage({ createSocket }: { createSocket?: SocketFactory 
         </div>
       </form>
       {run ? (
-        <RunView run={run} />
+        <RunView run={run} onAsk={askQuestion} />
       ) : (
-        <Empty title={t('Nothing asked yet.')}>
-          <p>
-            {t(
-              'The stages, the model’s reasoning, the SQL and the rows appear here as they arrive.',
-            )}
-          </p>
-        </Empty>
+        <>
+          <ExampleQuestions datasource={datasource} onAsk={askQuestion} />
+          <Empty title={t('Nothing asked yet.')}>
+            <p>
+              {t(
+                'The stages, the model’s reasoning, the SQL and the rows appear here as they arrive.',
+              )}
+            </p>
+          </Empty>
+        </>
       )}
     </>
   );

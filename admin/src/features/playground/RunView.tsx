@@ -1,17 +1,23 @@
 import { Link } from 'react-router';
 import { LazySqlEditor } from '../../components/LazySqlEditor';
-import { ResultTable } from '../../components/ResultTable';
 import { useT } from '../../lib/i18n';
 import { statusLabel } from '../asks/labels';
+import { AnswerPanel } from './AnswerPanel';
 import { type AskRun, currentSql, isOver } from './askRun';
+import { ResultView } from './ResultView';
 
-/** The live view of one ask: stages as they happen, reasoning, SQL, then rows or the error. */
-export function RunView({ run }: { run: AskRun }) {
+/**
+ * The live view of one ask: the answer people read first (with next questions and 👍/👎),
+ * then stages as they happen, reasoning, SQL, and the rows as a chart or a table, or the error.
+ */
+export function RunView({ run, onAsk }: { run: AskRun; onAsk: (question: string) => void }) {
   const t = useT();
   const over = isOver(run);
   const sql = currentSql(run);
   return (
     <div className="run" aria-busy={!over}>
+      {/* Keyed by the ask: a new ask starts unrated. */}
+      <AnswerPanel key={run.askId ?? ''} run={run} onAsk={onAsk} />
       <section className="card" aria-labelledby="run-stages">
         <div className="card-head">
           <h2 id="run-stages">{t('Stages')}</h2>
@@ -129,18 +135,7 @@ export function RunView({ run }: { run: AskRun }) {
         </section>
       ) : null}
 
-      {run.result ? (
-        <section className="card" aria-labelledby="run-result">
-          <h2 id="run-result">{t('Result')}</h2>
-          <ResultTable
-            label={t('Result rows')}
-            columns={run.result.columns}
-            rows={run.result.rows}
-            rowCount={run.result.rowCount}
-            capped={run.result.capped}
-          />
-        </section>
-      ) : null}
+      <ResultView run={run} />
     </div>
   );
 }

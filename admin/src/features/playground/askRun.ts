@@ -1,4 +1,5 @@
 import type {
+  AnswerPart,
   AskFrame,
   AskStatus,
   AskStep,
@@ -6,6 +7,7 @@ import type {
   Intent,
   RefusalFrame,
   ResultRow,
+  VegaLiteSpec,
 } from '@quarry/shared';
 
 /** One status line of the timeline. */
@@ -42,6 +44,14 @@ export interface AskRun {
   attempts: Attempt[];
   result?: { sql: string; columns: string[]; rows: ResultRow[]; rowCount: number; capped: boolean };
   reply: string;
+  /** The answer sentence after the rows: as the model writes it, then as checked. */
+  answer: string;
+  /** Numbers the check found nowhere in the rows (their sentences were left out). */
+  unverifiedNumbers: string[];
+  chart?: { kind: string; spec: VegaLiteSpec };
+  followUps: string[];
+  /** Parts the result announced that have not arrived; the run is finished without any. */
+  pendingParts: AnswerPart[];
   error?: { code: string; message: string };
 }
 
@@ -56,6 +66,19 @@ export function startRun(question: string, datasource: string): AskRun {
     streamingSql: '',
     attempts: [],
     reply: '',
+    answer: '',
+    unverifiedNumbers: [],
+    followUps: [],
+    pendingParts: [],
+  };
+}
+
+/** One announced part arrived: the last one finishes the run. */
+function partArrived(run: AskRun, part: AnswerPart): Pick<AskRun, 'pendingParts' | 'phase'> {
+  const pendingParts = run.pendingParts.filter((name) => name !== part);
+  return {
+    pendingParts,
+    phase: pendingParts.length === 0 && run.phase === 'running' ? 'finished' : run.phase,
   };
 }
 
@@ -149,7 +172,9 @@ export function applyFrame(run: AskRun, frame: AskFrame | RefusalFrame): AskRun 
     case 'result':
       return {
         ...next,
-        phase: 'finished',
+        // The answer, chart and follow-ups it announces are still to come.
+        phase: frame.parts?.length ? next.phase : 'finished',
+        pendingParts: [...(frame.parts ?? [])],
         result: {
           sql: frame.sql,
           columns: frame.columns,
@@ -158,11 +183,29 @@ export function applyFrame(run: AskRun, frame: AskFrame | RefusalFrame): AskRun 
           capped: frame.capped,
         },
       };
+    case 'answer_chunk':
+      return { ...next, answer: frame.answer };
+    case 'answer':
+      return {
+        ...next,
+        answer: frame.answer,
+        unverifiedNumbers: frame.unverified_numbers ?? [],
+        ...partArrived(next, 'answer'),
+      };
+    case 'chart':
+      return {
+        ...next,
+        chart: { kind: frame.kind, spec: frame.spec },
+        ...partArrived(next, 'chart'),
+      };
+    case 'follow_ups':
+      return { ...next, followUps: frame.questions, ...partArrived(next, 'follow_ups') };
     case 'reply':
       return { ...next, phase: 'finished', reply: frame.reply };
     case 'error':
       return {
         ...next,
+        pendingParts: [],
         phase: frame.code === 'STOPPED' ? 'stopped' : 'failed',
         error: { code: frame.code, message: frame.message },
       };
