@@ -104,10 +104,18 @@ function chartValues(rows: readonly ResultRow[], profiles: readonly ColumnProfil
   );
 }
 
+/** From here an axis reads better as 20M than as 20,000,000 (tooltips keep the full number). */
+const SHORT_NUMBERS_FROM = 100_000;
+
 const axis = (profile: ColumnProfile, type: 'quantitative' | 'nominal' | 'temporal') => ({
   field: field(profile.name),
   type,
   title: profile.name,
+  ...(type === 'quantitative' &&
+  profile.stats &&
+  Math.max(Math.abs(profile.stats.min), Math.abs(profile.stats.max)) >= SHORT_NUMBERS_FROM
+    ? { axis: { format: '~s' } }
+    : {}),
   ...(type === 'temporal' && timeUnit(profile.grain) ? { timeUnit: timeUnit(profile.grain) } : {}),
   ...(type === 'nominal' ? { sort: null } : {}),
 });
