@@ -10,6 +10,7 @@ import { SchemaPage } from './features/datasources/SchemaPage';
 import { DictionariesPage } from './features/dictionaries/DictionariesPage';
 import { InstructionsPage } from './features/instructions/InstructionsPage';
 import { PlaygroundPage } from './features/playground/PlaygroundPage';
+import { SemanticLayerPage } from './features/semantics/SemanticLayerPage';
 import { SqlPairEditPage } from './features/sql-pairs/SqlPairEditPage';
 import { SqlPairsPage } from './features/sql-pairs/SqlPairsPage';
 import { useT } from './lib/i18n';
@@ -46,6 +47,7 @@ export function AppRoutes() {
         <Route path="dictionaries/:kind" element={<DictionaryRoute />} />
         <Route path="datasources" element={<DataSourcesPage />} />
         <Route path="datasources/:name" element={<SchemaPage />} />
+        <Route path="datasources/:name/semantics" element={<SemanticLayerPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

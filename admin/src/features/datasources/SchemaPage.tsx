@@ -31,9 +31,14 @@ export function SchemaPage() {
           'Descriptions feed schema retrieval: say what a table or column holds in the words people ask with.',
         )}
         actions={
-          <Link className="button" to="/datasources">
-            {t('All data sources')}
-          </Link>
+          <>
+            <Link className="button" to={`/datasources/${encodeURIComponent(name)}/semantics`}>
+              {t('Semantic layer')}
+            </Link>
+            <Link className="button" to="/datasources">
+              {t('All data sources')}
+            </Link>
+          </>
         }
       />
       <div className="toolbar">

@@ -1,0 +1,123 @@
+import {
+  type CalculatedField,
+  type CalculatedFieldInput,
+  calculatedFieldInputSchema,
+} from '@quarry/shared';
+import { Field, FormError } from '../../components/Field';
+import { useRecordForm, validate } from '../../lib/forms';
+import { useT } from '../../lib/i18n';
+import { useSaveCalculatedField } from './api';
+import { DefinitionPreview } from './DefinitionPreview';
+
+type Values = Record<keyof CalculatedFieldInput, string>;
+
+/** A named expression on one table; the model sees it as a column of that table. */
+export function CalculatedFieldForm({
+  datasource,
+  tables,
+  field,
+  onSaved,
+  onCancel,
+}: {
+  datasource: string;
+  tables: string[];
+  field?: CalculatedField;
+  onSaved: () => void;
+  onCancel: () => void;
+}) {
+  const t = useT();
+  const save = useSaveCalculatedField(datasource);
+  const form = useRecordForm<Values, CalculatedFieldInput, CalculatedField>({
+    initial: () => ({
+      table: field?.table ?? tables[0] ?? '',
+      name: field?.name ?? '',
+      expression: field?.expression ?? '',
+      description: field?.description ?? '',
+    }),
+    validate: (values) => validate(calculatedFieldInputSchema, values),
+    save,
+    id: field?.id,
+    onSaved,
+  });
+  const { values, errors, change } = form;
+
+  return (
+    <form className="form" onSubmit={form.submit} noValidate>
+      <Field label={t('Table')} error={errors.table}>
+        {(control) => (
+          <select
+            {...control}
+            className="input"
+            value={values.table}
+            onChange={(event) => change('table', event.target.value)}
+          >
+            {tables.map((table) => (
+              <option key={table} value={table}>
+                {table}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field
+        label={t('Name')}
+        hint={t('How SQL names it, like a column: tenure_years')}
+        error={errors.name}
+      >
+        {(control) => (
+          <input
+            {...control}
+            className="input mono"
+            value={values.name}
+            onChange={(event) => change('name', event.target.value)}
+          />
+        )}
+      </Field>
+      <Field
+        label={t('Expression')}
+        hint={t("SQL over the table's columns, for example salary * 12")}
+        error={errors.expression}
+      >
+        {(control) => (
+          <textarea
+            {...control}
+            className="input mono"
+            rows={3}
+            value={values.expression}
+            onChange={(event) => change('expression', event.target.value)}
+          />
+        )}
+      </Field>
+      <Field
+        label={t('Description')}
+        hint={t('What it means, in the words people ask with (Chinese and English).')}
+        error={errors.description}
+      >
+        {(control) => (
+          <textarea
+            {...control}
+            className="input"
+            rows={2}
+            value={values.description}
+            onChange={(event) => change('description', event.target.value)}
+          />
+        )}
+      </Field>
+      <DefinitionPreview
+        datasource={datasource}
+        kind="calculated-fields"
+        body={{ table: values.table, name: values.name, expression: values.expression }}
+        ready={Boolean(values.table && values.name.trim() && values.expression.trim())}
+      />
+      <FormError message={errors._form} />
+      <div className="form-actions">
+        <button type="button" className="button" onClick={onCancel}>
+          {t('Cancel')}
+        </button>
+        <button type="submit" className="button button-primary" disabled={save.isPending}>
+          {save.isPending ? t('Saving…') : t('Save')}
+        </button>
+      </div>
+    </form>
+  );
+}

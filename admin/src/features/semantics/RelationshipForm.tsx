@@ -1,0 +1,140 @@
+import {
+  RELATIONSHIP_KINDS,
+  type Relationship,
+  type RelationshipInput,
+  type RelationshipKind,
+  relationshipInputSchema,
+} from '@quarry/shared';
+import { Field, FormError } from '../../components/Field';
+import { useRecordForm, validate } from '../../lib/forms';
+import { useT } from '../../lib/i18n';
+import { useSaveRelationship } from './api';
+
+interface Values {
+  from_table: string;
+  from_columns: string;
+  to_table: string;
+  to_columns: string;
+  kind: RelationshipKind;
+}
+
+const columnList = (text: string) =>
+  text
+    .split(',')
+    .map((column) => column.trim())
+    .filter(Boolean);
+
+/** How the kinds read to an admin. */
+export function useKindLabel() {
+  const t = useT();
+  return (kind: RelationshipKind) =>
+    ({
+      many_to_one: t('many to one'),
+      one_to_many: t('one to many'),
+      one_to_one: t('one to one'),
+    })[kind];
+}
+
+/** A join condition the database does not declare: columns of one table equal another's. */
+export function RelationshipForm({
+  datasource,
+  tables,
+  onSaved,
+  onCancel,
+}: {
+  datasource: string;
+  tables: string[];
+  onSaved: (saved: Relationship) => void;
+  onCancel: () => void;
+}) {
+  const t = useT();
+  const kindLabel = useKindLabel();
+  const save = useSaveRelationship(datasource);
+  const form = useRecordForm<Values, RelationshipInput, Relationship>({
+    initial: () => ({
+      from_table: tables[0] ?? '',
+      from_columns: '',
+      to_table: tables[1] ?? tables[0] ?? '',
+      to_columns: '',
+      kind: 'many_to_one',
+    }),
+    validate: (values) =>
+      validate(relationshipInputSchema, {
+        ...values,
+        from_columns: columnList(values.from_columns),
+        to_columns: columnList(values.to_columns),
+      }),
+    save,
+    id: undefined,
+    onSaved,
+  });
+  const { values, errors, change } = form;
+  const tableSelect = (field: 'from_table' | 'to_table', label: string) => (
+    <Field label={label} error={errors[field]}>
+      {(control) => (
+        <select
+          {...control}
+          className="input"
+          value={values[field]}
+          onChange={(event) => change(field, event.target.value)}
+        >
+          {tables.map((table) => (
+            <option key={table} value={table}>
+              {table}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+  const columnsInput = (field: 'from_columns' | 'to_columns', label: string) => (
+    <Field
+      label={label}
+      hint={t('Comma-separated when the key has several columns.')}
+      error={errors[field]}
+    >
+      {(control) => (
+        <input
+          {...control}
+          className="input mono"
+          value={values[field]}
+          onChange={(event) => change(field, event.target.value)}
+        />
+      )}
+    </Field>
+  );
+
+  return (
+    <form className="form" onSubmit={form.submit} noValidate>
+      {tableSelect('from_table', t('From table'))}
+      {columnsInput('from_columns', t('From columns'))}
+      {tableSelect('to_table', t('To table'))}
+      {columnsInput('to_columns', t('To columns'))}
+      <Field label={t('Kind')} error={errors.kind}>
+        {(control) => (
+          <select
+            {...control}
+            className="input"
+            value={values.kind}
+            onChange={(event) => change('kind', event.target.value as RelationshipKind)}
+          >
+            {RELATIONSHIP_KINDS.map((kind) => (
+              <option key={kind} value={kind}>
+                {kindLabel(kind)}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <FormError message={errors._form} />
+      <div className="form-actions">
+        <button type="button" className="button" onClick={onCancel}>
+          {t('Cancel')}
+        </button>
+        <button type="submit" className="button button-primary" disabled={save.isPending}>
+          {save.isPending ? t('Saving…') : t('Save')}
+        </button>
+      </div>
+    </form>
+  );
+}

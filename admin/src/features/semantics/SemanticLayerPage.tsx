@@ -1,0 +1,238 @@
+import type { CalculatedField, Metric } from '@quarry/shared';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { PageHeader } from '../../components/Layout';
+import { ConfirmDialog, Modal } from '../../components/Modal';
+import { Empty, QueryState } from '../../components/states';
+import { useT } from '../../lib/i18n';
+import { useNotify } from '../../lib/notify';
+import { useConfirmedDelete } from '../../lib/resources';
+import { useSchema } from '../datasources/api';
+import { useCalculatedFields, useDeleteDefinition, useMetrics } from './api';
+import { CalculatedFieldForm } from './CalculatedFieldForm';
+import { MetricForm } from './MetricForm';
+import { RelationshipsSection } from './RelationshipsSection';
+
+type Editing =
+  | { kind: 'field'; field?: CalculatedField }
+  | { kind: 'metric'; metric?: Metric }
+  | null;
+
+/** A definition the schema broke: shown with what is wrong, and left out of asks. */
+function Problem({ problem }: { problem: string | null }) {
+  const t = useT();
+  if (!problem) return null;
+  return (
+    <p className="field-error" role="note">
+      <span className="badge badge-bad">{t('Not used by asks')}</span> {problem}
+    </p>
+  );
+}
+
+/**
+ * `/datasources/:name/semantics`: the data source's semantic layer beside its schema —
+ * relationships (with suggestions to accept), calculated fields and metrics, each editor with
+ * a run preview.
+ */
+export function SemanticLayerPage() {
+  const t = useT();
+  const notify = useNotify();
+  const { name = '' } = useParams();
+  const schema = useSchema(name);
+  const fields = useCalculatedFields(name);
+  const metrics = useMetrics(name);
+  const [editing, setEditing] = useState<Editing>(null);
+  const fieldRemoval = useConfirmedDelete<CalculatedField>(
+    useDeleteDefinition(name, 'calculated-fields'),
+    t('Calculated field deleted.'),
+  );
+  const metricRemoval = useConfirmedDelete<Metric>(
+    useDeleteDefinition(name, 'metrics'),
+    t('Metric deleted.'),
+  );
+  const tables = (schema.data?.tables ?? []).map((table) => table.name);
+  const saved = (message: string) => () => {
+    notify('success', message);
+    setEditing(null);
+  };
+
+  return (
+    <>
+      <PageHeader
+        title={t('Semantic layer of {name}', { name })}
+        description={t(
+          'What the company means, not just its tables: how tables join, calculated fields and metrics the assistant uses by name.',
+        )}
+        actions={
+          <Link className="button" to={`/datasources/${encodeURIComponent(name)}`}>
+            {t('Tables of {name}', { name })}
+          </Link>
+        }
+      />
+      <RelationshipsSection datasource={name} tables={tables} />
+
+      <section className="semantic-section" aria-labelledby="fields-title">
+        <div className="section-head">
+          <h2 id="fields-title">{t('Calculated fields')}</h2>
+          <button type="button" className="button" onClick={() => setEditing({ kind: 'field' })}>
+            {t('New calculated field')}
+          </button>
+        </div>
+        <p className="muted small">
+          {t(
+            'A named expression on one table. The assistant sees it as a column; Quarry writes the expression out before the SQL runs.',
+          )}
+        </p>
+        <QueryState query={fields}>
+          {(items) =>
+            items.length === 0 ? (
+              <Empty title={t('No calculated fields yet.')} />
+            ) : (
+              <ul className="card-list" aria-label={t('Calculated fields')}>
+                {items.map((field) => (
+                  <li key={field.id} className="card">
+                    <div className="card-head">
+                      <code className="table-name">
+                        {field.table}.{field.name}
+                      </code>
+                      <div className="row-actions">
+                        <button
+                          type="button"
+                          className="button button-small"
+                          onClick={() => setEditing({ kind: 'field', field })}
+                        >
+                          {t('Edit')}
+                        </button>
+                        <button
+                          type="button"
+                          className="button button-small button-danger-quiet"
+                          onClick={() => fieldRemoval.ask(field)}
+                        >
+                          {t('Delete')}
+                        </button>
+                      </div>
+                    </div>
+                    <p>{field.description}</p>
+                    <pre className="code-block mono">{field.expression}</pre>
+                    <Problem problem={field.problem} />
+                  </li>
+                ))}
+              </ul>
+            )
+          }
+        </QueryState>
+      </section>
+
+      <section className="semantic-section" aria-labelledby="metrics-title">
+        <div className="section-head">
+          <h2 id="metrics-title">{t('Metrics')}</h2>
+          <button type="button" className="button" onClick={() => setEditing({ kind: 'metric' })}>
+            {t('New metric')}
+          </button>
+        </div>
+        <p className="muted small">
+          {t(
+            'A named, reusable query. The assistant reads it like a table; Quarry runs its SQL in place (nothing is created in the database).',
+          )}
+        </p>
+        <QueryState query={metrics}>
+          {(items) =>
+            items.length === 0 ? (
+              <Empty title={t('No metrics yet.')} />
+            ) : (
+              <ul className="card-list" aria-label={t('Metrics')}>
+                {items.map((metric) => (
+                  <li key={metric.id} className="card">
+                    <div className="card-head">
+                      <code className="table-name">{metric.name}</code>
+                      <div className="row-actions">
+                        <button
+                          type="button"
+                          className="button button-small"
+                          onClick={() => setEditing({ kind: 'metric', metric })}
+                        >
+                          {t('Edit')}
+                        </button>
+                        <button
+                          type="button"
+                          className="button button-small button-danger-quiet"
+                          onClick={() => metricRemoval.ask(metric)}
+                        >
+                          {t('Delete')}
+                        </button>
+                      </div>
+                    </div>
+                    <p>{metric.description}</p>
+                    <ul className="chips" aria-label={t('Columns')}>
+                      {metric.columns.map((column) => (
+                        <li key={column.name} className="chip">
+                          {column.name}
+                        </li>
+                      ))}
+                    </ul>
+                    <pre className="code-block mono">{metric.sql}</pre>
+                    <Problem problem={metric.problem} />
+                  </li>
+                ))}
+              </ul>
+            )
+          }
+        </QueryState>
+      </section>
+
+      {editing?.kind === 'field' ? (
+        <Modal
+          wide
+          title={editing.field ? t('Edit calculated field') : t('New calculated field')}
+          onClose={() => setEditing(null)}
+        >
+          <CalculatedFieldForm
+            datasource={name}
+            tables={tables}
+            {...(editing.field ? { field: editing.field } : {})}
+            onSaved={saved(t('Calculated field saved.'))}
+            onCancel={() => setEditing(null)}
+          />
+        </Modal>
+      ) : null}
+      {editing?.kind === 'metric' ? (
+        <Modal
+          wide
+          title={editing.metric ? t('Edit metric') : t('New metric')}
+          onClose={() => setEditing(null)}
+        >
+          <MetricForm
+            datasource={name}
+            {...(editing.metric ? { metric: editing.metric } : {})}
+            onSaved={saved(t('Metric saved.'))}
+            onCancel={() => setEditing(null)}
+          />
+        </Modal>
+      ) : null}
+      {fieldRemoval.deleting ? (
+        <ConfirmDialog
+          title={t('Delete this calculated field?')}
+          message={
+            <code>
+              {fieldRemoval.deleting.table}.{fieldRemoval.deleting.name}
+            </code>
+          }
+          confirmLabel={t('Delete')}
+          busy={fieldRemoval.busy}
+          onConfirm={fieldRemoval.confirm}
+          onCancel={fieldRemoval.cancel}
+        />
+      ) : null}
+      {metricRemoval.deleting ? (
+        <ConfirmDialog
+          title={t('Delete this metric?')}
+          message={<code>{metricRemoval.deleting.name}</code>}
+          confirmLabel={t('Delete')}
+          busy={metricRemoval.busy}
+          onConfirm={metricRemoval.confirm}
+          onCancel={metricRemoval.cancel}
+        />
+      ) : null}
+    </>
+  );
+}
