@@ -3,6 +3,7 @@ import { ANSWER_COST_SHAPES, measureAnswerCost } from './answerCost.js';
 import { measurePromptSize } from './promptSize.js';
 import { measureRetrievalLatency } from './retrievalLatency.js';
 import { measureSchemaRecall } from './schemaRetrieval.js';
+import { measureSemanticPromptSize } from './semanticPrompt.js';
 import { measureServerLatency } from './serverLatency.js';
 import { ms } from './stats.js';
 
@@ -46,9 +47,17 @@ out(
   `| questions with every gold table retrieved (≤ 8 tables) | ${(recall.fullRecall * 100).toFixed(1)}% of ${recall.questions} over ${recall.tables} tables | ≥ 95% |`,
 );
 out(`| tables retrieved per question (mean) | ${recall.meanTablesRetrieved.toFixed(2)} | ≤ 8 |`);
+const viaRelationships = await measureSchemaRecall(8, { relationships: true });
+out(
+  `| the same with the foreign keys dropped and defined as relationships instead | ${(viaRelationships.fullRecall * 100).toFixed(1)}% of ${viaRelationships.questions} | ≥ ${(recall.fullRecall * 100).toFixed(1)}% (must not fall) |`,
+);
 const prompt = await measurePromptSize(8);
 out(
   `| generation prompt tokens per ask (o200k), median / p95 | ${prompt.median} / ${prompt.p95} | — |`,
+);
+const semantic = await measureSemanticPromptSize(8);
+out(
+  `| demo company prompt tokens per ask, semantic layer off → on (${semantic.questions} questions), median / p95 | ${semantic.off.median} / ${semantic.off.p95} → ${semantic.on.median} / ${semantic.on.p95} | — |`,
 );
 const retrieval = await measureRetrievalLatency();
 out(

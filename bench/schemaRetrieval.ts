@@ -1,4 +1,5 @@
 import { loadSpiderCatalogue, loadSpiderQuestions } from '../server/src/eval/spider.js';
+import type { TableInfo } from '../server/src/ports.js';
 import { SchemaIndex } from '../server/src/retrieval/schemaIndex.js';
 
 export interface RetrievalRecall {
@@ -10,11 +11,33 @@ export interface RetrievalRecall {
 }
 
 /**
+ * The catalogue as a company database without foreign keys would show it: every declared key
+ * dropped and given back as a semantic-layer relationship, as an admin would define it.
+ */
+export function keysAsRelationships(tables: readonly TableInfo[]): TableInfo[] {
+  return tables.map((table) => ({
+    ...table,
+    foreignKeys: [],
+    relationships: table.foreignKeys.map((key) => ({
+      columns: [key.column],
+      referencedTable: key.referencedTable,
+      referencedColumns: [key.referencedColumn],
+      kind: 'many_to_one' as const,
+    })),
+  }));
+}
+
+/**
  * Puts every table of the Spider dev databases into one catalogue (names qualified by
  * database) and measures, per question, whether every gold table is among those retrieved.
+ * `relationships` drops the declared foreign keys and defines them as relationships instead.
  */
-export async function measureSchemaRecall(maxTables = 8): Promise<RetrievalRecall> {
-  const { databases: available, tables: catalogue } = await loadSpiderCatalogue();
+export async function measureSchemaRecall(
+  maxTables = 8,
+  options: { relationships?: boolean } = {},
+): Promise<RetrievalRecall> {
+  const { databases: available, tables: loaded } = await loadSpiderCatalogue();
+  const catalogue = options.relationships ? keysAsRelationships(loaded) : loaded;
   const index = new SchemaIndex(catalogue);
   const questions = (await loadSpiderQuestions()).filter((q) => available.includes(q.db_id));
   let full = 0;

@@ -100,7 +100,7 @@ export async function buildPipeline(
   }
   const visibleTables = async (name: string) => {
     const [tables, rules] = await Promise.all([schemas.tables(name), accessRules.rules(name)]);
-    return semantics.view(name, applyAccessRules(tables, rules));
+    return semantics.view(name, applyAccessRules(tables, rules), rules);
   };
   const retrieval = createRetrievalService({
     sources: {

@@ -343,6 +343,7 @@ export const zh: Record<string, string> = {
   'Delete this metric?': '删除这个指标？',
   Columns: '列',
   'Not used by asks': '提问时不使用',
+  'Semantic layer used': '使用的语义层',
   'How SQL reads it, like a table: monthly_sales_by_region':
     'SQL 中像表一样读取的名称，例如 monthly_sales_by_region',
   'What it measures, in the words people ask with (Chinese and English).':

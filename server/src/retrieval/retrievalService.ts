@@ -130,7 +130,9 @@ async function describeTables(
     const columns = [];
     for (const column of table.columns) {
       let values: readonly CellValue[] = [];
-      if (SAMPLED_TYPES.test(column.type) && !column.primaryKey) {
+      // Metrics and calculated fields are not stored: there is nothing to sample.
+      const stored = table.metric === undefined && column.calculated === undefined;
+      if (stored && SAMPLED_TYPES.test(column.type) && !column.primaryKey) {
         try {
           values = await sampled(`${datasource}\u0000${table.name}\u0000${column.name}`, () =>
             source.sampleValues(table.name, column.name, SAMPLE_VALUES + 1),

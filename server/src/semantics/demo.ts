@@ -50,6 +50,8 @@ export async function syncDemoSemantics(
         layer.metrics(DATASOURCE).create(await semantics.checkMetric(DATASOURCE, input)),
       );
     }
+    // Everything was validated on the demo just now: no ask needs to check it again.
+    await semantics.recordSchema(DATASOURCE);
     await store.settings.set(DEMO_SEMANTICS, 'seeded');
     return;
   }

@@ -80,7 +80,7 @@ function refuse(problem: Problem): never {
 export function createSemanticLayer(deps: SemanticLayerDeps) {
   const { store } = deps;
   const cache = new Map<string, { key: string; definitions: SemanticDefinitions }>();
-  const inFlight = new Map<string, Promise<SemanticDefinitions>>();
+  const revalidating = new Map<string, Promise<void>>();
 
   async function context(name: string, tables: TableInfo[], definitions: SemanticDefinitions) {
     const [dataSource, rules] = await Promise.all([deps.dataSource(name), deps.accessRules(name)]);
@@ -133,38 +133,60 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
     }
   }
 
-  async function load(name: string, tables: TableInfo[]): Promise<SemanticDefinitions> {
+  const settingKey = (name: string) => `semantics_schema:${name}`;
+
+  /** Revalidates every definition against `tables`; one run per data source at a time. */
+  function ensureValidated(
+    name: string,
+    tables: TableInfo[],
+    current: SemanticDefinitions,
+    schema: string,
+  ): Promise<void> {
+    let running = revalidating.get(name);
+    if (running === undefined) {
+      running = (async () => {
+        const count =
+          current.relationships.length + current.calculatedFields.length + current.metrics.length;
+        if (count > 0) await revalidate(name, tables, current);
+        await store.settings.set(settingKey(name), schema);
+      })().finally(() => revalidating.delete(name));
+      revalidating.set(name, running);
+    }
+    return running;
+  }
+
+  /**
+   * The stored definitions. When their verdicts were reached on another schema (or other
+   * hidden tables and columns), they are validated again: `wait` waits for it (admin pages);
+   * otherwise it runs behind the ask, which gets the stored verdicts (hidden names are kept out
+   * of its view anyway, and its SQL still meets the guard and the dry run).
+   */
+  async function load(name: string, tables: TableInfo[], wait: boolean) {
     const rules = await deps.accessRules(name);
     const schema = fingerprint(tables, rules);
     const revision = await store.revision();
-    const key = `${revision}:${schema}`;
     const hit = cache.get(name);
-    if (hit?.key === key) return hit.definitions;
+    if (hit?.key === `${revision}:${schema}`) return hit.definitions;
     let definitions = await store.semantics.load(name);
-    const settingKey = `semantics_schema:${name}`;
-    if ((await store.settings.get(settingKey)) !== schema) {
-      const any =
-        definitions.relationships.length +
-        definitions.calculatedFields.length +
-        definitions.metrics.length;
-      if (any > 0) {
-        await revalidate(name, tables, definitions);
-        definitions = await store.semantics.load(name);
+    if ((await store.settings.get(settingKey(name))) !== schema) {
+      const validated = ensureValidated(name, tables, definitions, schema);
+      if (!wait) {
+        validated.catch((error: unknown) =>
+          deps.logger.warn({ err: error, datasource: name }, 'semantic layer revalidation failed'),
+        );
+        return definitions;
       }
-      await store.settings.set(settingKey, schema);
+      await validated;
+      definitions = await store.semantics.load(name);
     }
     cache.set(name, { key: `${await store.revision()}:${schema}`, definitions });
     return definitions;
   }
 
-  /** The definitions, revalidated first when the schema changed; one load per data source at a time. */
+  /** The definitions; `fresh` reads the schema now and waits for any revalidation it needs. */
   async function definitions(name: string, options: { fresh?: boolean } = {}) {
     const tables = await (options.fresh ? deps.describe(name) : deps.tables(name));
-    const running = inFlight.get(name);
-    if (running) return running;
-    const loading = load(name, tables).finally(() => inFlight.delete(name));
-    inFlight.set(name, loading);
-    return loading;
+    return load(name, tables, options.fresh ?? false);
   }
 
   /** For asks: on a failure the last good definitions (or none) rather than a failed ask. */
@@ -187,8 +209,21 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
     definitions,
 
     /** The visible tables with the layer applied (calculated columns, relationships, metrics). */
-    async view(name: string, visible: readonly TableInfo[]): Promise<TableInfo[]> {
-      return withSemantics(visible, await forAsk(name));
+    async view(
+      name: string,
+      visible: readonly TableInfo[],
+      rules: AccessRules,
+    ): Promise<TableInfo[]> {
+      return withSemantics(visible, await forAsk(name), rules);
+    },
+
+    /**
+     * Records that the stored verdicts hold for the schema as it is now, after every
+     * definition was just validated on it (the demo's seeding), so no ask revalidates them.
+     */
+    async recordSchema(name: string): Promise<void> {
+      const [tables, rules] = await Promise.all([deps.describe(name), deps.accessRules(name)]);
+      await store.settings.set(settingKey(name), fingerprint(tables, rules));
     },
 
     /** The SQL with the layer written out (see sql/semantics.ts). */

@@ -1,7 +1,40 @@
 import type { Relationship } from '@quarry/shared';
 import type { SemanticDefinitions } from '../knowledge/port.js';
 import type { ColumnInfo, TableInfo } from '../ports.js';
+import type { AccessRules } from '../sql/guard.js';
+import { tokenizeSql } from '../sql/lexer.js';
 import type { SemanticCatalog } from '../sql/semantics.js';
+
+/** The names SQL text uses (words and quoted identifiers), lower-cased. */
+function namesIn(sql: string): Set<string> {
+  const names = new Set<string>();
+  for (const token of tokenizeSql(sql, 'any')) {
+    const text = sql.slice(token.start, token.end);
+    if (token.kind === 'word') names.add(text.toLowerCase());
+    else if (token.kind === 'quoted_identifier') names.add(text.slice(1, -1).toLowerCase());
+  }
+  return names;
+}
+
+/**
+ * Definitions that name a hidden table or column are left out of the model's view at once,
+ * before any revalidation flags them: a description must not leak what an admin hid.
+ */
+function withoutHidden(definitions: SemanticDefinitions, rules: AccessRules): SemanticDefinitions {
+  const tables = (rules.hiddenTables ?? []).map((t) => t.toLowerCase().split('.').at(-1) ?? '');
+  const columns = (rules.hiddenColumns ?? []).map((c) => c.column.toLowerCase());
+  if (tables.length === 0 && columns.length === 0) return definitions;
+  const touches = (sql: string, table?: string) => {
+    const names = namesIn(sql);
+    if (table !== undefined) names.add(table.toLowerCase());
+    return tables.some((t) => names.has(t)) || columns.some((c) => names.has(c));
+  };
+  return {
+    relationships: definitions.relationships,
+    calculatedFields: definitions.calculatedFields.filter((f) => !touches(f.expression, f.table)),
+    metrics: definitions.metrics.filter((m) => !touches(m.sql)),
+  };
+}
 
 const lower = (name: string) => name.toLowerCase();
 
@@ -23,8 +56,9 @@ export function usableDefinitions(definitions: SemanticDefinitions): SemanticDef
 export function withSemantics(
   tables: readonly TableInfo[],
   definitions: SemanticDefinitions,
+  rules: AccessRules = {},
 ): TableInfo[] {
-  const usable = usableDefinitions(definitions);
+  const usable = withoutHidden(usableDefinitions(definitions), rules);
   const byName = new Map(tables.map((table) => [lower(table.name), table]));
   const hasColumns = (table: TableInfo | undefined, columns: readonly string[]) =>
     table !== undefined &&

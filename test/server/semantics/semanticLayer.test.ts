@@ -170,6 +170,35 @@ describe.each(['sqlite', 'mariadb'] as const)('the semantic layer on %s', (backe
     expect(record.sql).toBe(result.sql);
   });
 
+  it('"人均工时" finds the metric and the tables it reads; text mode shows the SQL as it ran', async () => {
+    const written =
+      "SELECT month, hours_per_person FROM department_monthly_hours WHERE department = '研发中心' ORDER BY month";
+    quarry.fake.onChat(routeByPrompt([[/TASK: SQL GENERATION/, sqlAnswer(written)]]));
+    const ws = await connect(quarry.wsUrl);
+    const frames = (await collectFrames(ws, query('研发中心每月的人均工时'))).map((f) => f.text);
+    ws.close();
+    const retrieval = quarry.fake.chatRequests.find((r) =>
+      r.system.includes('TASK: SQL GENERATION'),
+    );
+    const schema = retrieval?.system.split('### DATABASE SCHEMA')[1] ?? '';
+    expect(schema).toContain('-- METRIC department_monthly_hours: 人均工时');
+    for (const table of ['timesheets', 'employees', 'departments']) {
+      expect(schema).toMatch(new RegExp(`CREATE TABLE [\`"]${table}[\`"]`));
+    }
+    const metricSql = demoMetrics.find((m) => m.name === 'department_monthly_hours')?.sql;
+    const ran = `WITH department_monthly_hours AS (\n${metricSql}\n)\n${written}`;
+    expect(frames).toContain(`最终SQL语句: ${ran}`);
+    const closing = JSON.parse(frames.at(-1) as string);
+    expect(closing.status).toBe('success');
+    expect(closing.sql).toBe(ran);
+    expect(closing.result).toEqual(
+      await run(
+        `SELECT month, hours_per_person FROM (${metricSql}) m WHERE department = '研发中心' ORDER BY month`,
+      ),
+    );
+    expect(closing.result.length).toBeGreaterThan(12);
+  });
+
   it('a calculated field returns the rows of the SQL with its expression written out; an alias of that name is not expanded', async () => {
     const written =
       'SELECT p.name, p.budget_execution_rate FROM projects p WHERE p.budget_execution_rate > 0 ORDER BY p.budget_execution_rate DESC, p.name';

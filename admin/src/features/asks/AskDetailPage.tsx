@@ -82,6 +82,16 @@ function AskDetail({ ask }: { ask: AskRecord }) {
               <dd>{ask.intent}</dd>
             </div>
           ) : null}
+          {ask.semantics_used ? (
+            <div className="fact-wide">
+              <dt>{t('Semantic layer used')}</dt>
+              <dd>
+                {[...ask.semantics_used.metrics, ...ask.semantics_used.calculated_fields].join(
+                  ', ',
+                )}
+              </dd>
+            </div>
+          ) : null}
         </dl>
         {ask.error ? (
           <p className="form-error">
