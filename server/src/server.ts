@@ -71,9 +71,11 @@ export async function startQuarryServer(
     semantics,
     previewSql: async (name, sql) => {
       const dataSource = await registry.get(name);
+      // A SQL pair may read metrics and calculated fields, as asks do.
+      const expanded = await semantics.expand(name, sql, dataSource);
       // Admins preview what users can query, so the guard and access rules apply here too.
       const runnable = await dryRunSql({
-        sql,
+        sql: expanded.sql,
         dataSource,
         accessRules: await accessRules.rules(name),
       });

@@ -60,9 +60,13 @@ export async function runAsk(
     const verified = await timed('historical_match', () => findHistoricalSql(deps, input));
     if (verified) {
       step('understanding', 'historical_match');
+      // A verified SQL pair may read metrics and calculated fields (a past ask's SQL is
+      // already written out, and expanding it again changes nothing).
+      const expanded = await deps.expandSemantics(input.datasource, verified, dataSource);
       return await execute(deps, {
         input,
-        sql: verified,
+        sql: expanded.sql,
+        semanticsUsed: expanded.semanticsUsed,
         ddl: () =>
           schemaForVerifiedSql(deps, {
             datasource: input.datasource,

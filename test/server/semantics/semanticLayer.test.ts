@@ -242,6 +242,34 @@ describe.each(['sqlite', 'mariadb'] as const)('the semantic layer on %s', (backe
     );
   });
 
+  it('a SQL pair reading a metric previews and answers its question with the metric written out', async () => {
+    const pairSql =
+      'SELECT region, SUM(sales_amount) AS total FROM monthly_sales_by_region GROUP BY region ORDER BY region';
+    const preview = await api(quarry, 'POST', 'default/preview', { sql: pairSql });
+    expect(preview.status).toBe(200);
+    const metricSql = demoMetrics.find((m) => m.name === 'monthly_sales_by_region')?.sql;
+    const byHand = `SELECT region, SUM(sales_amount) AS total FROM (${metricSql}) m GROUP BY region ORDER BY region`;
+    expect(preview.body.rows).toEqual(await run(byHand));
+
+    const question = `各大区销售总额 ${backend}`;
+    const pair = await fetch(`${quarry.baseUrl}/api/sql-pairs`, {
+      method: 'POST',
+      headers: ADMIN,
+      body: JSON.stringify({ question, sql: pairSql }),
+    });
+    expect(pair.status).toBe(201);
+    const events = await ask(quarry, question);
+    const sqlEvent = events.find((event) => event.type === 'sql');
+    expect(sqlEvent).toMatchObject({
+      from_history: true,
+      semantics_used: { calculated_fields: [], metrics: ['monthly_sales_by_region'] },
+    });
+    expect((events.find((event) => event.type === 'result') as Json).rows).toEqual(
+      await run(byHand),
+    );
+    expect(quarry.fake.chatRequests).toHaveLength(0);
+  });
+
   it('a metric that writes, does not run, or is named like a table cannot be saved, and says why', async () => {
     const write = await api(quarry, 'POST', 'default/metrics', {
       name: 'wipe_sales',
