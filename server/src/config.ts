@@ -22,6 +22,18 @@ const databaseUrl = z
     message: 'must be mysql://user:pass@host:port/db or sqlite:<path>',
   });
 
+// Users' data may live in PostgreSQL too; Quarry's own app database stays MySQL or SQLite.
+const dataSourceUrl = z
+  .string()
+  .trim()
+  .refine(
+    (url) => /^(mysql|mariadb|postgres|postgresql):\/\/.+/.test(url) || /^sqlite:.+/.test(url),
+    {
+      message:
+        'must be mysql://user:pass@host:port/db, postgres://user:pass@host:port/db or sqlite:<path>',
+    },
+  );
+
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 const optionalText = z
@@ -33,7 +45,7 @@ const optionalText = z
 /** Every environment variable Quarry reads, with its default. Unknown variables are ignored. */
 const environmentSchema = z.object({
   PORT: integer(0, 65535).default(3000),
-  DATABASE_URL: databaseUrl.optional(),
+  DATABASE_URL: dataSourceUrl.optional(),
   APP_DATABASE_URL: databaseUrl.default('sqlite:./data/quarry.sqlite'),
   REDIS_URL: z
     .string()

@@ -40,7 +40,7 @@ export interface Embedder {
 
 /* ---------------------------------------------------------- data sources ---- */
 
-export type SqlDialect = 'mysql' | 'sqlite';
+export type SqlDialect = 'mysql' | 'sqlite' | 'postgres';
 
 export interface QueryOptions {
   /** At most this many rows are returned; `capped` tells whether more existed. */
@@ -56,6 +56,11 @@ export interface EngineVerdict {
   sql: string;
   /** The engine's verdict: running it cannot change the database. */
   readOnly: boolean;
+  /**
+   * Relations the engine's plan reads outside the data source's own schema (system catalogs,
+   * other schemas), as `schema.table`; absent where the engine does not say.
+   */
+  foreignRelations?: string[];
 }
 
 export interface QueryResult {
@@ -101,7 +106,7 @@ export interface TableInfo {
 
 /**
  * A database users ask about. Promises: every statement runs read-only (a read-only SQLite
- * handle; a MySQL session in a read-only transaction), within QueryOptions' limits, with
+ * handle; a MySQL or PostgreSQL session in a read-only transaction), within QueryOptions' limits, with
  * values normalised to JSON-safe cells (dates as strings, big integers as numbers or strings).
  * Failures are QuarryErrors: `SQL_EXECUTION_FAILED` (the database's own message),
  * `DRY_RUN_FAILED`, `DATASOURCE_UNAVAILABLE` (cannot connect), `STOPPED`. A lost connection
@@ -117,6 +122,7 @@ export interface DataSource {
    * the engine will run it and the engine's own verdict on whether it only reads. Serves as the
    * dry run too: a statement that does not compile fails with `DRY_RUN_FAILED`. Absent where
    * the engine gives no such verdict (MySQL: its read-only transaction decides at run time).
+   * PostgreSQL answers from its plan (EXPLAIN inside the read-only transaction).
    */
   inspect?(sql: string, signal?: AbortSignal): Promise<EngineVerdict>;
   describe(): Promise<TableInfo[]>;

@@ -35,9 +35,13 @@ export const dataSourceUrlSchema = z
   .string({ error: typeError('url', 'a string') })
   .trim()
   .max(2000, 'url must be at most 2000 characters')
-  .refine((url) => /^(mysql|mariadb):\/\/[^/]+/.test(url) || /^sqlite:.+/.test(url), {
-    message: 'url must look like mysql://user:pass@host:port/db or sqlite:<path>',
-  });
+  .refine(
+    (url) => /^(mysql|mariadb|postgres|postgresql):\/\/[^/]+/.test(url) || /^sqlite:.+/.test(url),
+    {
+      message:
+        'url must look like mysql://user:pass@host:port/db, postgres://user:pass@host:port/db or sqlite:<path>',
+    },
+  );
 
 export const sqlPairInputSchema = z.object({
   question: text('question', MAX_QUESTION_CHARS),

@@ -231,8 +231,8 @@ export const zh: Record<string, string> = {
   'SQL pairs and asks refer to a data source by name, so it cannot change.':
     'SQL 示例和提问记录按名称引用数据源，因此名称不能修改。',
   'Connection URL': '连接地址',
-  'mysql://user:password@host:3306/database or sqlite:/path/to/file.sqlite':
-    'mysql://用户:密码@主机:3306/数据库 或 sqlite:/文件路径.sqlite',
+  'mysql://user:password@host:3306/database, postgres://user:password@host:5432/database or sqlite:/path/to/file.sqlite':
+    'mysql://用户:密码@主机:3306/数据库、postgres://用户:密码@主机:5432/数据库 或 sqlite:/文件路径.sqlite',
   'The password shows as ***; leave it so to keep the stored one.':
     '密码显示为 ***；保持不变即沿用已保存的密码。',
   'What the data is about; it helps pick this source for a question.':

@@ -80,20 +80,58 @@ function isStringPrefix(prefix: string, dialect: SqlDialect | 'any'): boolean {
   const upper = prefix.toUpperCase();
   if (upper === 'X') return true;
   if (dialect === 'sqlite') return false;
+  if (dialect === 'postgres') return upper === 'N' || upper === 'B' || upper === 'E';
   return upper === 'N' || upper === 'B' || prefix.startsWith('_');
+}
+
+/** Offset just past a PostgreSQL block comment opened at `open`: they nest. */
+function scanNestedComment(sql: string, open: number): { end: number; terminated: boolean } {
+  let depth = 0;
+  let i = open;
+  while (i < sql.length) {
+    if (sql[i] === '/' && sql[i + 1] === '*') {
+      depth += 1;
+      i += 2;
+    } else if (sql[i] === '*' && sql[i + 1] === '/') {
+      depth -= 1;
+      i += 2;
+      if (depth === 0) return { end: i, terminated: true };
+    } else {
+      i += 1;
+    }
+  }
+  return { end: sql.length, terminated: false };
+}
+
+// `$$` or `$tag$` (a tag is an identifier without `$`) opens a PostgreSQL dollar-quoted string.
+const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
+
+/** The PostgreSQL dollar quote opening at `open`, or null when `$` starts no string there. */
+function scanDollarQuoted(sql: string, open: number): { end: number; terminated: boolean } | null {
+  DOLLAR_TAG.lastIndex = open;
+  const tag = DOLLAR_TAG.exec(sql)?.[0];
+  if (tag === undefined) return null;
+  const close = sql.indexOf(tag, open + tag.length);
+  return close === -1
+    ? { end: sql.length, terminated: false }
+    : { end: close + tag.length, terminated: true };
 }
 
 /**
  * Splits SQL into tokens the way the database itself reads it: MySQL/MariaDB (default
  * sql_mode: backslash escapes, "…" is a string, `#` and `-- ` comments, `--x` is two minus
- * signs) or SQLite ("…" and […] are identifiers, no backslash escapes, `--` always a comment).
- * Every character belongs to exactly one token, so tokens can be spliced back byte for byte.
+ * signs), SQLite ("…" and […] are identifiers, no backslash escapes, `--` always a comment) or
+ * PostgreSQL (standard_conforming_strings on, which Quarry's sessions set: backslashes escape
+ * only in E'…'; "…" identifiers; `$tag$…$tag$` strings; block comments nest; `#` and `@` are
+ * operators). Every character belongs to exactly one token, so tokens can be spliced back
+ * byte for byte.
  */
 export function tokenizeSql(sql: string, dialect: SqlDialect | 'any'): SqlToken[] {
   const tokens: SqlToken[] = [];
   // 'any' reads text of unknown dialect (model output): MySQL's quoting, which is the more
   // permissive about strings, with every `--` a comment as most dialects have it.
-  const mysql = dialect !== 'sqlite';
+  const postgres = dialect === 'postgres';
+  const mysql = dialect !== 'sqlite' && !postgres;
   const strictDashes = dialect === 'mysql';
   const push = (kind: SqlTokenKind, start: number, end: number, terminated = true, quote = start) =>
     tokens.push({ kind, start, end, terminated, quoteStart: quote });
@@ -102,7 +140,29 @@ export function tokenizeSql(sql: string, dialect: SqlDialect | 'any'): SqlToken[
     const ch = sql[i] as string;
     const code = sql.charCodeAt(i);
     const next = sql[i + 1];
-    if (SPACE.has(ch)) {
+    const dollar = postgres && ch === '$' ? scanDollarQuoted(sql, i) : null;
+    if (dollar !== null) {
+      push('string', i, dollar.end, dollar.terminated);
+      i = dollar.end;
+    } else if (postgres && ch === '/' && next === '*') {
+      const { end, terminated } = scanNestedComment(sql, i);
+      push('comment', i, end, terminated);
+      i = end;
+    } else if (
+      postgres &&
+      (ch === 'U' || ch === 'u') &&
+      next === '&' &&
+      /['"]/.test(sql[i + 2] ?? '')
+    ) {
+      // U&'…' and U&"…": Unicode escapes, but quotes still double and backslashes never hide one.
+      const quote = sql[i + 2] as string;
+      const { end, terminated } = scanQuoted(sql, i + 2, quote, false);
+      push(quote === "'" ? 'string' : 'quoted_identifier', i, end, terminated, i + 2);
+      i = end;
+    } else if (postgres && (ch === '`' || ch === '#' || ch === '@')) {
+      push('symbol', i, i + 1);
+      i += 1;
+    } else if (SPACE.has(ch)) {
       let j = i + 1;
       while (j < sql.length && SPACE.has(sql[j] as string)) j += 1;
       push('space', i, j);
@@ -131,7 +191,7 @@ export function tokenizeSql(sql: string, dialect: SqlDialect | 'any'): SqlToken[
       const { end, terminated } = scanQuoted(sql, i, ch, false);
       push('quoted_identifier', i, end, terminated);
       i = end;
-    } else if (ch === '[' && !mysql) {
+    } else if (ch === '[' && dialect === 'sqlite') {
       const close = sql.indexOf(']', i + 1);
       const end = close === -1 ? sql.length : close + 1;
       push('quoted_identifier', i, end, close !== -1);
@@ -159,7 +219,8 @@ export function tokenizeSql(sql: string, dialect: SqlDialect | 'any'): SqlToken[
         j += 1;
       const text = sql.slice(i, j);
       if (sql[j] === "'" && isStringPrefix(text, dialect)) {
-        const { end, terminated } = scanQuoted(sql, j, "'", mysql);
+        const escapes = mysql || (postgres && text.toUpperCase() === 'E');
+        const { end, terminated } = scanQuoted(sql, j, "'", escapes);
         push('string', i, end, terminated, j);
         i = end;
       } else {

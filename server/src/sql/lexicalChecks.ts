@@ -1,5 +1,5 @@
 import type { SqlDialect } from '../ports.js';
-import { type SqlToken, scanQuoted } from './lexer.js';
+import { type SqlToken, scanQuoted, tokenText } from './lexer.js';
 
 /**
  * Where the parser and the database would read the same text differently, the AST the
@@ -40,16 +40,29 @@ export function findLexicalHazard(
 }
 
 /**
+ * PostgreSQL spellings whose reading by node-sql-parser is not assured to match the server's:
+ * nested block comments, dollar quotes, backslashes in strings (escapes only in E'…'), U&'…'.
+ */
+function postgresOnlySpelling(sql: string, token: SqlToken): boolean {
+  const text = tokenText(sql, token);
+  if (token.kind === 'comment') return text.startsWith('/*') && text.indexOf('/*', 2) !== -1;
+  if (token.kind !== 'string' && token.kind !== 'quoted_identifier') return false;
+  return sql[token.quoteStart] === '$' || text.includes('\\') || /^u&/i.test(text);
+}
+
+/**
  * Whether node-sql-parser would read this SQL's tokens differently from the database, so that
  * its AST would not describe what runs: it reads backslash escapes inside SQLite quotes, which
- * SQLite does not (`'a\'` is a whole string there). Such SQL is judged on the database's own
- * tokens and the engine's verdict instead, as SQL no grammar can read is.
+ * SQLite does not (`'a\'` is a whole string there), and PostgreSQL has quoting and comments of
+ * its own. Such SQL is judged on the database's own tokens and the engine's verdict instead, as
+ * SQL no grammar can read is.
  */
 export function parserWouldMisread(
   sql: string,
   tokens: readonly SqlToken[],
   dialect: SqlDialect,
 ): boolean {
+  if (dialect === 'postgres') return tokens.some((token) => postgresOnlySpelling(sql, token));
   if (dialect !== 'sqlite') return false;
   return tokens.some(
     (token) =>

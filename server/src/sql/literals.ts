@@ -21,6 +21,11 @@ const MYSQL_ESCAPES: Record<string, string> = {
   _: '\\_',
 };
 
+/** MySQL reads backslash escapes in every string; PostgreSQL (standard strings) only in E'…'. */
+function backslashEscapes(prefix: string, dialect: SqlDialect): boolean {
+  return dialect === 'mysql' || (dialect === 'postgres' && prefix.toUpperCase() === 'E');
+}
+
 /**
  * Decodes a terminated string-literal token; null for hex/bit literals and unterminated
  * strings, whose text is not a character value.
@@ -33,13 +38,16 @@ export function readStringLiteral(
   if (token.kind !== 'string' || !token.terminated) return null;
   const prefix = sql.slice(token.start, token.quoteStart);
   const upper = prefix.toUpperCase();
-  if (upper === 'X' || upper === 'B') return null;
+  if (upper === 'X' || upper === 'B' || upper === 'U&') return null;
   const quote = sql[token.quoteStart] as string;
+  // A PostgreSQL dollar quote ($$…$$, $tag$…$tag$) is kept as written.
+  if (quote === '$') return null;
   const body = sql.slice(token.quoteStart + 1, token.end - 1);
+  const escapes = backslashEscapes(prefix, dialect);
   let value = '';
   for (let i = 0; i < body.length; i += 1) {
     const ch = body[i] as string;
-    if (ch === '\\' && dialect === 'mysql' && i + 1 < body.length) {
+    if (ch === '\\' && escapes && i + 1 < body.length) {
       const escaped = body[i + 1] as string;
       value += MYSQL_ESCAPES[escaped] ?? escaped;
       i += 1;
@@ -61,6 +69,6 @@ export function readStringLiteral(
  */
 export function writeStringLiteral(literal: StringLiteral, dialect: SqlDialect): string {
   const { prefix, quote, value } = literal;
-  const slashed = dialect === 'mysql' ? value.replaceAll('\\', '\\\\') : value;
+  const slashed = backslashEscapes(prefix, dialect) ? value.replaceAll('\\', '\\\\') : value;
   return `${prefix}${quote}${slashed.replaceAll(quote, quote + quote)}${quote}`;
 }

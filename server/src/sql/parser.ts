@@ -1,5 +1,6 @@
 import mariadbBuild from 'node-sql-parser/build/mariadb.js';
 import mysqlBuild from 'node-sql-parser/build/mysql.js';
+import postgresBuild from 'node-sql-parser/build/postgresql.js';
 import sqliteBuild from 'node-sql-parser/build/sqlite.js';
 import type { SqlDialect } from '../ports.js';
 
@@ -24,7 +25,7 @@ export interface SqlSyntaxProblem {
   found: string | undefined;
 }
 
-type ParserDatabase = 'MySQL' | 'MariaDB' | 'Sqlite';
+type ParserDatabase = 'MySQL' | 'MariaDB' | 'Sqlite' | 'PostgresQL';
 
 // Each build carries one grammar; loading the per-dialect builds keeps startup lighter than
 // the all-dialect bundle. Instances hold no per-parse state, so one each is reused.
@@ -32,6 +33,7 @@ const parsers = {
   MySQL: new mysqlBuild.Parser(),
   MariaDB: new mariadbBuild.Parser(),
   Sqlite: new sqliteBuild.Parser(),
+  PostgresQL: new postgresBuild.Parser(),
 } as const;
 
 // MariaDB's grammar accepts a few things MySQL's does not, and MariaDB is what "mysql" often
@@ -40,9 +42,13 @@ const parsers = {
 // in analytical SQL, so SQLite falls back to the MySQL grammar. That is safe because
 // whatever grammar reads the statement, the same AST checks follow, and the SQLite-specific
 // lexical differences (backslashes, `#`, "…" identifiers) are checked on SQLite's own tokens.
+// PostgreSQL has only its own grammar (which cannot read FOR UPDATE and a few other forms:
+// those are held to the token rules and PostgreSQL's own plan instead).
 const GRAMMARS: Record<SqlDialect, ParserDatabase[]> = {
   mysql: ['MySQL', 'MariaDB'],
   sqlite: ['Sqlite', 'MySQL'],
+  // MySQL's grammar reads "…" as a string and backticks as quotes, so it has no say here.
+  postgres: ['PostgresQL'],
 };
 
 /** Narrows an AST value to a record. */

@@ -45,8 +45,9 @@ const WRITE_WORDS = new Set([
   'deallocate',
 ]);
 
-// Words that only follow FOR in a locking read (FOR UPDATE is caught as a write word).
-const LOCKING_AFTER_FOR = new Set(['share', 'update', 'no']);
+// Words that only follow FOR in a locking read (FOR UPDATE is caught as a write word;
+// FOR NO KEY UPDATE and FOR KEY SHARE are PostgreSQL's).
+const LOCKING_AFTER_FOR = new Set(['share', 'update', 'no', 'key']);
 
 // SQLite virtual tables over the raw database file: reading them bypasses every other rule.
 export const DENIED_TABLES = new Set(['sqlite_dbpage', 'sqlite_dbdata', 'sqlite_dbptr']);

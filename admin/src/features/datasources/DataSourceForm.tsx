@@ -104,7 +104,9 @@ export function DataSourceForm({
         hint={
           editing
             ? t('The password shows as ***; leave it so to keep the stored one.')
-            : t('mysql://user:password@host:3306/database or sqlite:/path/to/file.sqlite')
+            : t(
+                'mysql://user:password@host:3306/database, postgres://user:password@host:5432/database or sqlite:/path/to/file.sqlite',
+              )
         }
         error={errors.url}
       >

@@ -14,8 +14,13 @@ export interface GenerationPromptInput {
   semantics?: { calculatedFields: boolean; metrics: boolean };
 }
 
-export const dialectName = (dialect: SqlDialect) =>
-  dialect === 'mysql' ? 'MySQL 8 / MariaDB' : 'SQLite 3';
+const DIALECT_NAMES: Record<SqlDialect, string> = {
+  mysql: 'MySQL 8 / MariaDB',
+  sqlite: 'SQLite 3',
+  postgres: 'PostgreSQL',
+};
+
+export const dialectName = (dialect: SqlDialect) => DIALECT_NAMES[dialect];
 
 /** The SQL generation prompt: everything the model needs, nothing it must guess. */
 export function generationPrompt(input: GenerationPromptInput): ChatMessage[] {

@@ -20,6 +20,13 @@ const FUNCTIONS: Record<SqlDialect, string[]> = {
     'round(x, n), abs, max(a, b) and min(a, b) as scalars, coalesce, ifnull, nullif, iif(cond, a, b), CASE WHEN … END; integer division truncates: use 1.0 * a / b',
     'Window functions: ROW_NUMBER(), RANK(), DENSE_RANK(), LAG(), LEAD(), SUM() OVER (PARTITION BY … ORDER BY …)',
   ],
+  postgres: [
+    "CURRENT_DATE, NOW(), date_trunc('month', d) for months, EXTRACT(YEAR FROM d), to_char(d, 'YYYY-MM'), d - INTERVAL '1 month', d + 7 for days, age(a, b), a - b between dates gives days",
+    'Quote identifiers with double quotes ("name"), strings with single quotes; there is no backtick, IFNULL, IF(), DATE_FORMAT(), DATE_SUB() or LIMIT a, b (use LIMIT n OFFSET m)',
+    "a || b or concat(a, b), string_agg(x, ',' ORDER BY y), substring(s from pos for len), length(s), lower/upper, trim, replace, position(sub in s), ILIKE for case-insensitive matches",
+    'round(x::numeric, n), abs, ceil, floor, mod, greatest, least, coalesce, nullif, CASE WHEN … END; integer division truncates: use a::numeric / b; x::type casts; FILTER (WHERE …) after aggregates',
+    'Window functions: ROW_NUMBER(), RANK(), DENSE_RANK(), LAG(), LEAD(), SUM() OVER (PARTITION BY … ORDER BY …)',
+  ],
 };
 
 export function sqlFunctionsFor(dialect: SqlDialect): string {

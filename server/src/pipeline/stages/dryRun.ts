@@ -4,9 +4,10 @@ import { type AccessRules, assertReadOnlySql } from '../../sql/guard.js';
 
 /**
  * The read-only guard in its two layers, then the database's own check that the SQL compiles.
- * Where the engine judges a compiled statement (SQLite), its verdict decides: a statement it
- * says could write is refused whatever the parser made of it, and SQL no grammar could read
- * runs on that verdict. Elsewhere (MySQL) the parser layer refuses before EXPLAIN, and the
+ * Where the engine judges a compiled statement (SQLite; PostgreSQL from its plan), its verdict
+ * decides: a statement it says could write, or that reads relations outside the data source's
+ * schema, is refused whatever the parser made of it, and SQL no grammar could read runs on
+ * that verdict. Elsewhere (MySQL) the parser layer refuses before EXPLAIN, and the
  * session's read-only transaction is the part no text can get round. SQL the guard refuses
  * (`UNSAFE_SQL`) never runs; a compile failure is `DRY_RUN_FAILED`. Returns the SQL to run.
  */
@@ -28,6 +29,14 @@ export async function dryRunSql(input: {
       'UNSAFE_SQL',
       'Only one read-only SELECT statement may run; the database reports that this SQL would change data, so it was not run.',
       { context: { sql: input.sql } },
+    );
+  }
+  const foreign = verdict.foreignRelations ?? [];
+  if (foreign.length > 0) {
+    throw new QuarryError(
+      'UNSAFE_SQL',
+      `This SQL reads ${foreign.join(', ')}, outside the tables questions are answered from (system catalogs and other schemas are not available), so it was not run.`,
+      { context: { sql: input.sql, relations: foreign } },
     );
   }
   return verdict.sql;

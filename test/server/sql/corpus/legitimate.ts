@@ -6,13 +6,16 @@ export interface LegitimateQuery {
   dialects: readonly SqlDialect[];
 }
 
-const BOTH = ['mysql', 'sqlite'] as const;
+// `both` predates PostgreSQL: it tags what every dialect must allow.
+const BOTH = ['mysql', 'sqlite', 'postgres'] as const;
 const MYSQL = ['mysql'] as const;
 const SQLITE = ['sqlite'] as const;
+const POSTGRES = ['postgres'] as const;
 
 const both = (sql: string): LegitimateQuery => ({ sql, dialects: BOTH });
 const mysql = (sql: string): LegitimateQuery => ({ sql, dialects: MYSQL });
 const sqlite = (sql: string): LegitimateQuery => ({ sql, dialects: SQLITE });
+const postgres = (sql: string): LegitimateQuery => ({ sql, dialects: POSTGRES });
 
 /** Analytical SQL of the kind models write for business questions. */
 export const LEGITIMATE: LegitimateQuery[] = [
@@ -266,6 +269,30 @@ WHERE o.order_date >= '2024-01-01' AND o.order_date < '2025-01-01'
 GROUP BY p.name
 ORDER BY sales DESC
 LIMIT 5;`),
+  // PostgreSQL
+  postgres('SELECT "e"."name" FROM "employees" "e"'),
+  postgres('SELECT name FROM public.employees'),
+  postgres(
+    "SELECT date_trunc('month', order_date) AS month, SUM(total) FROM orders GROUP BY 1 ORDER BY 1",
+  ),
+  postgres("SELECT to_char(order_date, 'YYYY-MM') AS month, COUNT(*) FROM orders GROUP BY 1"),
+  postgres('SELECT EXTRACT(YEAR FROM hire_date) AS year, COUNT(*) FROM employees GROUP BY 1'),
+  postgres("SELECT id FROM orders WHERE order_date >= CURRENT_DATE - INTERVAL '30 days'"),
+  postgres('SELECT total::numeric(10, 2), id::text FROM orders'),
+  postgres("SELECT name FROM customers WHERE name ILIKE '%acme%'"),
+  postgres("SELECT dept_id, string_agg(name, ', ' ORDER BY name) FROM employees GROUP BY dept_id"),
+  postgres("SELECT COUNT(*) FILTER (WHERE status = 'paid') AS paid FROM orders"),
+  postgres(
+    'SELECT DISTINCT ON (dept_id) dept_id, name, salary FROM employees ORDER BY dept_id, salary DESC',
+  ),
+  postgres('SELECT name FROM employees ORDER BY salary DESC NULLS LAST LIMIT 10 OFFSET 10'),
+  postgres("SELECT 'C:\\temp' AS path"),
+  postgres("SELECT E'line\\nbreak' AS text"),
+  postgres('SELECT round(AVG(salary)::numeric, 2) FROM employees'),
+  postgres("SELECT name FROM employees WHERE hire_date BETWEEN '2024-01-01' AND '2024-12-31'"),
+  postgres('SELECT generate_series(1, 12) AS month'),
+  postgres('SELECT a # b AS x, @ -5 AS y FROM t'),
+  postgres('SELECT "名称", "类别" FROM "高校"'),
 ];
 
 /**
@@ -289,4 +316,7 @@ export const LEGITIMATE_BUT_UNPARSABLE: LegitimateQuery[] = [
   sqlite('SELECT avg(Attendance) FROM SHOW'),
   sqlite("SELECT 部门, count(*) FROM 员工 WHERE 状态 == '在职' GROUP BY 部门"),
   sqlite("SELECT replace(name, 'a', 'b') FROM `高校` WHERE 类别 <> '综合' AND 编号 == 3"),
+  postgres("SELECT $$it's$$ AS quoted"),
+  postgres('SELECT 1 /* outer /* nested */ still a comment */ AS one'),
+  postgres("SELECT name FROM customers WHERE name LIKE E'%\\_%'"),
 ];

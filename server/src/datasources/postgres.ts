@@ -1,0 +1,277 @@
+import type { CellValue, ResultRow } from '@quarry/shared';
+import { isQuarryError, QuarryError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { redactUrl } from '../logger.js';
+import type { DataSource, EngineVerdict, TableInfo } from '../ports.js';
+import { toCell, toResult, toRows } from './cells.js';
+import {
+  createPostgresSession,
+  type PostgresTarget,
+  quotePostgresIdentifier,
+} from './postgresSession.js';
+import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS } from './queryErrors.js';
+
+const DEFAULT_POOL_SIZE = 5;
+const DEFAULT_POOL_IDLE_MS = 60_000;
+
+// libpq's sslmode spellings: `require` encrypts without checking the certificate, as libpq does.
+const SSL_MODES: Record<string, PostgresTarget['ssl']> = {
+  disable: false,
+  allow: false,
+  prefer: false,
+  require: { rejectUnauthorized: false },
+  'verify-ca': { rejectUnauthorized: true },
+  'verify-full': { rejectUnauthorized: true },
+};
+
+/**
+ * Reads `postgres://user:pass@host:port/db` (or `postgresql://…`) with the optional parameters
+ * `schema` (default `public`), `sslmode` (`disable`, `require`, `verify-full`), `pool_size` and
+ * `pool_idle_ms`; throws DATASOURCE_UNAVAILABLE naming what is wrong.
+ */
+export function parsePostgresUrl(url: string): PostgresTarget {
+  const invalid = (why: string) =>
+    new QuarryError(
+      'DATASOURCE_UNAVAILABLE',
+      `The data source URL ${redactUrl(url)} ${why}; use postgres://user:pass@host:port/db?schema=public.`,
+    );
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalid('is not a valid URL');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw invalid('is not a postgres:// URL');
+  }
+  if (!parsed.hostname) throw invalid('names no host');
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!database || database.includes('/')) throw invalid('names no database');
+  const params = parsed.searchParams;
+  const wholeNumber = (name: string, fallback: number, min: number) => {
+    const raw = params.get(name);
+    if (raw === null) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) {
+      throw invalid(`has ${name}=${raw}, which must be a whole number of at least ${min}`);
+    }
+    return value;
+  };
+  const sslmode = params.get('sslmode') ?? 'disable';
+  const ssl = SSL_MODES[sslmode];
+  if (ssl === undefined) {
+    throw invalid(`has sslmode=${sslmode}; use disable, require or verify-full`);
+  }
+  const schema = params.get('schema') ?? 'public';
+  if (!schema.trim()) throw invalid('has an empty schema');
+  return {
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: parsed.port ? Number(parsed.port) : 5432,
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database,
+    schema,
+    ssl,
+    poolSize: wholeNumber('pool_size', DEFAULT_POOL_SIZE, 1),
+    poolIdleMs: wholeNumber('pool_idle_ms', DEFAULT_POOL_IDLE_MS, 1000),
+  };
+}
+
+// Long type names cost prompt tokens and read worse than the short ones everyone writes.
+const SHORT_TYPES: [RegExp, string][] = [
+  [/^character varying/, 'varchar'],
+  [/^character\b/, 'char'],
+  [/^timestamp(\(\d+\))? without time zone$/, 'timestamp$1'],
+  [/^timestamp(\(\d+\))? with time zone$/, 'timestamptz$1'],
+  [/^time(\(\d+\))? without time zone$/, 'time$1'],
+  [/^double precision$/, 'float8'],
+];
+
+function shortType(type: string): string {
+  return SHORT_TYPES.reduce((name, [long, short]) => name.replace(long, short), type);
+}
+
+/** Plan nodes that write or lock rows; EXPLAIN shows them without running anything. */
+const WRITING_NODES = new Set(['ModifyTable', 'LockRows']);
+
+interface PlanNode {
+  'Node Type'?: string;
+  'Relation Name'?: string;
+  Schema?: string;
+  Plans?: PlanNode[];
+}
+
+/** What a plan does: whether any node writes or locks, and every relation it scans. */
+function readPlan(plan: PlanNode) {
+  let writes = false;
+  const relations: string[] = [];
+  const stack = [plan];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (WRITING_NODES.has(node['Node Type'] ?? '')) writes = true;
+    const relation = node['Relation Name'];
+    if (relation !== undefined) relations.push(`${node.Schema ?? ''}.${relation}`);
+    stack.push(...(node.Plans ?? []));
+  }
+  return { writes, relations };
+}
+
+/** MySQL-style trailing semicolons are harmless here, but EXPLAIN wraps the text: drop them. */
+function withoutTrailingSemicolons(sql: string): string {
+  return sql.replace(/[\s;]+$/, '');
+}
+
+/**
+ * A PostgreSQL database as a DataSource, from a `postgres://` URL. Questions are answered from
+ * one schema; every call runs in a read-only transaction with a server-side statement time limit
+ * (see PostgresSession). `inspect` gives the engine's verdict from the statement's plan: whether
+ * it writes or locks, and which relations outside the schema it reads.
+ */
+export function createPostgresDataSource(url: string, deps: { logger: Logger }): DataSource {
+  const target = parsePostgresUrl(url);
+  const logger = deps.logger.child({ datasource: redactUrl(url) });
+  const session = createPostgresSession(target, logger);
+  const schema = target.schema;
+
+  async function internalQuery(sql: string, values: unknown[]): Promise<ResultRow[]> {
+    const raw = await session.run({
+      sql,
+      values,
+      rowLimit: INTERNAL_ROW_LIMIT,
+      timeoutMs: INTERNAL_TIMEOUT_MS,
+      phase: 'execute',
+    });
+    return toRows(raw.columns, raw.rows);
+  }
+
+  async function describe(): Promise<TableInfo[]> {
+    // Tables, views, materialized views, partitioned and foreign tables; not the partitions.
+    const relations = `c.relkind IN ('r', 'v', 'm', 'p', 'f') AND NOT c.relispartition`;
+    const tables = await internalQuery(
+      `SELECT c.relname AS name, obj_description(c.oid, 'pg_class') AS comment
+       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = $1 AND ${relations} ORDER BY c.relname`,
+      [schema],
+    );
+    const columns = await internalQuery(
+      `SELECT c.relname AS table_name, a.attname AS name,
+              pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,
+              col_description(c.oid, a.attnum) AS comment,
+              EXISTS (SELECT 1 FROM pg_catalog.pg_index i
+                      WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey)) AS primary_key
+       FROM pg_catalog.pg_attribute a
+       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = $1 AND ${relations} AND a.attnum > 0 AND NOT a.attisdropped
+       ORDER BY c.relname, a.attnum`,
+      [schema],
+    );
+    // Keys into other schemas are left out: the model can only read this one.
+    const foreignKeys = await internalQuery(
+      `SELECT c.relname AS table_name, a.attname AS column_name,
+              r.relname AS referenced_table, ra.attname AS referenced_column
+       FROM pg_catalog.pg_constraint k
+       JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_catalog.pg_class r ON r.oid = k.confrelid AND r.relnamespace = c.relnamespace
+       CROSS JOIN LATERAL unnest(k.conkey, k.confkey) WITH ORDINALITY AS pair(attnum, refnum, position)
+       JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = pair.attnum
+       JOIN pg_catalog.pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = pair.refnum
+       WHERE k.contype = 'f' AND n.nspname = $1
+       ORDER BY c.relname, k.conname, pair.position`,
+      [schema],
+    );
+    const byName = new Map<string, TableInfo>();
+    for (const row of tables) {
+      const name = String(row.name);
+      const comment = row.comment ? String(row.comment) : undefined;
+      byName.set(name, { name, ...(comment ? { comment } : {}), columns: [], foreignKeys: [] });
+    }
+    for (const row of columns) {
+      byName.get(String(row.table_name))?.columns.push({
+        name: String(row.name),
+        type: shortType(String(row.type)),
+        nullable: row.nullable === true,
+        primaryKey: row.primary_key === true,
+        ...(row.comment ? { comment: String(row.comment) } : {}),
+      });
+    }
+    for (const row of foreignKeys) {
+      byName.get(String(row.table_name))?.foreignKeys.push({
+        column: String(row.column_name),
+        referencedTable: String(row.referenced_table),
+        referencedColumn: String(row.referenced_column),
+      });
+    }
+    return [...byName.values()];
+  }
+
+  async function explain(sql: string, signal: AbortSignal | undefined, verbose: boolean) {
+    const options = verbose ? '(VERBOSE, FORMAT JSON)' : '(FORMAT JSON)';
+    return session.run({
+      sql: `EXPLAIN ${options} ${withoutTrailingSemicolons(sql)}`,
+      rowLimit: INTERNAL_ROW_LIMIT,
+      timeoutMs: DRY_RUN_TIMEOUT_MS,
+      ...(signal ? { signal } : {}),
+      phase: 'dryRun',
+    });
+  }
+
+  return {
+    dialect: 'postgres',
+
+    async execute(sql, options) {
+      const raw = await session.run({
+        sql: withoutTrailingSemicolons(sql),
+        ...options,
+        phase: 'execute',
+      });
+      return { ...toResult(raw.columns, raw.rows), capped: raw.capped };
+    },
+
+    async dryRun(sql, signal) {
+      // EXPLAIN plans the statement (every table, column and type resolved) without running it.
+      await explain(sql, signal, false);
+    },
+
+    async inspect(sql, signal): Promise<EngineVerdict> {
+      const raw = await explain(sql, signal, true);
+      const document = raw.rows[0]?.[0];
+      const plans = (typeof document === 'string' ? JSON.parse(document) : document) as {
+        Plan: PlanNode;
+      }[];
+      let writes = false;
+      const foreign = new Set<string>();
+      for (const { Plan } of plans) {
+        const plan = readPlan(Plan);
+        writes ||= plan.writes;
+        for (const relation of plan.relations) {
+          if (!relation.startsWith(`${schema}.`)) foreign.add(relation);
+        }
+      }
+      return { sql, readOnly: !writes, foreignRelations: [...foreign] };
+    },
+
+    describe,
+
+    async sampleValues(table, column, limit): Promise<CellValue[]> {
+      const quoted = quotePostgresIdentifier(column);
+      const count = Math.max(0, Math.floor(limit));
+      try {
+        const raw = await session.run({
+          sql: `SELECT DISTINCT ${quoted} FROM ${quotePostgresIdentifier(table)} WHERE ${quoted} IS NOT NULL LIMIT ${count}`,
+          rowLimit: count,
+          timeoutMs: INTERNAL_TIMEOUT_MS,
+          phase: 'execute',
+        });
+        return raw.rows.map((row) => toCell(row[0]));
+      } catch (error) {
+        // Hints are optional: an unknown table or column just means no samples.
+        if (!isQuarryError(error, 'SQL_EXECUTION_FAILED')) throw error;
+        logger.debug({ err: error, table, column }, 'no sample values');
+        return [];
+      }
+    },
+
+    close: () => session.close(),
+  };
+}

@@ -1,0 +1,326 @@
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import { QuarryError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { databaseError, type QueryPhase, timeoutError } from './queryErrors.js';
+import { createStopper, type Stopper } from './stopper.js';
+
+/** Where a postgres:// URL points, and how the pool behaves. */
+export interface PostgresTarget {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  /** The schema questions are answered from; the only one user SQL may read. */
+  schema: string;
+  /** `false`, or the `ssl` option of pg (sslmode=require: encrypted, certificate not checked). */
+  ssl: false | { rejectUnauthorized: boolean };
+  poolSize: number;
+  poolIdleMs: number;
+}
+
+export interface PostgresRequest {
+  sql: string;
+  /** Placeholder values (`$1`…); only for Quarry's own queries, never for users' SQL. */
+  values?: unknown[];
+  rowLimit: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  phase: QueryPhase;
+}
+
+export interface PostgresRawResult {
+  columns: string[];
+  rows: unknown[][];
+  capped: boolean;
+}
+
+/**
+ * A pool of read-only sessions on one PostgreSQL database. Every call runs in its own
+ * `READ ONLY` transaction with `statement_timeout`, `search_path` set to the configured schema
+ * and `standard_conforming_strings` on (what the guard's lexer assumes), and ends with
+ * `ROLLBACK; DISCARD ALL`, so nothing a statement did to the session outlives it. Rows are read
+ * through a cursor and the cursor is closed at the row cap, so the server never produces more.
+ * On a time-out or abort the backend is cancelled (`pg_cancel_backend` from a second
+ * connection) and the connection discarded; a dropped connection fails the call at once.
+ */
+export interface PostgresSession {
+  run(request: PostgresRequest): Promise<PostgresRawResult>;
+  close(): Promise<void>;
+}
+
+const BATCH_ROWS = 500;
+/** SQLSTATE of a cancelled statement (by statement_timeout or pg_cancel_backend). */
+const QUERY_CANCELED = '57014';
+/** numeric values with at most this many significant digits survive a JS number unchanged. */
+const SAFE_DIGITS = 15;
+
+/** Keeps text: dates and times as the server writes them (no time zone shifts), JSON as written. */
+const asText = (value: string) => value;
+
+/** int8 as a bigint, which cells turn into a number when it fits and a string otherwise. */
+const toBigInt = (value: string) => BigInt(value);
+
+/** numeric as a number when no digit is lost, else its exact text (NaN and Infinity too). */
+function toDecimal(value: string): number | string {
+  const digits = value.replace(/^[-+]?0*|\.|e.*$/gi, '').replace(/^0+/, '');
+  const number = Number(value);
+  return Number.isFinite(number) && digits.length <= SAFE_DIGITS ? number : value;
+}
+
+const { builtins } = pg.types;
+const TEXT_TYPES = new Set<number>([
+  builtins.DATE,
+  builtins.TIMESTAMP,
+  builtins.TIMESTAMPTZ,
+  builtins.TIME,
+  builtins.TIMETZ,
+  builtins.INTERVAL,
+  builtins.JSON,
+  builtins.JSONB,
+]);
+
+/** How values of each type come back (see cells.ts for what happens to them next). */
+const TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (format !== 'binary') {
+      if (oid === builtins.INT8) return toBigInt;
+      if (oid === builtins.NUMERIC) return toDecimal;
+      if (TEXT_TYPES.has(oid)) return asText;
+    }
+    // biome-ignore lint/suspicious/noExplicitAny: pg's overloads take a literal format; ours is a union.
+    return pg.types.getTypeParser(oid, format as any);
+  },
+} as pg.CustomTypesConfig;
+
+/** The server cancelled the statement at `statement_timeout`. */
+function isStatementTimeout(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (
+    code === QUERY_CANCELED && typeof message === 'string' && /statement timeout/.test(message)
+  );
+}
+
+/** A dropped connection or a failure to reach the server, as opposed to an SQL error. */
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  // SQL errors carry a five-character SQLSTATE; network errors carry ECONNRESET and the like.
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+    return code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03';
+  }
+  return true;
+}
+
+/** Quotes an identifier for PostgreSQL: double quotes, embedded ones doubled. */
+export function quotePostgresIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Opens nothing until the first call. */
+export function createPostgresSession(target: PostgresTarget, logger: Logger): PostgresSession {
+  const where = `the PostgreSQL database '${target.database}' at ${target.host}:${target.port}`;
+  const connection = {
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    database: target.database,
+    ssl: target.ssl,
+    connectionTimeoutMillis: 10_000,
+    application_name: 'quarry',
+  };
+  const pool = new pg.Pool({
+    ...connection,
+    types: TYPES,
+    max: target.poolSize,
+    idleTimeoutMillis: target.poolIdleMs,
+  });
+  // An idle connection that dies (server restart, network) is dropped by the pool; without a
+  // listener the error would end the process.
+  pool.on('error', (error) => logger.debug({ err: error }, 'an idle PostgreSQL connection failed'));
+  let closed = false;
+
+  // Drivers do not echo passwords today; this guards against one that does.
+  function hidePassword(message: string): string {
+    return target.password.length >= 4 ? message.split(target.password).join('***') : message;
+  }
+
+  function unavailable(error: unknown, doing: string): QuarryError {
+    const detail = error instanceof Error ? error.message : '';
+    return new QuarryError(
+      'DATASOURCE_UNAVAILABLE',
+      hidePassword(`Cannot ${doing} ${where}: ${detail || String(error)}`),
+      {
+        cause: error,
+        context: { host: target.host, port: target.port, database: target.database },
+      },
+    );
+  }
+
+  function beginSql(timeoutMs: number): string {
+    const timeout = Math.max(1, Math.ceil(timeoutMs));
+    return [
+      'BEGIN TRANSACTION READ ONLY',
+      `SET LOCAL statement_timeout = ${timeout}`,
+      `SET LOCAL lock_timeout = ${timeout}`,
+      `SET LOCAL search_path = ${quotePostgresIdentifier(target.schema)}`,
+      'SET LOCAL standard_conforming_strings = on',
+    ].join('; ');
+  }
+
+  /** A pooled client inside a fresh read-only transaction; retries when a pooled one is dead. */
+  async function acquire(timeoutMs: number): Promise<pg.PoolClient> {
+    for (let attempt = 1; ; attempt++) {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw unavailable(error, 'connect to');
+      }
+      try {
+        await client.query(beginSql(timeoutMs));
+        return client;
+      } catch (error) {
+        client.release(true);
+        if (!isConnectionError(error)) throw databaseError(error, 'execute');
+        if (attempt >= 3) throw unavailable(error, 'reach');
+        logger.debug({ err: error, attempt }, 'discarding a dead pooled connection');
+      }
+    }
+  }
+
+  /** Ends the transaction and resets the session, then returns the client; never throws. */
+  async function giveBack(client: pg.PoolClient): Promise<void> {
+    try {
+      await client.query('ROLLBACK; DISCARD ALL');
+      client.release();
+    } catch (error) {
+      client.release(true);
+      logger.debug({ err: error }, 'discarded a connection that could not be reset');
+    }
+  }
+
+  /** Cancels whatever `processId` runs, from a connection of its own; never throws. */
+  async function cancelBackend(processId: number): Promise<void> {
+    const canceller = new pg.Client({ ...connection, connectionTimeoutMillis: 5000 });
+    canceller.on('error', () => undefined);
+    try {
+      await canceller.connect();
+      await canceller.query('SELECT pg_cancel_backend($1)', [processId]);
+    } catch (error) {
+      logger.warn({ err: error, processId }, 'could not cancel a PostgreSQL query');
+    } finally {
+      await canceller.end().catch(() => undefined);
+    }
+  }
+
+  function read(cursor: Cursor<unknown[]>, count: number) {
+    return new Promise<{ rows: unknown[][]; fields: pg.FieldDef[] }>((resolve, reject) => {
+      cursor.read(count, (error, rows, result) => {
+        if (error) reject(error);
+        else resolve({ rows, fields: result?.fields ?? [] });
+      });
+    });
+  }
+
+  function closeCursor(cursor: Cursor<unknown[]>): Promise<void> {
+    return new Promise((resolve) => cursor.close(() => resolve()));
+  }
+
+  async function stream(
+    client: pg.PoolClient,
+    request: PostgresRequest,
+    stop: Stopper,
+  ): Promise<PostgresRawResult> {
+    // The backend's pid, for cancelling from elsewhere; pg keeps it from the startup handshake.
+    const processId = (client as unknown as { processID: number }).processID;
+    let settled = false;
+    let lost: unknown;
+    const onClientError = (error: unknown) => {
+      lost = error;
+    };
+    client.on('error', onClientError);
+    let stoppedBy: QuarryError | undefined;
+    const stopping = new Promise<never>((_resolve, reject) => {
+      stop.onStop((error) => {
+        if (settled) return;
+        settled = true;
+        stoppedBy = error;
+        // The cursor's read is left pending: discarding the connection ends it.
+        void cancelBackend(processId).finally(() => client.release(true));
+        reject(error);
+      });
+    });
+    stopping.catch(() => undefined);
+
+    const reading = (async () => {
+      const cursor = client.query(
+        new Cursor<unknown[]>(request.sql, request.values, { rowMode: 'array', types: TYPES }),
+      );
+      const rows: unknown[][] = [];
+      let columns: string[] = [];
+      for (;;) {
+        const wanted = Math.min(BATCH_ROWS, request.rowLimit + 1 - rows.length);
+        const batch = await read(cursor, wanted);
+        if (columns.length === 0) columns = batch.fields.map((field) => field.name);
+        rows.push(...batch.rows);
+        if (rows.length > request.rowLimit) {
+          await closeCursor(cursor);
+          return { columns, rows: rows.slice(0, request.rowLimit), capped: true };
+        }
+        if (batch.rows.length < wanted) return { columns, rows, capped: false };
+      }
+    })();
+
+    try {
+      const result = await Promise.race([reading, stopping]);
+      settled = true;
+      client.off('error', onClientError);
+      await giveBack(client);
+      return result;
+    } catch (error) {
+      if (error === stoppedBy) throw error;
+      settled = true;
+      client.off('error', onClientError);
+      if (lost !== undefined || isConnectionError(error)) {
+        client.release(true);
+        throw unavailable(lost ?? error, 'keep the connection to');
+      }
+      await giveBack(client);
+      if (isStatementTimeout(error)) throw timeoutError(request.timeoutMs, request.phase);
+      throw databaseError(error, request.phase);
+    } finally {
+      reading.catch(() => undefined);
+    }
+  }
+
+  async function run(request: PostgresRequest): Promise<PostgresRawResult> {
+    if (closed) throw unavailable(new Error('the data source was closed.'), 'use');
+    const stop = createStopper(request.timeoutMs, request.phase, request.signal);
+    try {
+      const acquiring = acquire(request.timeoutMs);
+      let client: pg.PoolClient;
+      try {
+        client = await Promise.race([acquiring, stop.stopped]);
+      } catch (error) {
+        void acquiring.then(
+          (late) => giveBack(late),
+          () => undefined,
+        );
+        throw error;
+      }
+      return await stream(client, request, stop);
+    } finally {
+      stop.dispose();
+    }
+  }
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    await pool.end();
+  }
+
+  return { run, close };
+}

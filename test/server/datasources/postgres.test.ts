@@ -1,0 +1,351 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDataSource } from '../../../server/src/datasources/index.js';
+import { demoSql } from '../../../server/src/demo/build.js';
+import { createLogger } from '../../../server/src/logger.js';
+import type { DataSource } from '../../../server/src/ports.js';
+import {
+  createTestPgDatabase,
+  POSTGRES_ROOT_URL,
+  type TestPgDatabase,
+} from '../../support/postgres.js';
+import { describeDataSourceBehaviour, failure } from './behaviour.js';
+
+const logger = createLogger('silent');
+const LIMITS = { rowLimit: 100, timeoutMs: 10_000 };
+
+describeDataSourceBehaviour('PostgreSQL', async () => {
+  const database = await createTestPgDatabase('ds_behaviour', await demoSql());
+  return {
+    open: async () => openDataSource(database.url, { logger }),
+    slowSql: 'SELECT pg_sleep(5) AS slept',
+    readOnlyMessage: /read-only transaction/,
+    refusedWriteCode: 'SQL_EXECUTION_FAILED',
+    cleanup: () => database.drop(),
+  };
+});
+
+/** A local port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  await new Promise((done) => server.close(done));
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return address.port;
+}
+
+describe('PostgreSQL data source specifics', () => {
+  let database: TestPgDatabase;
+  let source: DataSource;
+
+  /** Backends whose running statement contains `marker`. */
+  const runningWith = (marker: string) =>
+    database.query(
+      `SELECT pid FROM pg_stat_activity
+       WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()`,
+      [`%${marker}%`],
+    );
+
+  /** Polls until no backend runs `marker`, for at most a second. */
+  async function goneWithin(marker: string): Promise<unknown[]> {
+    for (let tries = 0; tries < 20; tries++) {
+      const left = await runningWith(marker);
+      if (left.length === 0) return left;
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    return runningWith(marker);
+  }
+
+  beforeAll(async () => {
+    database = await createTestPgDatabase('ds_specifics', await demoSql());
+    source = openDataSource(database.url, { logger });
+  });
+  afterAll(async () => {
+    await source?.close();
+    await database?.drop();
+  });
+
+  it('says it speaks PostgreSQL and makes every kind of value JSON-safe', async () => {
+    expect(source.dialect).toBe('postgres');
+    await database.query(`CREATE TABLE kinds (
+      n NUMERIC(12, 2), huge NUMERIC, big BIGINT, d DATE, ts TIMESTAMP, tz TIMESTAMPTZ,
+      j JSON, jb JSONB, raw BYTEA, txt BYTEA, flag BOOLEAN, ints INTEGER[], span INTERVAL,
+      f DOUBLE PRECISION, id UUID)`);
+    await database.query(`INSERT INTO kinds VALUES
+      (12.50, 123456789012345678901234567890.5, 9007199254740993, '2025-03-01',
+       '2025-03-01 08:30:00', '2025-03-01 08:30:00+00', '{"a": [1, 2]}', '{"b": null}',
+       '\\x00ff', convert_to('研发', 'UTF8'), true, '{1,2,3}', '1 day 2 hours', 'NaN',
+       '6f1c2a3e-0000-4000-8000-000000000001'),
+      (NULL, 'NaN', 42, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1.5, NULL)`);
+    const kinds = await source.execute('SELECT * FROM kinds ORDER BY big DESC', LIMITS);
+    expect(kinds.rows).toEqual([
+      {
+        n: 12.5,
+        huge: '123456789012345678901234567890.5',
+        big: '9007199254740993',
+        d: '2025-03-01',
+        ts: '2025-03-01 08:30:00',
+        tz: expect.stringMatching(/^2025-03-01 \d\d:30:00[+-]\d\d/),
+        j: '{"a": [1, 2]}',
+        jb: '{"b": null}',
+        raw: '0x00ff',
+        txt: '研发',
+        flag: true,
+        ints: '[1,2,3]',
+        span: '1 day 02:00:00',
+        f: 'NaN',
+        id: '6f1c2a3e-0000-4000-8000-000000000001',
+      },
+      {
+        n: null, huge: 'NaN', big: 42, d: null, ts: null, tz: null, j: null, jb: null,
+        raw: null, txt: null, flag: null, ints: null, span: null, f: 1.5, id: null,
+      },
+    ]); // biome-ignore format: one row per line
+    expect(JSON.parse(JSON.stringify(kinds.rows))).toEqual(kinds.rows);
+  });
+
+  it('describes comments, views and foreign keys, with short type names', async () => {
+    await database.query(`COMMENT ON TABLE employees IS '员工花名册'`);
+    await database.query(`COMMENT ON COLUMN employees.salary IS '月薪（元）'`);
+    await database.query('CREATE VIEW active_staff AS SELECT id, name FROM employees');
+    const tables = await source.describe();
+    const employees = tables.find((table) => table.name === 'employees');
+    expect(employees?.comment).toBe('员工花名册');
+    expect(employees?.columns.find((column) => column.name === 'salary')).toEqual({
+      name: 'salary',
+      type: 'numeric(12,2)',
+      nullable: false,
+      primaryKey: false,
+      comment: '月薪（元）',
+    });
+    expect(employees?.columns.find((column) => column.name === 'hire_date')?.type).toBe('date');
+    expect(employees?.foreignKeys).toEqual([
+      { column: 'department_id', referencedTable: 'departments', referencedColumn: 'id' },
+    ]);
+    expect(tables.find((table) => table.name === 'active_staff')?.columns).toHaveLength(2);
+    // Catalog tables never show up as the company's data.
+    expect(tables.some((table) => table.name.startsWith('pg_'))).toBe(false);
+  });
+
+  it('answers from the schema the URL names, and describes only that schema', async () => {
+    await database.query('CREATE SCHEMA finance');
+    await database.query(`CREATE TABLE finance.ledgers (
+      id INTEGER PRIMARY KEY, employee_id INTEGER, amount NUMERIC(10, 2))`);
+    await database.query(`CREATE TABLE finance.entries (
+      id INTEGER PRIMARY KEY, ledger_id INTEGER REFERENCES finance.ledgers (id))`);
+    await database.query('INSERT INTO finance.ledgers VALUES (1, 5, 10.25), (2, 6, 3)');
+    const finance = openDataSource(`${database.url}?schema=finance`, { logger });
+    try {
+      const tables = await finance.describe();
+      expect(tables.map((table) => table.name)).toEqual(['entries', 'ledgers']);
+      expect(tables[0]?.foreignKeys).toEqual([
+        { column: 'ledger_id', referencedTable: 'ledgers', referencedColumn: 'id' },
+      ]);
+      const sum = await finance.execute('SELECT SUM(amount) AS total FROM ledgers', LIMITS);
+      expect(sum.rows).toEqual([{ total: 13.25 }]);
+      const verdict = await finance.inspect?.(
+        'SELECT * FROM ledgers JOIN public.employees e ON true',
+      );
+      expect(verdict?.foreignRelations).toEqual(['public.employees']);
+    } finally {
+      await finance.close();
+    }
+  });
+
+  it('judges statements from their plan: writes, locks and reads outside the schema', async () => {
+    const inspect = (sql: string) => {
+      if (!source.inspect) throw new Error('PostgreSQL gives an engine verdict');
+      return source.inspect(sql);
+    };
+    expect(await inspect('SELECT name FROM employees WHERE id = 1')).toEqual({
+      sql: 'SELECT name FROM employees WHERE id = 1',
+      readOnly: true,
+      foreignRelations: [],
+    });
+    for (const sql of [
+      'WITH gone AS (DELETE FROM expenses RETURNING id) SELECT COUNT(*) FROM gone',
+      'UPDATE employees SET salary = 0',
+      'SELECT * FROM employees FOR UPDATE',
+      'SELECT * FROM employees e WHERE e.id IN (SELECT id FROM departments FOR SHARE)',
+    ]) {
+      expect((await inspect(sql)).readOnly, sql).toBe(false);
+    }
+    expect((await inspect('SELECT usename FROM pg_user')).foreignRelations).toEqual([
+      'pg_catalog.pg_authid',
+    ]);
+    expect(
+      (await inspect('SELECT table_name FROM information_schema.tables')).foreignRelations,
+    ).toEqual(expect.arrayContaining(['pg_catalog.pg_class', 'pg_catalog.pg_namespace']));
+    const error = await failure(inspect('SELECT nope FROM employees'));
+    expect(error.code).toBe('DRY_RUN_FAILED');
+    expect(error.message).toMatch(/nope/);
+    const [{ n }] = await database.query<{ n: string }>('SELECT COUNT(*) AS n FROM expenses');
+    expect(n).toBe('800');
+  });
+
+  it('reads strings the way the guard does whatever the database default', async () => {
+    await database.query(`ALTER DATABASE "${database.name}" SET standard_conforming_strings = off`);
+    const fresh = openDataSource(database.url, { logger });
+    try {
+      const result = await fresh.execute("SELECT 'a\\' AS s, E'b\\'c' AS e", LIMITS);
+      expect(result.rows).toEqual([{ s: 'a\\', e: "b'c" }]);
+    } finally {
+      await fresh.close();
+      await database.query(`ALTER DATABASE "${database.name}" RESET standard_conforming_strings`);
+    }
+  });
+
+  it('cancels a timed-out query on the server', async () => {
+    const marker = `slow_${randomBytes(4).toString('hex')}`;
+    const error = await failure(
+      source.execute(`SELECT pg_sleep(5) AS ${marker}`, { ...LIMITS, timeoutMs: 300 }),
+    );
+    expect(error.message).toMatch(/exceeded the 0.3 seconds time limit/);
+    expect(await goneWithin(marker)).toEqual([]);
+  });
+
+  it('cancels an aborted query on the server', async () => {
+    const marker = `aborted_${randomBytes(4).toString('hex')}`;
+    const controller = new AbortController();
+    const running = failure(
+      source.execute(`SELECT pg_sleep(5) AS ${marker}`, { ...LIMITS, signal: controller.signal }),
+    );
+    await expect.poll(() => runningWith(marker)).toHaveLength(1);
+    controller.abort();
+    expect((await running).code).toBe('STOPPED');
+    expect(await goneWithin(marker)).toEqual([]);
+  });
+
+  it('stops reading at the row cap and leaves no query behind', async () => {
+    const marker = `capped_${randomBytes(4).toString('hex')}`;
+    const result = await source.execute(
+      `SELECT t.id AS ${marker} FROM timesheets t CROSS JOIN timesheets u`,
+      { ...LIMITS, rowLimit: 10 },
+    );
+    expect(result.rows).toHaveLength(10);
+    expect(result.capped).toBe(true);
+    expect(await goneWithin(marker)).toEqual([]);
+  });
+
+  it('undoes whatever a statement did to its session', async () => {
+    // The guard refuses these; should one slip through, it must not outlive its call.
+    await source.execute('SET statement_timeout = 0', LIMITS);
+    await source.execute('SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE', LIMITS);
+    await source.execute("SET search_path = 'pg_catalog'", LIMITS);
+    for (let i = 0; i < 6; i++) {
+      const error = await failure(source.execute('DELETE FROM expenses', LIMITS));
+      expect(error.message).toMatch(/read-only transaction/);
+      const slow = await failure(
+        source.execute('SELECT pg_sleep(5)', { ...LIMITS, timeoutMs: 200 }),
+      );
+      expect(slow.message).toMatch(/time limit/);
+      expect((await source.execute('SELECT COUNT(*) AS n FROM projects', LIMITS)).rows).toEqual([
+        { n: 16 },
+      ]);
+    }
+    const [{ n }] = await database.query<{ n: string }>('SELECT COUNT(*) AS n FROM expenses');
+    expect(n).toBe('800');
+  });
+
+  it('reconnects after its connections are terminated', async () => {
+    await source.execute('SELECT 1', LIMITS);
+    await database.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+       WHERE datname = $1 AND application_name = 'quarry'`,
+      [database.name],
+    );
+    const count = await source.execute('SELECT COUNT(*) AS n FROM projects', LIMITS);
+    expect(count.rows).toEqual([{ n: 16 }]);
+  });
+
+  it('fails at once when the connection drops mid-query', async () => {
+    const marker = `dropped_${randomBytes(4).toString('hex')}`;
+    const running = failure(
+      source.execute(`SELECT pg_sleep(30) AS ${marker}`, { ...LIMITS, timeoutMs: 60_000 }),
+    );
+    await expect.poll(() => runningWith(marker)).toHaveLength(1);
+    await database.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()',
+      [`%${marker}%`],
+    );
+    const error = await running;
+    expect(error.code).toBe('DATASOURCE_UNAVAILABLE');
+    expect(error.message).toContain(database.name);
+    expect((await source.execute('SELECT 1 AS one', LIMITS)).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('keeps to pool_size connections however many queries wait', async () => {
+    const marker = `pooled_${randomBytes(4).toString('hex')}`;
+    const small = openDataSource(`${database.url}?pool_size=2&pool_idle_ms=1000`, { logger });
+    try {
+      const queries = Array.from({ length: 5 }, () =>
+        small.execute(`SELECT pg_sleep(0.2) AS ${marker}`, LIMITS),
+      );
+      let settled = false;
+      const all = Promise.all(queries).finally(() => {
+        settled = true;
+      });
+      // However often it is sampled while five queries wait, at most two ever run.
+      const seen = new Set<number>();
+      while (!settled) {
+        const running = await runningWith(marker);
+        seen.add(running.length);
+        await new Promise((done) => setTimeout(done, 20));
+      }
+      expect(Math.max(...seen)).toBe(2);
+      const results = await all;
+      expect(results.map((result) => result.rows.length)).toEqual([1, 1, 1, 1, 1]);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('refuses malformed URLs with a clear message and no password', () => {
+    const cases: [string, RegExp][] = [
+      [`${POSTGRES_ROOT_URL}`, /names no database/],
+      [`${POSTGRES_ROOT_URL}/db?sslmode=sometimes`, /sslmode=sometimes/],
+      [`${POSTGRES_ROOT_URL}/db?pool_size=0`, /pool_size=0/],
+      [`${POSTGRES_ROOT_URL}/db?pool_idle_ms=soon`, /pool_idle_ms=soon/],
+    ];
+    for (const [url, message] of cases) {
+      expect(() => openDataSource(url, { logger }), url).toThrow(message);
+    }
+    expect(() => openDataSource('postgres://u:Secr3tPw@/db', { logger })).toThrow(
+      /not a valid URL/,
+    );
+    try {
+      openDataSource('postgres://u:Secr3tPw@/db', { logger });
+    } catch (error) {
+      expect(String(error)).not.toContain('Secr3tPw');
+    }
+  });
+
+  it('reports a closed port and an unknown database as unavailable without the password', async () => {
+    const port = await closedPort();
+    const down = openDataSource(`postgresql://postgres:s3cretPw@127.0.0.1:${port}/warehouse`, {
+      logger,
+    });
+    const unknown = openDataSource(`${POSTGRES_ROOT_URL}/qt_no_such_database_here`, { logger });
+    try {
+      const error = await failure(down.execute('SELECT 1', LIMITS));
+      expect(error.code).toBe('DATASOURCE_UNAVAILABLE');
+      expect(error.message).toContain(`127.0.0.1:${port}`);
+      expect(error.message).not.toContain('s3cretPw');
+      expect(JSON.stringify(error.context)).not.toContain('s3cretPw');
+      const missing = await failure(unknown.describe());
+      expect(missing.code).toBe('DATASOURCE_UNAVAILABLE');
+      expect(missing.message).toContain('qt_no_such_database_here');
+    } finally {
+      await down.close();
+      await unknown.close();
+    }
+  });
+
+  it('accepts a trailing semicolon', async () => {
+    const result = await source.execute('SELECT COUNT(*) AS n FROM departments;', LIMITS);
+    expect(result.rows).toEqual([{ n: 14 }]);
+    await source.dryRun('SELECT name FROM departments ;\n');
+  });
+});
