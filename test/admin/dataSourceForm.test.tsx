@@ -35,7 +35,7 @@ describe('data source form', () => {
     });
     const user = userEvent.setup();
     await user.type(screen.getByLabelText('Name'), 'Sales DB');
-    await user.type(screen.getByLabelText('Connection URL'), 'postgres://x');
+    await user.type(screen.getByLabelText('Connection URL'), 'oracle://x');
     await user.click(screen.getByRole('button', { name: 'Test and save' }));
 
     expect(await screen.findByText(/name must start with a lower-case letter/)).toBeTruthy();

@@ -97,22 +97,69 @@ const WRITING_NODES = new Set(['ModifyTable', 'LockRows']);
 interface PlanNode {
   'Node Type'?: string;
   'Relation Name'?: string;
+  'Function Name'?: string;
   Schema?: string;
   Plans?: PlanNode[];
 }
 
-/** What a plan does: whether any node writes or locks, and every relation it scans. */
-function readPlan(plan: PlanNode) {
+/**
+ * Built-in set-returning functions that only turn their arguments into rows. Any other
+ * function read in FROM from outside the schema is treated like a catalog table: the catalog
+ * views over functions (pg_settings, pg_stat_activity…) would otherwise plan as no relation.
+ */
+const ROW_FUNCTIONS = new Set([
+  'generate_series',
+  'generate_subscripts',
+  'unnest',
+  'regexp_matches',
+  'regexp_split_to_table',
+  'string_to_table',
+  'json_each',
+  'json_each_text',
+  'jsonb_each',
+  'jsonb_each_text',
+  'json_array_elements',
+  'json_array_elements_text',
+  'jsonb_array_elements',
+  'jsonb_array_elements_text',
+  'json_object_keys',
+  'jsonb_object_keys',
+  'json_to_record',
+  'json_to_recordset',
+  'jsonb_to_record',
+  'jsonb_to_recordset',
+  'json_populate_record',
+  'json_populate_recordset',
+  'jsonb_populate_record',
+  'jsonb_populate_recordset',
+  'jsonb_path_query',
+]);
+
+/**
+ * What a plan does: whether any node writes or locks, and what it reads from outside
+ * `schema` (relations as `schema.table`, functions in FROM as `schema.name()`).
+ */
+function readPlan(plan: PlanNode, schema: string) {
   let writes = false;
-  const relations: string[] = [];
+  const foreign: string[] = [];
   const stack = [plan];
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    if (WRITING_NODES.has(node['Node Type'] ?? '')) writes = true;
+    const type = node['Node Type'] ?? '';
+    if (WRITING_NODES.has(type)) writes = true;
     const relation = node['Relation Name'];
-    if (relation !== undefined) relations.push(`${node.Schema ?? ''}.${relation}`);
+    const owner = node.Schema ?? '';
+    if (relation !== undefined && owner !== schema) foreign.push(`${owner}.${relation}`);
+    if (type === 'Function Scan') {
+      const name = node['Function Name'];
+      // ROWS FROM (f(), g()) names no single function: judged as unknown.
+      if (name === undefined) foreign.push('ROWS FROM (…)');
+      else if (owner !== schema && !(owner === 'pg_catalog' && ROW_FUNCTIONS.has(name))) {
+        foreign.push(`${owner}.${name}()`);
+      }
+    }
     stack.push(...(node.Plans ?? []));
   }
-  return { writes, relations };
+  return { writes, foreign };
 }
 
 /** MySQL-style trailing semicolons are harmless here, but EXPLAIN wraps the text: drop them. */
@@ -242,11 +289,9 @@ export function createPostgresDataSource(url: string, deps: { logger: Logger }):
       let writes = false;
       const foreign = new Set<string>();
       for (const { Plan } of plans) {
-        const plan = readPlan(Plan);
+        const plan = readPlan(Plan, schema);
         writes ||= plan.writes;
-        for (const relation of plan.relations) {
-          if (!relation.startsWith(`${schema}.`)) foreign.add(relation);
-        }
+        for (const relation of plan.foreign) foreign.add(relation);
       }
       return { sql, readOnly: !writes, foreignRelations: [...foreign] };
     },

@@ -51,6 +51,11 @@ export interface PostgresSession {
 }
 
 const BATCH_ROWS = 500;
+/** Cancels sent before the backend is terminated instead, each given this long to land. */
+const CANCEL_ATTEMPTS = 5;
+const CANCEL_GRACE_MS = 200;
+
+const delay = (ms: number) => new Promise((done) => setTimeout(done, ms));
 /** SQLSTATE of a cancelled statement (by statement_timeout or pg_cancel_backend). */
 const QUERY_CANCELED = '57014';
 /** numeric values with at most this many significant digits survive a JS number unchanged. */
@@ -201,13 +206,31 @@ export function createPostgresSession(target: PostgresTarget, logger: Logger): P
     }
   }
 
-  /** Cancels whatever `processId` runs, from a connection of its own; never throws. */
-  async function cancelBackend(processId: number): Promise<void> {
+  /**
+   * Stops whatever `processId` runs, from a connection of its own, until `ended` settles: a
+   * cancel that lands between two protocol messages is dropped by the server, so it is sent
+   * again, and a backend that still runs after a few is terminated. Never throws.
+   */
+  async function stopBackend(processId: number, ended: Promise<unknown>): Promise<void> {
+    let finished = false;
+    void ended.then(
+      () => {
+        finished = true;
+      },
+      () => {
+        finished = true;
+      },
+    );
     const canceller = new pg.Client({ ...connection, connectionTimeoutMillis: 5000 });
     canceller.on('error', () => undefined);
     try {
       await canceller.connect();
-      await canceller.query('SELECT pg_cancel_backend($1)', [processId]);
+      for (let attempt = 1; !finished; attempt++) {
+        const call = attempt <= CANCEL_ATTEMPTS ? 'pg_cancel_backend' : 'pg_terminate_backend';
+        await canceller.query(`SELECT pg_catalog.${call}($1)`, [processId]);
+        if (attempt > CANCEL_ATTEMPTS) break;
+        await Promise.race([ended.catch(() => undefined), delay(CANCEL_GRACE_MS)]);
+      }
     } catch (error) {
       logger.warn({ err: error, processId }, 'could not cancel a PostgreSQL query');
     } finally {
@@ -241,19 +264,6 @@ export function createPostgresSession(target: PostgresTarget, logger: Logger): P
       lost = error;
     };
     client.on('error', onClientError);
-    let stoppedBy: QuarryError | undefined;
-    const stopping = new Promise<never>((_resolve, reject) => {
-      stop.onStop((error) => {
-        if (settled) return;
-        settled = true;
-        stoppedBy = error;
-        // The cursor's read is left pending: discarding the connection ends it.
-        void cancelBackend(processId).finally(() => client.release(true));
-        reject(error);
-      });
-    });
-    stopping.catch(() => undefined);
-
     const reading = (async () => {
       const cursor = client.query(
         new Cursor<unknown[]>(request.sql, request.values, { rowMode: 'array', types: TYPES }),
@@ -272,6 +282,19 @@ export function createPostgresSession(target: PostgresTarget, logger: Logger): P
         if (batch.rows.length < wanted) return { columns, rows, capped: false };
       }
     })();
+
+    let stoppedBy: QuarryError | undefined;
+    const stopping = new Promise<never>((_resolve, reject) => {
+      stop.onStop((error) => {
+        if (settled) return;
+        settled = true;
+        stoppedBy = error;
+        // The caller hears at once; the connection is discarded once the backend has stopped.
+        void stopBackend(processId, reading).finally(() => client.release(true));
+        reject(error);
+      });
+    });
+    stopping.catch(() => undefined);
 
     try {
       const result = await Promise.race([reading, stopping]);

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataSource } from '../../../server/src/datasources/index.js';
 import { demoSql } from '../../../server/src/demo/build.js';
@@ -178,6 +180,14 @@ describe('PostgreSQL data source specifics', () => {
     expect(
       (await inspect('SELECT table_name FROM information_schema.tables')).foreignRelations,
     ).toEqual(expect.arrayContaining(['pg_catalog.pg_class', 'pg_catalog.pg_namespace']));
+    // Catalog views built on functions plan as a function scan, not a relation.
+    expect((await inspect('SELECT name, setting FROM pg_settings')).foreignRelations).toEqual([
+      'pg_catalog.pg_show_all_settings()',
+    ]);
+    expect(
+      (await inspect('SELECT g, u FROM generate_series(1, 3) g, unnest(ARRAY[1, 2]) u'))
+        .foreignRelations,
+    ).toEqual([]);
     const error = await failure(inspect('SELECT nope FROM employees'));
     expect(error.code).toBe('DRY_RUN_FAILED');
     expect(error.message).toMatch(/nope/);
@@ -341,6 +351,64 @@ describe('PostgreSQL data source specifics', () => {
       await down.close();
       await unknown.close();
     }
+  });
+
+  it('works as the read-only user the README GRANT creates, which cannot write either', async () => {
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## PostgreSQL data sources'));
+    const grant = /```sql\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(grant).toContain('GRANT SELECT ON ALL TABLES IN SCHEMA sales TO quarry_reader');
+    const role = `qt_reader_${randomBytes(4).toString('hex')}`;
+    await database.query('CREATE SCHEMA sales');
+    await database.query('CREATE TABLE sales.orders (id INTEGER PRIMARY KEY, total NUMERIC(8, 2))');
+    await database.query('INSERT INTO sales.orders VALUES (1, 9.5), (2, 20)');
+    await database.query(
+      (grant as string)
+        .replaceAll('quarry_reader', role)
+        .replaceAll('warehouse', `"${database.name}"`)
+        .replaceAll('etl_owner', 'postgres'),
+    );
+    await database.query(
+      'CREATE TABLE sales.refunds (id INTEGER, order_id INTEGER REFERENCES sales.orders (id))',
+    );
+    const reader = openDataSource(
+      `postgres://${role}:change-me@127.0.0.1:5432/${database.name}?schema=sales`,
+      { logger },
+    );
+    try {
+      const tables = await reader.describe();
+      expect(tables.map((table) => table.name)).toEqual(['orders', 'refunds']);
+      expect(tables[1]?.foreignKeys).toEqual([
+        { column: 'order_id', referencedTable: 'orders', referencedColumn: 'id' },
+      ]);
+      const sum = await reader.execute('SELECT SUM(total) AS total FROM orders, refunds', LIMITS);
+      expect(sum.rows).toEqual([{ total: null }]);
+      const denied = await failure(reader.execute('SELECT COUNT(*) FROM public.employees', LIMITS));
+      expect(denied.message).toMatch(/permission denied/);
+    } finally {
+      await reader.close();
+    }
+    // Outside Quarry's read-only transactions too, the user can change nothing.
+    const direct = new pg.Client({
+      connectionString: `postgres://${role}@127.0.0.1:5432/${database.name}`,
+    });
+    await direct.connect();
+    try {
+      for (const sql of [
+        'DELETE FROM sales.orders',
+        'BEGIN READ WRITE; DELETE FROM sales.orders',
+        'CREATE TABLE public.intruder (id INTEGER)',
+      ]) {
+        await expect(direct.query(sql), sql).rejects.toThrow(/read-only|permission denied/);
+        await direct.query('ROLLBACK');
+      }
+    } finally {
+      await direct.end();
+      await database.query(`DROP OWNED BY ${role}`);
+      await database.query(`DROP ROLE ${role}`);
+    }
+    const [{ n }] = await database.query<{ n: string }>('SELECT COUNT(*) AS n FROM sales.orders');
+    expect(n).toBe('2');
   });
 
   it('accepts a trailing semicolon', async () => {

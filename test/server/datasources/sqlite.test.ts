@@ -126,7 +126,7 @@ describe('openDataSource URLs', () => {
   });
 
   it('refuses unknown schemes and mysql URLs without a database, hiding passwords', () => {
-    for (const url of ['postgres://u:topsecret@h/db', 'mysql://u:topsecret@h:3306', 'sqlite:']) {
+    for (const url of ['mssql://u:topsecret@h/db', 'mysql://u:topsecret@h:3306', 'sqlite:']) {
       let error: unknown;
       try {
         openDataSource(url, { logger });
