@@ -1,5 +1,6 @@
-import pg from 'pg';
-import Cursor from 'pg-cursor';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
+import type Cursor from 'pg-cursor';
 import { QuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { databaseError, type QueryPhase, timeoutError } from './queryErrors.js';
@@ -74,30 +75,48 @@ function toDecimal(value: string): number | string {
   return Number.isFinite(number) && digits.length <= SAFE_DIGITS ? number : value;
 }
 
-const { builtins } = pg.types;
-const TEXT_TYPES = new Set<number>([
-  builtins.DATE,
-  builtins.TIMESTAMP,
-  builtins.TIMESTAMPTZ,
-  builtins.TIME,
-  builtins.TIMETZ,
-  builtins.INTERVAL,
-  builtins.JSON,
-  builtins.JSONB,
-]);
+interface Driver {
+  pg: typeof pg;
+  Cursor: typeof Cursor;
+  /** How values of each type come back (see cells.ts for what happens to them next). */
+  types: pg.CustomTypesConfig;
+}
 
-/** How values of each type come back (see cells.ts for what happens to them next). */
-const TYPES = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (format !== 'binary') {
-      if (oid === builtins.INT8) return toBigInt;
-      if (oid === builtins.NUMERIC) return toDecimal;
-      if (TEXT_TYPES.has(oid)) return asText;
-    }
-    // biome-ignore lint/suspicious/noExplicitAny: pg's overloads take a literal format; ours is a union.
-    return pg.types.getTypeParser(oid, format as any);
-  },
-} as pg.CustomTypesConfig;
+let driver: Driver | undefined;
+
+/**
+ * The pg driver, loaded on first use: most processes never open a PostgreSQL data source, and
+ * every worker process started pays for what it imports.
+ */
+function loadDriver(): Driver {
+  if (driver) return driver;
+  const require = createRequire(import.meta.url);
+  const loaded = require('pg') as typeof pg;
+  const { builtins } = loaded.types;
+  const textTypes = new Set<number>([
+    builtins.DATE,
+    builtins.TIMESTAMP,
+    builtins.TIMESTAMPTZ,
+    builtins.TIME,
+    builtins.TIMETZ,
+    builtins.INTERVAL,
+    builtins.JSON,
+    builtins.JSONB,
+  ]);
+  const types = {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (format !== 'binary') {
+        if (oid === builtins.INT8) return toBigInt;
+        if (oid === builtins.NUMERIC) return toDecimal;
+        if (textTypes.has(oid)) return asText;
+      }
+      // biome-ignore lint/suspicious/noExplicitAny: pg's overloads take a literal format; ours is a union.
+      return loaded.types.getTypeParser(oid, format as any);
+    },
+  } as pg.CustomTypesConfig;
+  driver = { pg: loaded, Cursor: require('pg-cursor') as typeof Cursor, types };
+  return driver;
+}
 
 /** The server cancelled the statement at `statement_timeout`. */
 function isStatementTimeout(error: unknown): boolean {
@@ -124,6 +143,7 @@ export function quotePostgresIdentifier(name: string): string {
 
 /** Opens nothing until the first call. */
 export function createPostgresSession(target: PostgresTarget, logger: Logger): PostgresSession {
+  const { pg: driverPg, Cursor: CursorClass, types: TYPES } = loadDriver();
   const where = `the PostgreSQL database '${target.database}' at ${target.host}:${target.port}`;
   const connection = {
     host: target.host,
@@ -135,7 +155,7 @@ export function createPostgresSession(target: PostgresTarget, logger: Logger): P
     connectionTimeoutMillis: 10_000,
     application_name: 'quarry',
   };
-  const pool = new pg.Pool({
+  const pool = new driverPg.Pool({
     ...connection,
     types: TYPES,
     max: target.poolSize,
@@ -221,7 +241,7 @@ export function createPostgresSession(target: PostgresTarget, logger: Logger): P
         finished = true;
       },
     );
-    const canceller = new pg.Client({ ...connection, connectionTimeoutMillis: 5000 });
+    const canceller = new driverPg.Client({ ...connection, connectionTimeoutMillis: 5000 });
     canceller.on('error', () => undefined);
     try {
       await canceller.connect();
@@ -266,7 +286,7 @@ export function createPostgresSession(target: PostgresTarget, logger: Logger): P
     client.on('error', onClientError);
     const reading = (async () => {
       const cursor = client.query(
-        new Cursor<unknown[]>(request.sql, request.values, { rowMode: 'array', types: TYPES }),
+        new CursorClass<unknown[]>(request.sql, request.values, { rowMode: 'array', types: TYPES }),
       );
       const rows: unknown[][] = [];
       let columns: string[] = [];

@@ -1,6 +1,6 @@
+import { createRequire } from 'node:module';
 import mariadbBuild from 'node-sql-parser/build/mariadb.js';
 import mysqlBuild from 'node-sql-parser/build/mysql.js';
-import postgresBuild from 'node-sql-parser/build/postgresql.js';
 import sqliteBuild from 'node-sql-parser/build/sqlite.js';
 import type { SqlDialect } from '../ports.js';
 
@@ -33,8 +33,19 @@ const parsers = {
   MySQL: new mysqlBuild.Parser(),
   MariaDB: new mariadbBuild.Parser(),
   Sqlite: new sqliteBuild.Parser(),
-  PostgresQL: new postgresBuild.Parser(),
 } as const;
+
+type Parser = InstanceType<typeof mysqlBuild.Parser>;
+let postgresParser: Parser | undefined;
+
+/** The grammar of `database`; PostgreSQL's is loaded on first use (most processes never need it). */
+function parserFor(database: ParserDatabase): Parser {
+  if (database !== 'PostgresQL') return parsers[database];
+  postgresParser ??= new (
+    createRequire(import.meta.url)('node-sql-parser/build/postgresql.js') as typeof mysqlBuild
+  ).Parser();
+  return postgresParser;
+}
 
 // MariaDB's grammar accepts a few things MySQL's does not, and MariaDB is what "mysql" often
 // means in production. node-sql-parser's SQLite grammar cannot read unquoted non-ASCII
@@ -99,7 +110,7 @@ export function parseSql(sql: string, dialect: SqlDialect): ParsedSql {
   let furthest: unknown;
   for (const database of GRAMMARS[dialect]) {
     try {
-      const result = parsers[database].parse(sql, { database });
+      const result = parserFor(database).parse(sql, { database });
       return {
         statements: toStatements(result.ast),
         tableList: strings(result.tableList),

@@ -129,6 +129,32 @@ describe('asks answered from a PostgreSQL data source', () => {
     }
   });
 
+  it('takes a postgres:// data source through the API and answers from its schema', async () => {
+    await database.query('CREATE SCHEMA IF NOT EXISTS finance');
+    await database.query(
+      "CREATE TABLE finance.budgets (year INTEGER, amount NUMERIC(12, 2)); COMMENT ON TABLE finance.budgets IS '年度预算'",
+    );
+    await database.query('INSERT INTO finance.budgets VALUES (2024, 100.5), (2025, 200)');
+    const created = await fetch(`${quarry.baseUrl}/api/datasources`, {
+      method: 'POST',
+      headers: {
+        authorization: 'Bearer test-admin-token-0123456789',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ name: 'finance', url: `${database.url}?schema=finance` }),
+    });
+    expect(created.status).toBe(201);
+    const tables = await fetch(`${quarry.baseUrl}/api/datasources/finance/schema`, {
+      headers: { authorization: 'Bearer test-admin-token-0123456789' },
+    });
+    expect(JSON.stringify(await tables.json())).toContain('年度预算');
+    script.set('今年预算多少', { generate: 'SELECT amount FROM budgets WHERE year = 2025' });
+    const events = await askEvents(quarry.wsUrl, '今年预算多少', { datasource: 'finance' });
+    expect(events.find((event) => event.type === 'result')).toMatchObject({
+      rows: [{ amount: 200 }],
+    });
+  });
+
   it('cancels the running query on the server when the ask is stopped', async () => {
     const marker = `stop_${randomBytes(4).toString('hex')}`;
     script.set('一直数下去', { generate: runaway(marker) });
