@@ -6,6 +6,7 @@ import { type AskLimiter, askerKey, askerLimitMessage } from '../asks/askLimiter
 import type { AskService } from '../asks/askService.js';
 import { isAuthorized, requestToken } from '../http/auth.js';
 import type { Logger } from '../logger.js';
+import { createChunkCoalescer } from './chunkCoalescer.js';
 import { createMessageRate } from './messageRate.js';
 import { createTextRenderer, errorFrame } from './textFrames.js';
 
@@ -199,6 +200,11 @@ function handleConnection(
     const start = async () => {
       if (ws.readyState !== WebSocket.OPEN) return;
       const render = createTextRenderer();
+      let askIdForFrames = '';
+      const events = createChunkCoalescer((event) => {
+        const frame: AskFrame = { ...event, ask_id: askIdForFrames };
+        send(JSON.stringify(frame), askIdForFrames, event.type.endsWith('_chunk'));
+      });
       const { askId, done } = deps.asks.ask(
         {
           question: query.query,
@@ -212,16 +218,20 @@ function handleConnection(
         },
         (event: AskEvent, id: string) => {
           if (mode === 'json') {
-            const frame: AskFrame = { ...event, ask_id: id };
-            send(JSON.stringify(frame), id, event.type.endsWith('_chunk'));
+            askIdForFrames = id;
+            events.push(event);
           } else {
             for (const text of render(event)) send(text, id, event.type.endsWith('_chunk'));
           }
         },
       );
       running.add(askId);
-      await done;
-      running.delete(askId);
+      try {
+        await done;
+      } finally {
+        events.flush();
+        running.delete(askId);
+      }
     };
     const settle = () => {
       accepted -= 1;
