@@ -146,6 +146,9 @@ async function askDatabase(
       // Only generation asks the model: no other stage may stand between gold SQL and the rows.
       ASK_INTENT_CLASSIFICATION: 'false',
       ASK_REASONING: 'false',
+      ASK_ANSWER: 'false',
+      ASK_CHART: 'false',
+      ASK_FOLLOW_UPS: 'false',
       SQL_REWRITE_MAX_ATTEMPTS: '0',
       SCHEMA_TOKEN_BUDGET: '200000',
       LLM_MAX_RETRIES: '0',
