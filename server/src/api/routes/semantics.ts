@@ -51,7 +51,10 @@ function mountDefinitionRoutes<T extends { id: number | null }, I, Stored>(
     router.get(path, async (request, response) => {
       const datasource = await name(request);
       // Checked against the schema as it is now: a definition the schema broke shows its problem.
-      await layer().definitions(datasource, { fresh: true });
+      // A data source that can't be reached leaves the last verdicts: the list still shows.
+      await layer()
+        .definitions(datasource, { fresh: true })
+        .catch(() => undefined);
       response.json(
         await routes
           .repository(datasource)
