@@ -119,6 +119,22 @@ describe('the oracle: a model that writes the gold SQL gets the gold rows', () =
         expect(report).toMatchObject({ passed: GOLD.length, skipped: 0 });
       }
     }, 120_000);
+
+    it('reports what Quarry refuses and what the shell cannot run, each in its class', async () => {
+      const questions = [
+        // The shell reads a PRAGMA; Quarry runs only SELECTs.
+        { db_id: 'universities', question: '学院表有哪些列', query: 'PRAGMA table_info(学院)' },
+        { db_id: 'universities', question: '不存在的列', query: 'SELECT 校长 FROM 高校' },
+        { db_id: 'universities', question: '高校数量', query: 'SELECT count(*) FROM 高校' },
+      ];
+      const report = await oracle(await createSqliteTarget(dir), questions, 'text');
+      expect(report).toMatchObject({ passed: 1, failed: 1, skipped: 1, byFailure: { refused: 1 } });
+      expect(report.outcomes[0]).toMatchObject({ verdict: 'failed', failure: 'refused' });
+      expect(report.outcomes[1]).toMatchObject({
+        verdict: 'skipped',
+        detail: expect.stringContaining('no such column'),
+      });
+    }, 60_000);
   });
 });
 
