@@ -103,6 +103,7 @@ export function createAskService(deps: {
         ...(request.askedByName ? { askedByName: request.askedByName } : {}),
         ...(request.parts ? { parts: request.parts } : {}),
       };
+      const startedAt = performance.now();
       remember(askId, initialView(askId, request.question));
       const started = deps.history.recordStart(input).catch((error: unknown) => {
         deps.logger.error({ err: error, askId }, 'ask history: could not record the ask');
@@ -112,13 +113,14 @@ export function createAskService(deps: {
         if (view) update(askId, applyEvent(view, event));
         onEvent?.(event, askId);
       });
-      void done.then((outcome) =>
-        started.then(() =>
+      void done.then((outcome) => {
+        logOutcome(deps.logger, input, outcome, performance.now() - startedAt);
+        return started.then(() =>
           deps.history.recordOutcome(askId, outcome).catch((error: unknown) => {
             deps.logger.error({ err: error, askId }, 'ask history: could not record the outcome');
           }),
-        ),
-      );
+        );
+      });
       return { askId, done };
     },
     async view(askId) {
@@ -128,4 +130,29 @@ export function createAskService(deps: {
       return deps.queue.stop(askId);
     },
   };
+}
+
+/**
+ * The one `info` line per ask: who asked what, how it ended, where the time went and the SQL
+ * that ran. The frames themselves are logged at `debug`.
+ */
+function logOutcome(logger: Logger, input: AskInput, outcome: AskOutcome, totalMs: number): void {
+  if (!logger.isLevelEnabled('info')) return;
+  logger.info(
+    {
+      ask_id: input.askId,
+      asker: input.askedBy ?? null,
+      source: input.source,
+      datasource: input.datasource,
+      question: input.question,
+      outcome: outcome.status,
+      ...(outcome.errorCode ? { error_code: outcome.errorCode } : {}),
+      ...(outcome.error ? { error: outcome.error } : {}),
+      total_ms: Math.round(totalMs),
+      timings: outcome.timings,
+      sql: outcome.sql ?? null,
+      ...(outcome.rowCount !== undefined ? { row_count: outcome.rowCount } : {}),
+    },
+    'ask done',
+  );
 }

@@ -95,16 +95,19 @@ function handleConnection(
     closeAfterRefusals: deps.limits.floodCloseAfter,
   });
 
-  // Every frame is logged, as the seed does; a result's rows are cut after a few lines' worth,
-  // so a 1,000-row answer does not put a copy of company data into the logs.
+  // Every frame is logged at debug, as the seed does at info (one line per ask is at info, from
+  // the ask service: a line per frame cost more CPU than the frame itself). A result's rows are
+  // cut after a few lines' worth, so a 1,000-row answer does not put company data in the logs.
+  const logFrames = deps.logger.isLevelEnabled('debug');
   const send = (frame: string, askId?: string, chunk = false) => {
     if (ws.readyState !== WebSocket.OPEN) return;
     ws.send(frame);
+    if (!logFrames) return;
     const logged =
       frame.length > LOGGED_FRAME_CHARS
         ? `${frame.slice(0, LOGGED_FRAME_CHARS)}… (${frame.length - LOGGED_FRAME_CHARS} more characters)`
         : frame;
-    deps.logger.info(
+    deps.logger.debug(
       { ask_id: askId, frame: logged },
       chunk ? 'WebSocket发送流式chunk' : 'WebSocket发送',
     );
