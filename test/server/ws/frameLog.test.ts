@@ -53,9 +53,7 @@ describe('the ask log at info', () => {
     expect(answered.length).toBeGreaterThan(3);
     expect(failed.at(-1)).toMatch(/"status":"error"/);
 
-    await expect
-      .poll(() => quarry.logs.filter((line) => line.msg === 'ask done').length)
-      .toBe(2);
+    await expect.poll(() => quarry.logs.filter((line) => line.msg === 'ask done').length).toBe(2);
     expect(quarry.logs.filter((line) => /^WebSocket发送/.test(line.msg))).toEqual([]);
     const [first, second] = quarry.logs.filter((line) => line.msg === 'ask done');
     expect(first).toMatchObject({
