@@ -21,7 +21,14 @@ function describesSchema(sql: string): boolean {
   return first?.kind === 'word' && CATALOGUE_STATEMENTS.has(tokenText(sql, first).toLowerCase());
 }
 
-/** Reads `mysql://user:pass@host:port/db` (or `mariadb://…`); throws DATASOURCE_UNAVAILABLE naming what is wrong. */
+const DEFAULT_POOL_SIZE = 5;
+const DEFAULT_POOL_IDLE_MS = 60_000;
+
+/**
+ * Reads `mysql://user:pass@host:port/db` (or `mariadb://…`) with the optional parameters
+ * `pool_size` (most connections at once, default 5) and `pool_idle_ms` (an unused connection
+ * closes after this long, default 60000); throws DATASOURCE_UNAVAILABLE naming what is wrong.
+ */
 export function parseMysqlUrl(url: string): MysqlTarget {
   const invalid = (why: string) =>
     new QuarryError(
@@ -40,12 +47,23 @@ export function parseMysqlUrl(url: string): MysqlTarget {
   if (!parsed.hostname) throw invalid('names no host');
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (!database || database.includes('/')) throw invalid('names no database');
+  const wholeNumber = (name: string, fallback: number, min: number) => {
+    const raw = parsed.searchParams.get(name);
+    if (raw === null) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) {
+      throw invalid(`has ${name}=${raw}, which must be a whole number of at least ${min}`);
+    }
+    return value;
+  };
   return {
     host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: parsed.port ? Number(parsed.port) : 3306,
     user: decodeURIComponent(parsed.username),
     password: decodeURIComponent(parsed.password),
     database,
+    poolSize: wholeNumber('pool_size', DEFAULT_POOL_SIZE, 1),
+    poolIdleMs: wholeNumber('pool_idle_ms', DEFAULT_POOL_IDLE_MS, 1000),
   };
 }
 

@@ -1,16 +1,21 @@
-import mysql, { type FieldPacket, type PoolConnection, type QueryError } from 'mysql2';
+import type { Connection, FieldPacket, QueryError, TypeCast } from 'mysql2';
 import { QuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { createMysqlConnectionPool, type PooledMysqlConnection } from './mysqlPool.js';
 import { databaseError, type QueryPhase, timeoutError } from './queryErrors.js';
 import { createStopper, type Stopper } from './stopper.js';
 
-/** Where a mysql:// URL points. */
+/** Where a mysql:// URL points, and how many connections Quarry may hold there. */
 export interface MysqlTarget {
   host: string;
   port: number;
   user: string;
   password: string;
   database: string;
+  /** Most connections open to the server at once, the one used to cancel queries included. */
+  poolSize: number;
+  /** An unused connection is closed after this long. */
+  poolIdleMs: number;
 }
 
 export interface MysqlRequest {
@@ -30,11 +35,15 @@ export interface MysqlRawResult {
 }
 
 /**
- * A pool of read-only sessions on one MySQL/MariaDB database. Every call re-asserts the
- * read-only transaction mode and sets the server-side statement time limit, streams rows and
- * stops at the row cap; on a time-out, abort or cap the query is killed from a second
- * connection (`KILL QUERY`) and its connection discarded. Dead pooled connections are
- * replaced transparently before the query is sent.
+ * A pool of read-only sessions on one MySQL/MariaDB database, never more than
+ * `poolSize` connections (see MysqlConnectionPool). Every call re-asserts the read-only
+ * transaction mode and sets the server-side statement time limit, streams rows and stops at
+ * the row cap. Whenever a call ends before its statement did (row cap, time-out, abort), the
+ * statement is killed from a connection kept for that (`KILL QUERY`), the rest of its result
+ * read off, and the connection reused; when any of that fails, the connection is closed.
+ * Either way the call returns only once the server no longer works for it. Dead pooled
+ * connections are replaced transparently before the query is sent; a connection lost while
+ * a statement runs fails the call at once.
  */
 export interface MysqlSession {
   run(request: MysqlRequest): Promise<MysqlRawResult>;
@@ -48,17 +57,30 @@ interface Dialect {
 }
 
 const SERVER_TIMEOUT_ERRNOS = new Set([1969, 3024]); // MariaDB max_statement_time, MySQL MAX_EXECUTION_TIME
+/** ER_QUERY_INTERRUPTED: a KILL QUERY that arrived as the statement ended can hit the next one. */
+const QUERY_INTERRUPTED = 1317;
+/** How long cancelling may take (connect, KILL QUERY, reading off the rest) before the connection is closed instead. */
+const CANCEL_WITHIN_MS = 3000;
 /** A lost connection (network error, server gone, killed thread); mysql2 marks these fatal. */
 function isConnectionLost(error: unknown): boolean {
   return (error as { fatal?: unknown } | null)?.fatal === true;
 }
 
 // BIT(n) columns arrive as bytes; as a number they read like the flags they usually are.
-const castBits: mysql.TypeCast = (field, next) => {
+const castBits: TypeCast = (field, next) => {
   if (field.type !== 'BIT') return next();
   const bytes = field.buffer();
   return bytes === null ? null : bytes.reduce((sum, byte) => (sum << 8n) | BigInt(byte), 0n);
 };
+
+/** Resolves with `promise`'s value, or `fallback` once `ms` have passed. */
+function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<F>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 /** Opens nothing until the first call. */
 export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSession {
@@ -68,22 +90,32 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
     port: target.port,
     user: target.user,
     password: target.password,
+    database: target.database,
     charset: 'utf8mb4',
     connectTimeout: 10_000,
     multipleStatements: false,
   };
-  const pool = mysql.createPool({
-    ...options,
-    database: target.database,
-    dateStrings: true,
-    supportBigNumbers: true,
-    bigNumberStrings: false,
-    decimalNumbers: true,
-    typeCast: castBits,
-    connectionLimit: 5,
-    maxIdle: 2,
-    idleTimeout: 60_000,
-  });
+  // One connection of the budget is kept for KILL QUERY, so stopping a statement never waits
+  // for a connection the stopped statements hold. With a budget of one there is none to spare:
+  // a stopped statement's connection is closed, which ends it at its next write to us.
+  const canKill = target.poolSize > 1;
+  const pool = createMysqlConnectionPool(
+    {
+      ...options,
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      decimalNumbers: true,
+      typeCast: castBits,
+    },
+    { size: canKill ? target.poolSize - 1 : 1, idleMs: target.poolIdleMs },
+  );
+  const killers = canKill
+    ? createMysqlConnectionPool(
+        { ...options, connectTimeout: CANCEL_WITHIN_MS },
+        { size: 1, idleMs: target.poolIdleMs },
+      )
+    : undefined;
   let dialect: Promise<Dialect> | undefined;
   let closed = false;
 
@@ -105,7 +137,7 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
     );
   }
 
-  function simpleQuery(connection: PoolConnection, sql: string): Promise<unknown[]> {
+  function simpleQuery(connection: Connection, sql: string): Promise<unknown[]> {
     return new Promise((resolve, reject) => {
       connection.query({ sql, rowsAsArray: true }, (error, rows) => {
         if (error) reject(error);
@@ -114,7 +146,7 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
     });
   }
 
-  async function detectDialect(connection: PoolConnection): Promise<Dialect> {
+  async function detectDialect(connection: Connection): Promise<Dialect> {
     const [[version]] = (await simpleQuery(connection, 'SELECT VERSION()')) as [[string]];
     const mariadb = /mariadb/i.test(version);
     let readOnlyVariable: Dialect['readOnlyVariable'] = 'transaction_read_only';
@@ -133,70 +165,96 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
     };
   }
 
-  function getConnection(): Promise<PoolConnection> {
-    return new Promise((resolve, reject) => {
-      pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection)));
-    });
-  }
-
   /** A pooled connection set up for one call; retries when a pooled connection turns out dead. */
-  async function acquire(timeoutMs: number): Promise<PoolConnection> {
+  async function acquire(timeoutMs: number, signal: AbortSignal): Promise<PooledMysqlConnection> {
     for (let attempt = 1; ; attempt++) {
-      let connection: PoolConnection;
+      let pooled: PooledMysqlConnection;
       try {
-        connection = await getConnection();
+        pooled = await pool.acquire(signal);
       } catch (error) {
+        if (signal.aborted) throw error;
         throw unavailable(error, 'connect to');
       }
       try {
-        dialect ??= detectDialect(connection).catch((error: unknown) => {
+        dialect ??= detectDialect(pooled.connection).catch((error: unknown) => {
           dialect = undefined;
           throw error;
         });
         const { readOnlyVariable, timeLimit } = await dialect;
         await simpleQuery(
-          connection,
+          pooled.connection,
           `SET SESSION ${readOnlyVariable} = 1, ${timeLimit(timeoutMs)}`,
         );
-        return connection;
+        return pooled;
       } catch (error) {
-        connection.destroy();
-        if (!isConnectionLost(error)) throw databaseError(error, 'execute');
+        pooled.destroy();
+        const retry = isConnectionLost(error) || (error as QueryError).errno === QUERY_INTERRUPTED;
+        if (!retry) throw databaseError(error, 'execute');
         if (attempt >= 3) throw unavailable(error, 'reach');
         logger.debug({ err: error, attempt }, 'discarding a dead pooled connection');
       }
     }
   }
 
-  /** Kills the running statement of `threadId` from a fresh connection; never throws. */
-  async function killQuery(threadId: number): Promise<void> {
-    const killer = mysql.createConnection({ ...options, connectTimeout: 5000 });
-    killer.on('error', () => undefined);
+  /** `KILL QUERY threadId` on the connection kept for it; true when the server took it. */
+  async function killQuery(threadId: number): Promise<boolean> {
+    if (!killers) return false;
+    let killer: PooledMysqlConnection;
     try {
-      await killer.promise().query(`KILL QUERY ${Number(threadId)}`);
+      killer = await killers.acquire(AbortSignal.timeout(CANCEL_WITHIN_MS));
     } catch (error) {
-      logger.warn({ err: error, threadId }, 'could not kill a MySQL query');
-    } finally {
-      killer.destroy();
+      logger.warn({ err: error, threadId }, 'no connection to kill a MySQL query with');
+      return false;
     }
+    const killing = simpleQuery(killer.connection, `KILL QUERY ${Number(threadId)}`).then(
+      () => undefined,
+      (error: QueryError) => error,
+    );
+    const failed = await within(killing, CANCEL_WITHIN_MS, new Error('KILL QUERY took too long'));
+    if (!failed) {
+      killer.release();
+      return true;
+    }
+    if (isConnectionLost(failed) || !('errno' in failed)) killer.destroy();
+    else killer.release();
+    logger.warn({ err: failed, threadId }, 'could not kill a MySQL query');
+    return false;
   }
 
-  function stream(connection: PoolConnection, request: MysqlRequest, stop: Stopper) {
+  /**
+   * Ends the statement still running on `pooled` (the caller stopped reading): kills it, reads
+   * off what it had sent and lends the connection again, or closes it when that fails.
+   */
+  async function cancel(pooled: PooledMysqlConnection, ended: Promise<boolean>): Promise<void> {
+    pooled.connection.pause();
+    if (await killQuery(pooled.connection.threadId as number)) {
+      pooled.connection.resume();
+      if (await within(ended, CANCEL_WITHIN_MS, false)) {
+        pooled.release();
+        return;
+      }
+    }
+    pooled.destroy();
+  }
+
+  function stream(pooled: PooledMysqlConnection, request: MysqlRequest, stop: Stopper) {
     return new Promise<MysqlRawResult>((resolve, reject) => {
       let columns: string[] = [];
       const rows: unknown[][] = [];
       let done = false;
-      const abandon = async (error?: QuarryError) => {
+      // Settles when the statement is over on the connection: true when it is clean to reuse.
+      let settleEnded: (clean: boolean) => void = () => undefined;
+      const ended = new Promise<boolean>((settle) => {
+        settleEnded = settle;
+      });
+      const stopEarly = async (answer: () => void) => {
         if (done) return;
         done = true;
-        connection.pause();
-        await killQuery(connection.threadId);
-        connection.destroy();
-        if (error) reject(error);
-        else resolve({ columns, rows, capped: true });
+        await cancel(pooled, ended);
+        answer();
       };
-      stop.onStop((error) => void abandon(error));
-      const query = connection.query({
+      stop.onStop((error) => void stopEarly(() => reject(error)));
+      const query = pooled.connection.query({
         sql: request.sql,
         values: request.values,
         rowsAsArray: true,
@@ -212,13 +270,15 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
       query.on('result', (row: unknown, index: number) => {
         if (done || index !== 0 || !Array.isArray(row)) return;
         if (rows.length < request.rowLimit) rows.push(row);
-        else void abandon();
+        else void stopEarly(() => resolve({ columns, rows, capped: true }));
       });
-      query.on('error', (error: QueryError) => {
+      const fail = (error: QueryError) => {
+        settleEnded(!error.fatal);
+        pooled.connection.off('error', fail);
         if (done) return;
         done = true;
-        if (error.fatal) connection.destroy();
-        else connection.release();
+        if (error.fatal) pooled.destroy();
+        else pooled.release();
         if (error.errno !== undefined && SERVER_TIMEOUT_ERRNOS.has(error.errno)) {
           reject(timeoutError(request.timeoutMs, request.phase));
         } else if (isConnectionLost(error)) {
@@ -226,11 +286,17 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
         } else {
           reject(databaseError(error, request.phase));
         }
-      });
+      };
+      query.on('error', fail);
+      // mysql2 tells a lost connection to the query only when it was given a callback; without
+      // one it goes to the connection, and the call would wait for its time limit.
+      pooled.connection.on('error', fail);
       query.on('end', () => {
+        settleEnded(true);
+        pooled.connection.off('error', fail);
         if (done) return;
         done = true;
-        connection.release();
+        pooled.release();
         resolve({ columns, rows, capped: false });
       });
     });
@@ -240,18 +306,8 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
     if (closed) throw unavailable(new Error('the data source was closed.'), 'use');
     const stop = createStopper(request.timeoutMs, request.phase, request.signal);
     try {
-      const acquiring = acquire(request.timeoutMs);
-      let connection: PoolConnection;
-      try {
-        connection = await Promise.race([acquiring, stop.stopped]);
-      } catch (error) {
-        void acquiring.then(
-          (late) => late.release(),
-          () => undefined,
-        );
-        throw error;
-      }
-      return await stream(connection, request, stop);
+      const pooled = await acquire(request.timeoutMs, stop.signal);
+      return await stream(pooled, request, stop);
     } finally {
       stop.dispose();
     }
@@ -260,7 +316,7 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
-    await pool.promise().end();
+    await Promise.all([pool.close(), killers?.close()]);
   }
 
   return { run, close };

@@ -8,6 +8,8 @@ import { type QueryPhase, stoppedError, timeoutError } from './queryErrors.js';
 export interface Stopper {
   /** Rejects when the time limit passes or the signal aborts. */
   stopped: Promise<never>;
+  /** Aborts (with the QuarryError as its reason) when the call is stopped. */
+  signal: AbortSignal;
   onStop(listener: (error: QuarryError) => void): void;
   dispose(): void;
 }
@@ -24,11 +26,13 @@ export function createStopper(
   });
   stopped.catch(() => undefined); // observed through onStop/race; never unhandled
   const listeners: ((error: QuarryError) => void)[] = [];
+  const controller = new AbortController();
   let fired: QuarryError | undefined;
   const stop = (error: QuarryError) => {
     if (fired) return;
     fired = error;
     fire(error);
+    controller.abort(error);
     for (const listener of listeners) listener(error);
   };
   const timer = setTimeout(() => stop(timeoutError(timeoutMs, phase)), timeoutMs);
@@ -37,6 +41,7 @@ export function createStopper(
   signal?.addEventListener('abort', onAbort, { once: true });
   return {
     stopped,
+    signal: controller.signal,
     onStop(listener) {
       if (fired) listener(fired);
       else listeners.push(listener);

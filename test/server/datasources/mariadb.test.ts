@@ -118,6 +118,22 @@ describe('MariaDB data source specifics', () => {
     expect(await goneWithin(marker)).toEqual([]);
   });
 
+  it('fails a call at once when its connection is killed mid-query', async () => {
+    const marker = `dropped_${randomBytes(4).toString('hex')}`;
+    // Far beyond the test's own time-out: only noticing the lost connection ends this call.
+    const running = failure(
+      source.execute(`SELECT SLEEP(120) AS ${marker}`, { ...LIMITS, timeoutMs: 120_000 }),
+    );
+    await expect.poll(() => runningWith(marker)).toHaveLength(1);
+    const [thread] = (await runningWith(marker)) as { ID: number }[];
+    await admin.query(`KILL CONNECTION ${Number(thread?.ID)}`);
+    const error = await running;
+    expect(error.code).toBe('DATASOURCE_UNAVAILABLE');
+    expect(error.message).toContain(database.name);
+    const after = await source.execute('SELECT COUNT(*) AS n FROM projects', LIMITS);
+    expect(after.rows).toEqual([{ n: 16 }]);
+  });
+
   it('reconnects after its connection is killed', async () => {
     const first = await source.execute('SELECT CONNECTION_ID() AS id', LIMITS);
     const killed = Number(first.rows[0]?.id);
