@@ -93,6 +93,7 @@ const environmentSchema = z.object({
   LLM_MAX_RETRIES: integer(0, 10).default(2),
   QUERY_TIMEOUT_MS: integer(100, 600_000).default(30_000),
   QUERY_ROW_LIMIT: integer(1, 1_000_000).default(1000),
+  QUERY_RESULT_MAX_BYTES: integer(1000, 1_000_000_000).default(5_000_000),
   SCHEMA_MAX_TABLES: integer(1, 100).default(8),
   SCHEMA_TOKEN_BUDGET: integer(200, 200_000).default(4000),
   WS_MESSAGES_PER_SECOND: integer(1, 10_000).default(5),
@@ -139,6 +140,8 @@ export interface Config {
     rewriteMaxAttempts: number;
     queryTimeoutMs: number;
     rowLimit: number;
+    /** Most bytes of rows (as JSON) one result carries; beyond it the result is capped. */
+    resultMaxBytes: number;
     /** Most tables schema retrieval puts into a prompt. */
     maxTables: number;
     /** Schema DDL tokens above which column pruning runs. */
@@ -222,6 +225,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       rewriteMaxAttempts: e.SQL_REWRITE_MAX_ATTEMPTS,
       queryTimeoutMs: e.QUERY_TIMEOUT_MS,
       rowLimit: e.QUERY_ROW_LIMIT,
+      resultMaxBytes: e.QUERY_RESULT_MAX_BYTES,
       maxTables: e.SCHEMA_MAX_TABLES,
       schemaTokenBudget: e.SCHEMA_TOKEN_BUDGET,
     },

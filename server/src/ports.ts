@@ -45,6 +45,11 @@ export type SqlDialect = 'mysql' | 'sqlite' | 'postgres';
 export interface QueryOptions {
   /** At most this many rows are returned; `capped` tells whether more existed. */
   rowLimit: number;
+  /**
+   * At most about this many bytes of rows (as JSON) are returned, whole rows only; `capped`
+   * tells whether more existed. Unlimited when absent.
+   */
+  maxBytes?: number;
   /** Wall-clock limit; on expiry the query is killed on the server too. */
   timeoutMs: number;
   signal?: AbortSignal;

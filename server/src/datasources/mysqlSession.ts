@@ -1,8 +1,10 @@
 import type { Connection, FieldPacket, QueryError, TypeCast } from 'mysql2';
 import { QuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { uniqueColumnNames } from './cells.js';
 import { createMysqlConnectionPool, type PooledMysqlConnection } from './mysqlPool.js';
 import { databaseError, type QueryPhase, timeoutError } from './queryErrors.js';
+import { createByteBudget } from './resultSize.mjs';
 import { createStopper, type Stopper } from './stopper.js';
 
 /** Where a mysql:// URL points, and how many connections Quarry may hold there. */
@@ -23,6 +25,8 @@ export interface MysqlRequest {
   /** Placeholder values (`?`); only for Quarry's own queries, never for users' SQL. */
   values?: unknown[];
   rowLimit: number;
+  /** Most bytes of rows (as JSON); unlimited when absent. */
+  maxBytes?: number;
   timeoutMs: number;
   signal?: AbortSignal;
   phase: QueryPhase;
@@ -38,7 +42,7 @@ export interface MysqlRawResult {
  * A pool of read-only sessions on one MySQL/MariaDB database, never more than
  * `poolSize` connections (see MysqlConnectionPool). Every call re-asserts the read-only
  * transaction mode and sets the server-side statement time limit, streams rows and stops at
- * the row cap. Whenever a call ends before its statement did (row cap, time-out, abort), the
+ * the row or byte cap. Whenever a call ends before its statement did (a cap, time-out, abort), the
  * statement is killed from a connection kept for that (`KILL QUERY`), the rest of its result
  * read off, and the connection reused; when any of that fails, the connection is closed.
  * Either way the call returns only once the server no longer works for it. Dead pooled
@@ -260,16 +264,20 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
         rowsAsArray: true,
       });
       let described = false;
+      let budget: ReturnType<typeof createByteBudget> | undefined;
       // Only the first result set counts (a CALL could return several); mysql2 gives `fields` no index.
       query.on('fields', (fields: FieldPacket[] | undefined) => {
         // Statements without a result set (SET, writes) announce `undefined` fields.
         if (described || !fields) return;
         described = true;
         columns = fields.map((field) => field.name);
+        if (request.maxBytes !== undefined) {
+          budget = createByteBudget(uniqueColumnNames(columns), request.maxBytes);
+        }
       });
       query.on('result', (row: unknown, index: number) => {
         if (done || index !== 0 || !Array.isArray(row)) return;
-        if (rows.length < request.rowLimit) rows.push(row);
+        if (rows.length < request.rowLimit && (budget?.fits(row) ?? true)) rows.push(row);
         else void stopEarly(() => resolve({ columns, rows, capped: true }));
       });
       const fail = (error: QueryError) => {

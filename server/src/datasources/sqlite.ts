@@ -132,6 +132,7 @@ export function createSqliteDataSource(path: string, deps: { logger: Logger }): 
           mode: 'query',
           sql: text,
           rowLimit: options.rowLimit,
+          maxBytes: options.maxBytes,
           timeoutMs: options.timeoutMs,
           signal: options.signal,
           phase: 'execute',

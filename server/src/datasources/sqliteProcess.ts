@@ -11,6 +11,8 @@ export interface SqliteRequest {
   mode: 'query' | 'prepare';
   sql: string;
   rowLimit: number;
+  /** Most bytes of rows (as JSON), counted in the child; unlimited when absent. */
+  maxBytes?: number;
   timeoutMs: number;
   signal?: AbortSignal;
   phase: QueryPhase;
@@ -146,8 +148,8 @@ export function createSqliteRunner(path: string, logger: Logger): SqliteRunner {
         started.channel?.ref();
         job.process = started;
         job.id = nextId++;
-        const { mode, sql, rowLimit } = job.request;
-        started.send({ id: job.id, mode, sql, rowLimit }, (error) => {
+        const { mode, sql, rowLimit, maxBytes } = job.request;
+        started.send({ id: job.id, mode, sql, rowLimit, maxBytes }, (error) => {
           if (error) job.finish({ error: unavailable(error.message) });
         });
       },

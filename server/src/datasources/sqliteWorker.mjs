@@ -3,9 +3,10 @@
 // is stopped by killing this process; the parent (sqlite.ts) starts a fresh one on demand.
 // Plain JS so it runs under plain node, tsx and vitest alike.
 import Database from 'better-sqlite3';
+import { createByteBudget } from './resultSize.mjs';
 
 /**
- * @typedef {{ id: number, mode: 'query' | 'prepare', sql: string, rowLimit: number }} Request
+ * @typedef {{ id: number, mode: 'query' | 'prepare', sql: string, rowLimit: number, maxBytes?: number }} Request
  * @typedef {{ id: number, ok: true, columns: string[], rows: unknown[][], capped: boolean, readOnly: boolean }
  *   | { id: number, ok: false, message: string, code?: string, unavailable: boolean }} Reply
  */
@@ -49,13 +50,17 @@ function handle(request) {
     const columns = statement.columns().map((column) => column.name);
     /** @type {unknown[][]} */
     const rows = [];
+    // Counted under the names as SQLite gives them; a repeated name later gains a `_2`.
+    const budget =
+      request.maxBytes === undefined ? undefined : createByteBudget(columns, request.maxBytes);
     let capped = false;
     for (const row of statement.iterate()) {
-      if (rows.length === request.rowLimit) {
+      const values = /** @type {unknown[]} */ (row);
+      if (rows.length === request.rowLimit || (budget !== undefined && !budget.fits(values))) {
         capped = true;
         break;
       }
-      rows.push(/** @type {unknown[]} */ (row));
+      rows.push(values);
     }
     return { id: request.id, ok: true, columns, rows, capped, readOnly };
   } catch (error) {

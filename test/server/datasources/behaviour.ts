@@ -90,6 +90,26 @@ export function describeDataSourceBehaviour(label: string, target: () => Promise
       expect(all.capped).toBe(false);
     });
 
+    it('stops at the byte limit, whole rows only, and says the result was capped', async () => {
+      const sql = 'SELECT id, work_date, hours, task FROM timesheets ORDER BY id';
+      const all = await source.execute(sql, LIMITS);
+      const maxBytes = 5000;
+      const jsonBytes = (rows: unknown[]) => Buffer.byteLength(JSON.stringify(rows));
+      // The answer: the longest run of rows from the start whose JSON takes at most maxBytes.
+      let fitting = 0;
+      while (jsonBytes(all.rows.slice(0, fitting + 1)) <= maxBytes) fitting += 1;
+      expect(fitting).toBeGreaterThan(10);
+      const capped = await source.execute(sql, { ...LIMITS, maxBytes });
+      expect(capped.rows).toEqual(all.rows.slice(0, fitting));
+      expect(capped.capped).toBe(true);
+      const roomy = await source.execute('SELECT id, name FROM departments', {
+        ...LIMITS,
+        maxBytes: jsonBytes(all.rows),
+      });
+      expect(roomy.rows).toHaveLength(14);
+      expect(roomy.capped).toBe(false);
+    });
+
     it('cancels a query that runs past its time limit, then keeps working', async () => {
       const started = Date.now();
       const error = await failure(source.execute(setup.slowSql, { ...LIMITS, timeoutMs: 300 }));
