@@ -41,7 +41,8 @@ export interface MysqlRawResult {
 /**
  * A pool of read-only sessions on one MySQL/MariaDB database, never more than
  * `poolSize` connections (see MysqlConnectionPool). Every call re-asserts the read-only
- * transaction mode and sets the server-side statement time limit, streams rows and stops at
+ * transaction mode, the sql_mode and charset the guard assumes (SQL_MODE, utf8mb4) and sets
+ * the server-side statement time limit, streams rows and stops at
  * the row or byte cap. Whenever a call ends before its statement did (a cap, time-out, abort), the
  * statement is killed from a connection kept for that (`KILL QUERY`), the rest of its result
  * read off, and the connection reused; when any of that fails, the connection is closed.
@@ -61,6 +62,15 @@ interface Dialect {
 }
 
 const SERVER_TIMEOUT_ERRNOS = new Set([1969, 3024]); // MariaDB max_statement_time, MySQL MAX_EXECUTION_TIME
+/**
+ * The sql_mode every call runs under, whatever the server's or the account's default: the
+ * guard's lexer reads SQL as MySQL does by default (backslash escapes in strings, double
+ * quotes around strings), so NO_BACKSLASH_ESCAPES and ANSI_QUOTES (or ANSI, ORACLE… that
+ * imply them) must never be in force, or `'q\' INTO OUTFILE …` would be one string to the
+ * guard and a file write to the server. The charset is stated for the same reason: in a
+ * multi-byte charset such as GBK a backslash byte can be part of a character.
+ */
+export const SQL_MODE = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';
 /** ER_QUERY_INTERRUPTED: a KILL QUERY that arrived as the statement ended can hit the next one. */
 const QUERY_INTERRUPTED = 1317;
 /** How long cancelling may take (connect, KILL QUERY, reading off the rest) before the connection is closed instead. */
@@ -187,7 +197,7 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
         const { readOnlyVariable, timeLimit } = await dialect;
         await simpleQuery(
           pooled.connection,
-          `SET SESSION ${readOnlyVariable} = 1, ${timeLimit(timeoutMs)}`,
+          `SET SESSION ${readOnlyVariable} = 1, ${timeLimit(timeoutMs)}, sql_mode = '${SQL_MODE}', NAMES utf8mb4`,
         );
         return pooled;
       } catch (error) {

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataSource } from '../../../server/src/datasources/index.js';
+import { SQL_MODE } from '../../../server/src/datasources/mysqlSession.js';
 import { demoSql } from '../../../server/src/demo/build.js';
 import { createLogger } from '../../../server/src/logger.js';
 import type { DataSource } from '../../../server/src/ports.js';
@@ -153,6 +154,23 @@ describe('MariaDB data source specifics', () => {
     }
     const [rows] = await admin.query(`SELECT COUNT(*) AS n FROM \`${database.name}\`.expenses`);
     expect(rows).toEqual([{ n: 800 }]);
+  });
+
+  it('states the sql_mode and charset the guard reads SQL under, on every call', async () => {
+    const settings = `SELECT @@SESSION.sql_mode AS mode, @@character_set_client AS client,
+      @@character_set_connection AS connection, @@character_set_results AS results`;
+    const expected = {
+      mode: SQL_MODE,
+      client: 'utf8mb4',
+      connection: 'utf8mb4',
+      results: 'utf8mb4',
+    };
+    expect((await source.execute(settings, LIMITS)).rows).toEqual([expected]);
+    // Should SQL change them anyway, the next call states them again.
+    await source.execute("SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES,ANSI_QUOTES'", LIMITS);
+    for (let i = 0; i < 6; i++) {
+      expect((await source.execute(settings, LIMITS)).rows).toEqual([expected]);
+    }
   });
 
   it('accepts the mariadb:// spelling of the same URL', async () => {
