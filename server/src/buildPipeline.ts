@@ -74,6 +74,7 @@ export async function buildPipeline(
   const registry = createDataSourceRegistry({
     resolveUrl: (name) => knowledgeReads.dataSourceUrl(name),
     logger,
+    queryTimeoutMs: config.ask.queryTimeoutMs,
   });
   const llm = createOpenAiClient({ config: config.llm, logger });
   const schemas = createSchemaCache({ dataSource: (name) => registry.get(name) });

@@ -82,7 +82,7 @@ export async function startQuarryServer(
       return dataSource.execute(runnable, { rowLimit: 20, timeoutMs: config.ask.queryTimeoutMs });
     },
     testConnection: async (url) => {
-      const dataSource = openDataSource(url, { logger });
+      const dataSource = openDataSource(url, { logger, queryTimeoutMs: config.ask.queryTimeoutMs });
       try {
         await dataSource.describe();
       } finally {

@@ -3,6 +3,14 @@ import { QuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { redactUrl } from '../logger.js';
 import type { DataSource } from '../ports.js';
+
+/** What every adapter is opened with. */
+export interface DataSourceDeps {
+  logger: Logger;
+  /** The time limit of a dry run (QUERY_TIMEOUT_MS); DRY_RUN_TIMEOUT_MS when not given. */
+  queryTimeoutMs?: number;
+}
+
 import { createMysqlDataSource } from './mysql.js';
 import { createPostgresDataSource } from './postgres.js';
 import { createSqliteDataSource } from './sqlite.js';
@@ -13,7 +21,7 @@ import { createSqliteDataSource } from './sqlite.js';
  * `sqlite:<path>` (relative paths against the process's working directory). Nothing connects
  * until the first call; a malformed URL throws DATASOURCE_UNAVAILABLE at once.
  */
-export function openDataSource(url: string, deps: { logger: Logger }): DataSource {
+export function openDataSource(url: string, deps: DataSourceDeps): DataSource {
   const trimmed = url.trim();
   if (/^(mysql|mariadb):\/\//.test(trimmed)) return createMysqlDataSource(trimmed, deps);
   if (/^postgres(ql)?:\/\//.test(trimmed)) return createPostgresDataSource(trimmed, deps);

@@ -1,10 +1,10 @@
 import type { CellValue, ResultRow } from '@quarry/shared';
 import { isQuarryError, QuarryError } from '../errors.js';
-import type { Logger } from '../logger.js';
 import { redactUrl } from '../logger.js';
 import type { DataSource, TableInfo } from '../ports.js';
 import { isSignificant, tokenizeSql, tokenText } from '../sql/lexer.js';
 import { toCell, toResult, toRows } from './cells.js';
+import type { DataSourceDeps } from './index.js';
 import { createMysqlSession, type MysqlTarget } from './mysqlSession.js';
 import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS } from './queryErrors.js';
 
@@ -71,7 +71,7 @@ export function parseMysqlUrl(url: string): MysqlTarget {
  * A MySQL or MariaDB database as a DataSource, from a `mysql://` URL. Sessions are read-only
  * at the database level and carry a server-side statement time limit (see MysqlSession).
  */
-export function createMysqlDataSource(url: string, deps: { logger: Logger }): DataSource {
+export function createMysqlDataSource(url: string, deps: DataSourceDeps): DataSource {
   const target = parseMysqlUrl(url);
   const logger = deps.logger.child({ datasource: redactUrl(url) });
   const session = createMysqlSession(target, logger);
@@ -154,7 +154,7 @@ export function createMysqlDataSource(url: string, deps: { logger: Logger }): Da
       await session.run({
         sql: `EXPLAIN ${withoutTrailingSemicolons(sql)}`,
         rowLimit: INTERNAL_ROW_LIMIT,
-        timeoutMs: DRY_RUN_TIMEOUT_MS,
+        timeoutMs: deps.queryTimeoutMs ?? DRY_RUN_TIMEOUT_MS,
         signal,
         phase: 'dryRun',
       });

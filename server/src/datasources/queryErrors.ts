@@ -2,8 +2,8 @@ import { QuarryError } from '../errors.js';
 
 /** Internal queries (describe, samples) get this wall-clock limit; users' SQL brings its own. */
 export const INTERNAL_TIMEOUT_MS = 30_000;
-/** A dry run only compiles, so anything slower than this is a problem in itself. */
-export const DRY_RUN_TIMEOUT_MS = 10_000;
+/** A dry run's time limit when the opener names none (QUERY_TIMEOUT_MS's default). */
+export const DRY_RUN_TIMEOUT_MS = 30_000;
 /** Internal queries read at most this many rows. */
 export const INTERNAL_ROW_LIMIT = 100_000;
 

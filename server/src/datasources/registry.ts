@@ -21,6 +21,8 @@ export interface DataSourceRegistryDeps {
   /** The URL currently configured for a name; undefined when no such data source exists. */
   resolveUrl(name: string): Promise<string | undefined>;
   logger: Logger;
+  /** QUERY_TIMEOUT_MS: the time limit of dry runs (queries bring their own). */
+  queryTimeoutMs?: number;
 }
 
 /** Creates an empty registry; nothing is opened until `get`. */
@@ -48,7 +50,10 @@ export function createDataSourceRegistry(deps: DataSourceRegistryDeps): DataSour
           context: { datasource: name },
         });
       }
-      const dataSource = openDataSource(url, { logger: deps.logger });
+      const dataSource = openDataSource(url, {
+        logger: deps.logger,
+        queryTimeoutMs: deps.queryTimeoutMs,
+      });
       opened.set(name, { url, dataSource });
       if (current) {
         deps.logger.info({ datasource: name, url: redactUrl(url) }, 'data source URL changed');

@@ -1,9 +1,9 @@
 import type { CellValue, ResultRow } from '@quarry/shared';
 import { isQuarryError } from '../errors.js';
-import type { Logger } from '../logger.js';
 import type { DataSource, EngineVerdict, ForeignKeyInfo, TableInfo } from '../ports.js';
 import { doubleQuotedAsString, unresolvedDoubleQuoted } from '../sql/legacyStrings.js';
 import { toCell, toResult, toRows } from './cells.js';
+import type { DataSourceDeps } from './index.js';
 import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS } from './queryErrors.js';
 import { createSqliteRunner } from './sqliteProcess.js';
 
@@ -47,7 +47,7 @@ const USER_OBJECTS = `m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite\\_
  * A SQLite file as a DataSource. The file is opened read-only with `query_only` on, in a child
  * process that is killed when a query runs out of time or is aborted (see SqliteRunner).
  */
-export function createSqliteDataSource(path: string, deps: { logger: Logger }): DataSource {
+export function createSqliteDataSource(path: string, deps: DataSourceDeps): DataSource {
   const logger = deps.logger.child({ datasource: `sqlite:${path}` });
   const runner = createSqliteRunner(path, logger);
 
@@ -115,7 +115,7 @@ export function createSqliteDataSource(path: string, deps: { logger: Logger }): 
         mode: 'prepare',
         sql: text,
         rowLimit: 0,
-        timeoutMs: DRY_RUN_TIMEOUT_MS,
+        timeoutMs: deps.queryTimeoutMs ?? DRY_RUN_TIMEOUT_MS,
         signal,
         phase: 'dryRun',
       }),

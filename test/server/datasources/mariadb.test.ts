@@ -4,6 +4,7 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataSource } from '../../../server/src/datasources/index.js';
 import { SQL_MODE } from '../../../server/src/datasources/mysqlSession.js';
+import { createDataSourceRegistry } from '../../../server/src/datasources/registry.js';
 import { demoSql } from '../../../server/src/demo/build.js';
 import { createLogger } from '../../../server/src/logger.js';
 import type { DataSource } from '../../../server/src/ports.js';
@@ -170,6 +171,25 @@ describe('MariaDB data source specifics', () => {
     await source.execute("SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES,ANSI_QUOTES'", LIMITS);
     for (let i = 0; i < 6; i++) {
       expect((await source.execute(settings, LIMITS)).rows).toEqual([expected]);
+    }
+  });
+
+  it('gives dry runs the query time limit (QUERY_TIMEOUT_MS) it was opened with', async () => {
+    const registry = createDataSourceRegistry({
+      resolveUrl: async () => database.url,
+      logger,
+      queryTimeoutMs: 300,
+    });
+    try {
+      const quick = await registry.get('warehouse');
+      // MariaDB's EXPLAIN materialises a derived table, SLEEP included.
+      const error = await failure(
+        quick.dryRun('SELECT s FROM (SELECT SLEEP(5) AS s) AS slow WHERE s = 0'),
+      );
+      expect(error.code).toBe('DRY_RUN_FAILED');
+      expect(error.message).toMatch(/exceeded the 0.3 seconds time limit/);
+    } finally {
+      await registry.closeAll();
     }
   });
 
