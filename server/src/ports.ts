@@ -119,6 +119,11 @@ export interface TableInfo {
  */
 export interface DataSource {
   readonly dialect: SqlDialect;
+  /**
+   * The schema questions read (MySQL: the URL's database): the guard refuses SQL naming any
+   * other. Absent where SQL cannot reach beyond the data source anyway (SQLite).
+   */
+  readonly schema?: string;
   execute(sql: string, options: QueryOptions): Promise<QueryResult>;
   /** Checks the SQL compiles against the schema without running it (EXPLAIN / prepare). */
   dryRun(sql: string, signal?: AbortSignal): Promise<void>;

@@ -136,6 +136,7 @@ export function createMysqlDataSource(url: string, deps: DataSourceDeps): DataSo
 
   return {
     dialect: 'mysql',
+    schema: target.database,
 
     async execute(sql, options) {
       const raw = await session.run({

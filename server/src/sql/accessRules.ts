@@ -6,6 +6,12 @@ import { type AstRecord, asRecord, stringField } from './parser.js';
  * written `db.table` to hide it in one database only.
  */
 export interface AccessRules {
+  /**
+   * The only schema (MySQL database) SQL may name; other databases, the server's own schemas
+   * and information_schema beyond this one's tables are refused (see schemaScope.ts). Unset
+   * means no such check.
+   */
+  schema?: string;
   hiddenTables?: string[];
   hiddenColumns?: { table: string; column: string }[];
 }

@@ -4,6 +4,7 @@ import { type AccessRules, findHiddenReference } from './accessRules.js';
 import { isSignificant, type SqlToken, statementRanges, tokenizeSql, tokenText } from './lexer.js';
 import { findLexicalHazard, parserWouldMisread } from './lexicalChecks.js';
 import { type AstRecord, asRecord, type ParsedSql, parseSql, syntaxProblem } from './parser.js';
+import { findForeignSchema } from './schemaScope.js';
 import {
   checkStatementKind,
   findUnsafeConstruct,
@@ -158,6 +159,10 @@ export function assertReadOnlySql(
     );
   }
 
+  if (dialect === 'mysql' && rules?.schema !== undefined) {
+    const foreign = findForeignSchema(parsed.statements, parsed.tableList, rules.schema);
+    if (foreign !== null) refuse(foreign, sql, { dialect });
+  }
   if (rules !== undefined) {
     const hidden = findHiddenReference(parsed.statements, parsed.tableList, sql, tokens, rules);
     if (hidden !== null) refuse(hidden, sql, { dialect });

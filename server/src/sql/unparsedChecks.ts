@@ -1,6 +1,7 @@
 import type { SqlDialect } from '../ports.js';
 import type { AccessRules } from './accessRules.js';
 import { isSignificant, type SqlToken, tokenText } from './lexer.js';
+import { findForeignSchemaToken } from './schemaScope.js';
 import { DENIED_FUNCTIONS, ONLY_SELECT } from './statementChecks.js';
 
 /**
@@ -109,6 +110,10 @@ export function findUnparsedHazard(
   if (first === undefined) return 'There is no SQL statement to run.';
   const start = checkStart(sql, first, dialect);
   if (start !== null) return start;
+  if (dialect === 'mysql' && rules?.schema !== undefined) {
+    const foreign = findForeignSchemaToken(sql, tokens, rules.schema);
+    if (foreign !== null) return foreign;
+  }
 
   const hiddenTables = new Set(
     (rules?.hiddenTables ?? []).map((name) => name.split('.').pop()?.trim().toLowerCase() ?? ''),

@@ -8,7 +8,8 @@ import { type AccessRules, assertReadOnlySql } from '../../sql/guard.js';
  * decides: a statement it says could write, or that reads relations outside the data source's
  * schema, is refused whatever the parser made of it, and SQL no grammar could read runs on
  * that verdict. Elsewhere (MySQL) the parser layer refuses before EXPLAIN, and the
- * session's read-only transaction is the part no text can get round. SQL the guard refuses
+ * session's read-only transaction is the part no text can get round; SQL naming a database
+ * other than the data source's own is refused there too (see sql/schemaScope.ts). SQL the guard refuses
  * (`UNSAFE_SQL`) never runs; a compile failure is `DRY_RUN_FAILED`. Returns the SQL to run.
  */
 export async function dryRunSql(input: {
@@ -18,7 +19,8 @@ export async function dryRunSql(input: {
   signal?: AbortSignal;
 }): Promise<string> {
   const { dataSource } = input;
-  assertReadOnlySql(input.sql, dataSource.dialect, input.accessRules);
+  const schema = dataSource.schema === undefined ? {} : { schema: dataSource.schema };
+  assertReadOnlySql(input.sql, dataSource.dialect, { ...input.accessRules, ...schema });
   if (dataSource.inspect === undefined) {
     await dataSource.dryRun(input.sql, input.signal);
     return input.sql;
