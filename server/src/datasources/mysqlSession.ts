@@ -189,6 +189,10 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
         if (signal.aborted) throw error;
         throw unavailable(error, 'connect to');
       }
+      // A server that stops answering mid-setup must not outlast the call's limits: closing
+      // the socket fails the statement waiting on it.
+      const abandon = () => pooled.destroy();
+      signal.addEventListener('abort', abandon, { once: true });
       try {
         dialect ??= detectDialect(pooled.connection).catch((error: unknown) => {
           dialect = undefined;
@@ -202,10 +206,13 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
         return pooled;
       } catch (error) {
         pooled.destroy();
+        if (signal.aborted) throw signal.reason;
         const retry = isConnectionLost(error) || (error as QueryError).errno === QUERY_INTERRUPTED;
         if (!retry) throw databaseError(error, 'execute');
         if (attempt >= 3) throw unavailable(error, 'reach');
         logger.debug({ err: error, attempt }, 'discarding a dead pooled connection');
+      } finally {
+        signal.removeEventListener('abort', abandon);
       }
     }
   }

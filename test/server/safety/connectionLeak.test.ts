@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataSource } from '../../../server/src/datasources/index.js';
@@ -119,6 +120,38 @@ describe('capped, timed-out, stopped and failed queries on a MariaDB with few co
       await source.close();
     }
     expect(await readerThreads()).toEqual([]);
+  });
+
+  it('ends calls at their time limit while the server is frozen, and works once it thaws', async () => {
+    const [{ path }] = (await db.query('SELECT @@pid_file AS path')) as [{ path: string }];
+    const pid = Number((await readFile(path, 'utf8')).trim());
+    const source = openDataSource(db.url('plant', READER), { logger: createLogger('silent') });
+    try {
+      const limits = { rowLimit: 10, timeoutMs: 500 };
+      expect((await source.execute('SELECT COUNT(*) AS n FROM readings', limits)).rows).toEqual([
+        { n: 20_000 },
+      ]);
+      process.kill(pid, 'SIGSTOP');
+      try {
+        // A pooled connection (its setup never answered) and a new one (never greeted) alike.
+        const calls = [
+          source.execute('SELECT COUNT(*) AS n FROM readings', limits),
+          source.execute(ENDLESS, limits),
+        ];
+        await Promise.all(
+          calls.map((call) => expect(call).rejects.toThrow(/exceeded the 0.5 seconds time limit/)),
+        );
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      const thawed = await source.execute('SELECT COUNT(*) AS n FROM readings', {
+        ...limits,
+        timeoutMs: 10_000,
+      });
+      expect(thawed.rows).toEqual([{ n: 20_000 }]);
+    } finally {
+      await source.close();
+    }
   });
 
   describe('through Quarry', () => {
