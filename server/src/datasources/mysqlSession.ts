@@ -87,6 +87,24 @@ const castBits: TypeCast = (field, next) => {
   return bytes === null ? null : bytes.reduce((sum, byte) => (sum << 8n) | BigInt(byte), 0n);
 };
 
+const succeeded = () => true;
+const failed = () => false;
+
+/** True when `signal` aborts before `work` settles (either way). */
+async function stoppedFirst(work: Promise<unknown>, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return true;
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<boolean>((resolve) => {
+    onAbort = () => resolve(true);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work.then(failed, failed), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
 /** Resolves with `promise`'s value, or `fallback` once `ms` have passed. */
 function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
   let timer: NodeJS.Timeout | undefined;
@@ -189,32 +207,39 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
         if (signal.aborted) throw error;
         throw unavailable(error, 'connect to');
       }
-      // A server that stops answering mid-setup must not outlast the call's limits: closing
-      // the socket fails the statement waiting on it.
-      const abandon = () => pooled.destroy();
-      signal.addEventListener('abort', abandon, { once: true });
+      const setup = prepare(pooled.connection, timeoutMs);
+      if (await stoppedFirst(setup, signal)) {
+        // The setup is one quick statement unless the server has stopped answering; then
+        // closing the socket is the only way out within the call's limits.
+        const clean = await within(setup.then(succeeded, failed), CANCEL_WITHIN_MS, false);
+        if (clean) pooled.release();
+        else pooled.destroy();
+        throw signal.reason;
+      }
       try {
-        dialect ??= detectDialect(pooled.connection).catch((error: unknown) => {
-          dialect = undefined;
-          throw error;
-        });
-        const { readOnlyVariable, timeLimit } = await dialect;
-        await simpleQuery(
-          pooled.connection,
-          `SET SESSION ${readOnlyVariable} = 1, ${timeLimit(timeoutMs)}, sql_mode = '${SQL_MODE}', NAMES utf8mb4`,
-        );
+        await setup;
         return pooled;
       } catch (error) {
         pooled.destroy();
-        if (signal.aborted) throw signal.reason;
         const retry = isConnectionLost(error) || (error as QueryError).errno === QUERY_INTERRUPTED;
         if (!retry) throw databaseError(error, 'execute');
         if (attempt >= 3) throw unavailable(error, 'reach');
         logger.debug({ err: error, attempt }, 'discarding a dead pooled connection');
-      } finally {
-        signal.removeEventListener('abort', abandon);
       }
     }
+  }
+
+  /** States what every call runs under (see MysqlSession). */
+  async function prepare(connection: Connection, timeoutMs: number): Promise<void> {
+    dialect ??= detectDialect(connection).catch((error: unknown) => {
+      dialect = undefined;
+      throw error;
+    });
+    const { readOnlyVariable, timeLimit } = await dialect;
+    await simpleQuery(
+      connection,
+      `SET SESSION ${readOnlyVariable} = 1, ${timeLimit(timeoutMs)}, sql_mode = '${SQL_MODE}', NAMES utf8mb4`,
+    );
   }
 
   /** `KILL QUERY threadId` on the connection kept for it; true when the server took it. */

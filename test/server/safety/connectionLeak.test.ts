@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { seedMessages } from '@quarry/shared';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataSource } from '../../../server/src/datasources/index.js';
 import { createLogger } from '../../../server/src/logger.js';
 import type { RecordedChatRequest } from '../../fakes/openaiServer.js';
 import { type PrivateMariaDb, startPrivateMariaDb } from '../../support/mariadbServer.js';
+import { connect, query } from '../../support/quarry.js';
 import { askEvents, askText, type LoggedQuarry, sqlReply, startLoggedQuarry } from './support.js';
 
 const READER = { name: 'quarry_pool', password: 'Pool-Reader-5b2e81' };
@@ -49,9 +51,12 @@ describe('capped, timed-out, stopped and failed queries on a MariaDB with few co
 
   /** Once the calls are over: only idle connections of the pool remain, and others connect. */
   async function expectOnlyIdleConnections(): Promise<void> {
-    const threads = await readerThreads();
-    expect(threads.length).toBeLessThanOrEqual(POOL_SIZE);
-    expect(threads.filter((thread) => thread.Command !== 'Sleep')).toEqual([]);
+    // A thread that has just sent its last packet is marked idle a moment later, and a stop
+    // that follows a client leaving runs after it left; a leaked thread (running, killed,
+    // writing to the network) stays.
+    const busy = async () => (await readerThreads()).filter((thread) => thread.Command !== 'Sleep');
+    await expect.poll(busy, { timeout: 10_000 }).toEqual([]);
+    expect((await readerThreads()).length).toBeLessThanOrEqual(POOL_SIZE);
     const other = await mysql.createConnection({
       host: '127.0.0.1',
       port: db.port,
@@ -164,7 +169,9 @@ describe('capped, timed-out, stopped and failed queries on a MariaDB with few co
       });
       quarry.fake.onChat((request: RecordedChatRequest) => {
         const prompt = request.messages.map((m) => m.content).join('\n');
-        return sqlReply(prompt.includes('all readings #') ? ENDLESS : 'SELECT 1 AS one');
+        if (prompt.includes('all readings #')) return sqlReply(ENDLESS);
+        if (prompt.includes('slow readings #')) return sqlReply(SLOW);
+        return sqlReply('SELECT no_such_column FROM readings');
       });
     });
     afterAll(async () => {
@@ -193,6 +200,30 @@ describe('capped, timed-out, stopped and failed queries on a MariaDB with few co
       await expectOnlyIdleConnections();
       const root = await mysql.createConnection({ host: '127.0.0.1', port: db.port, user: 'root' });
       await root.end();
+    });
+
+    it('ends the queries of clients that leave mid-query and of failed asks', async () => {
+      const leave = async (question: string) => {
+        const ws = await connect(quarry.wsUrl);
+        const executing = new Promise<void>((done) => {
+          ws.on('message', (data) => {
+            if (data.toString() === seedMessages.executing) done();
+          });
+        });
+        ws.send(query(question));
+        await executing;
+        ws.terminate();
+      };
+      const failed = async (question: string) => {
+        const texts = await askText(quarry.wsUrl, question);
+        expect(JSON.parse(texts.at(-1) ?? '{}')).toMatchObject({ status: 'error' });
+      };
+      const asks = Promise.all([
+        ...Array.from({ length: 6 }, (_, i) => leave(`slow readings #${i}`)),
+        ...Array.from({ length: 6 }, (_, i) => failed(`broken readings #${i}`)),
+      ]);
+      expect(await mostThreadsDuring(asks)).toBeLessThanOrEqual(POOL_SIZE);
+      await expectOnlyIdleConnections();
     });
   });
 });
