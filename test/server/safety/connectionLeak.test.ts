@@ -200,7 +200,7 @@ describe('capped, timed-out, stopped and failed queries on a MariaDB with few co
       await expectOnlyIdleConnections();
       const root = await mysql.createConnection({ host: '127.0.0.1', port: db.port, user: 'root' });
       await root.end();
-    });
+    }, 120_000);
 
     it('ends the queries of clients that leave mid-query and of failed asks', async () => {
       const leave = async (question: string) => {
