@@ -4,16 +4,16 @@ import type { Logger } from '../logger.js';
 import { redactUrl } from '../logger.js';
 import type { DataSource } from '../ports.js';
 
+import { createMysqlDataSource } from './mysql.js';
+import { createPostgresDataSource } from './postgres.js';
+import { createSqliteDataSource } from './sqlite.js';
+
 /** What every adapter is opened with. */
 export interface DataSourceDeps {
   logger: Logger;
   /** The time limit of a dry run (QUERY_TIMEOUT_MS); DRY_RUN_TIMEOUT_MS when not given. */
   queryTimeoutMs?: number;
 }
-
-import { createMysqlDataSource } from './mysql.js';
-import { createPostgresDataSource } from './postgres.js';
-import { createSqliteDataSource } from './sqlite.js';
 
 /**
  * Opens a data source from a DATABASE_URL-style URL: `mysql://user:pass@host:port/db` (or

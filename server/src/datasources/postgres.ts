@@ -1,9 +1,9 @@
 import type { CellValue, ResultRow } from '@quarry/shared';
 import { isQuarryError, QuarryError } from '../errors.js';
-import type { Logger } from '../logger.js';
 import { redactUrl } from '../logger.js';
 import type { DataSource, EngineVerdict, TableInfo } from '../ports.js';
 import { toCell, toResult, toRows } from './cells.js';
+import type { DataSourceDeps } from './index.js';
 import {
   createPostgresSession,
   type PostgresTarget,
@@ -173,7 +173,7 @@ function withoutTrailingSemicolons(sql: string): string {
  * (see PostgresSession). `inspect` gives the engine's verdict from the statement's plan: whether
  * it writes or locks, and which relations outside the schema it reads.
  */
-export function createPostgresDataSource(url: string, deps: { logger: Logger }): DataSource {
+export function createPostgresDataSource(url: string, deps: DataSourceDeps): DataSource {
   const target = parsePostgresUrl(url);
   const logger = deps.logger.child({ datasource: redactUrl(url) });
   const session = createPostgresSession(target, logger);
@@ -257,7 +257,7 @@ export function createPostgresDataSource(url: string, deps: { logger: Logger }):
     return session.run({
       sql: `EXPLAIN ${options} ${withoutTrailingSemicolons(sql)}`,
       rowLimit: INTERNAL_ROW_LIMIT,
-      timeoutMs: DRY_RUN_TIMEOUT_MS,
+      timeoutMs: deps.queryTimeoutMs ?? DRY_RUN_TIMEOUT_MS,
       ...(signal ? { signal } : {}),
       phase: 'dryRun',
     });

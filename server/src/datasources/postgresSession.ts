@@ -3,7 +3,9 @@ import type pg from 'pg';
 import type Cursor from 'pg-cursor';
 import { QuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { uniqueColumnNames } from './cells.js';
 import { databaseError, type QueryPhase, timeoutError } from './queryErrors.js';
+import { createByteBudget } from './resultSize.mjs';
 import { createStopper, type Stopper } from './stopper.js';
 
 /** Where a postgres:// URL points, and how the pool behaves. */
@@ -26,6 +28,8 @@ export interface PostgresRequest {
   /** Placeholder values (`$1`…); only for Quarry's own queries, never for users' SQL. */
   values?: unknown[];
   rowLimit: number;
+  /** Most bytes of rows (as JSON); unlimited when absent. */
+  maxBytes?: number;
   timeoutMs: number;
   signal?: AbortSignal;
   phase: QueryPhase;
@@ -290,14 +294,25 @@ export function createPostgresSession(target: PostgresTarget, logger: Logger): P
       );
       const rows: unknown[][] = [];
       let columns: string[] = [];
+      let budget: ReturnType<typeof createByteBudget> | undefined;
       for (;;) {
-        const wanted = Math.min(BATCH_ROWS, request.rowLimit + 1 - rows.length);
+        // Under a byte cap the first batch is small: rows may be large.
+        const batchRows = budget === undefined && request.maxBytes !== undefined ? 20 : BATCH_ROWS;
+        const wanted = Math.min(batchRows, request.rowLimit + 1 - rows.length);
         const batch = await read(cursor, wanted);
-        if (columns.length === 0) columns = batch.fields.map((field) => field.name);
-        rows.push(...batch.rows);
-        if (rows.length > request.rowLimit) {
+        if (columns.length === 0) {
+          columns = batch.fields.map((field) => field.name);
+          if (request.maxBytes !== undefined) {
+            budget = createByteBudget(uniqueColumnNames(columns), request.maxBytes);
+          }
+        }
+        for (const row of batch.rows) {
+          if (rows.length < request.rowLimit && (budget?.fits(row) ?? true)) {
+            rows.push(row);
+            continue;
+          }
           await closeCursor(cursor);
-          return { columns, rows: rows.slice(0, request.rowLimit), capped: true };
+          return { columns, rows, capped: true };
         }
         if (batch.rows.length < wanted) return { columns, rows, capped: false };
       }
