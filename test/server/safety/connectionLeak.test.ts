@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { seedMessages } from '@quarry/shared';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,6 +138,17 @@ describe('capped, timed-out, stopped and failed queries on a MariaDB with few co
       ]);
       process.kill(pid, 'SIGSTOP');
       try {
+        // The signal takes effect asynchronously: wait until every thread is stopped.
+        const states = async () => {
+          const tasks = await readdir(`/proc/${pid}/task`);
+          const stats = await Promise.all(
+            tasks.map((task) => readFile(`/proc/${pid}/task/${task}/stat`, 'utf8')),
+          );
+          return stats.map((stat) =>
+            stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3),
+          );
+        };
+        await expect.poll(async () => (await states()).every((state) => state === 'T')).toBe(true);
         // A pooled connection (its setup never answered) and a new one (never greeted) alike.
         const calls = [
           source.execute('SELECT COUNT(*) AS n FROM readings', limits),
