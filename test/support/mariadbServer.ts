@@ -56,7 +56,7 @@ export async function startPrivateMariaDb(): Promise<PrivateMariaDb> {
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
-  const port = await freePort();
+  let port = await freePort();
   let child: ChildProcess | undefined;
   const killOnExit = () => child?.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -109,12 +109,20 @@ export async function startPrivateMariaDb(): Promise<PrivateMariaDb> {
     clearTimeout(timer);
   }
 
-  try {
-    await start();
-  } catch (error) {
-    process.off('exit', killOnExit);
-    await rm(dir, { recursive: true, force: true });
-    throw error;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await start();
+      break;
+    } catch (error) {
+      // Another process can take the free port between our look and mariadbd's bind: try another.
+      if (attempt < 3 && String(error).includes('Address already in use')) {
+        port = await freePort();
+        continue;
+      }
+      process.off('exit', killOnExit);
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
   }
   return {
     port,
