@@ -18,6 +18,8 @@ import { openDataSource } from './datasources/index.js';
 import { createHttpApp } from './http/app.js';
 import { clientTokens } from './http/auth.js';
 import { createV1Router } from './http/v1Routes.js';
+import { checkFullName } from './knowledge/checks/dictionaryCheck.js';
+import { checkSql } from './knowledge/checks/sqlPairCheck.js';
 import type { KnowledgeStore } from './knowledge/port.js';
 import type { Logger } from './logger.js';
 import { dryRunSql } from './pipeline/stages/dryRun.js';
@@ -90,6 +92,15 @@ export async function startQuarryServer(
       }
     },
     describeDataSource: async (name) => (await registry.get(name)).describe(),
+    checks: {
+      sql: (name, sql) =>
+        checkSql(
+          { dataSource: (n) => registry.get(n), accessRules: (n) => accessRules.rules(n) },
+          name,
+          sql,
+        ),
+      fullName: async (entry) => checkFullName(await registry.get('default'), 'default', entry),
+    },
     expandSql: async (sql, name) => {
       const dataSource = await registry.get(name);
       return expandDictionaryAbbreviations(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from './errorCodes.js';
 import type { Intent } from './events.js';
+import type { Reason } from './reasons.js';
 import type { AskStatus } from './status.js';
 import { ASK_STATUSES } from './status.js';
 import { ASK_SOURCES, type AskSource, MAX_QUESTION_CHARS } from './wire.js';
@@ -40,6 +41,7 @@ export const dataSourceUrlSchema = z
     {
       message:
         'url must look like mysql://user:pass@host:port/db, postgres://user:pass@host:port/db or sqlite:<path>',
+      params: { reason: 'bad_url' },
     },
   );
 
@@ -66,17 +68,43 @@ export const instructionInputSchema = z
   .refine((value) => value.scope !== 'matched' || value.questions.length > 0, {
     path: ['questions'],
     message: 'a "matched" instruction needs at least one question it applies to',
+    params: { reason: 'matched_needs_question' },
   });
 export type InstructionInput = z.infer<typeof instructionInputSchema>;
 
 export const DICTIONARY_KINDS = ['department', 'project'] as const;
 export type DictionaryKind = (typeof DICTIONARY_KINDS)[number];
 
+/** `table.column`, as a dictionary entry names the columns it applies to. */
+const qualifiedColumn = z
+  .string({ error: typeError('columns', 'a list of table.column names') })
+  .trim()
+  .refine((name) => /^[^.\s]+\.[^.\s]+$/.test(name), {
+    message: 'columns must name table.column, e.g. departments.name',
+    params: { reason: 'bad_column_name' },
+  });
+
 export const dictionaryEntryInputSchema = z.object({
   abbreviation: text('abbreviation', 128),
   full_name: text('full_name', 512),
+  /**
+   * The columns whose compared literals the entry rewrites (`departments.name`); empty means
+   * every string literal, as before columns existed.
+   */
+  columns: z.preprocess(
+    // A CSV cell lists them separated by spaces, commas or semicolons.
+    (value) =>
+      typeof value === 'string' ? value.split(/[\s,;]+/).filter((name) => name !== '') : value,
+    z
+      .array(qualifiedColumn, { error: 'columns must be a list of table.column names' })
+      .max(20, 'columns must have at most 20 entries')
+      .default([]),
+  ),
 });
-export type DictionaryEntryInput = z.infer<typeof dictionaryEntryInputSchema>;
+/** An entry to store; `columns` absent means none (every string literal). */
+export type DictionaryEntryInput = Omit<z.infer<typeof dictionaryEntryInputSchema>, 'columns'> & {
+  columns?: string[] | undefined;
+};
 
 export const dataSourceInputSchema = z.object({
   name: dataSourceNameSchema,
@@ -98,6 +126,7 @@ export const testConnectionSchema = z
   .refine((value) => value.url !== undefined || value.name !== undefined, {
     path: ['url'],
     message: 'url is required (or the name of a stored data source)',
+    params: { reason: 'url_or_name_required' },
   });
 
 export const schemaDescriptionInputSchema = z
@@ -125,6 +154,7 @@ export const schemaDescriptionInputSchema = z
   .refine((value) => value.description !== undefined || value.hidden !== undefined, {
     path: ['description'],
     message: 'description is required (or hidden, to hide or show the table or column)',
+    params: { reason: 'description_or_hidden' },
   });
 export type SchemaDescriptionInput = z.infer<typeof schemaDescriptionInputSchema>;
 
@@ -178,6 +208,24 @@ export const askListQuerySchema = listQuerySchema.extend({
 });
 export type AskListQuery = z.infer<typeof askListQuerySchema>;
 
+export const IMPORT_MODES = ['create_only', 'overwrite'] as const;
+export type ImportMode = (typeof IMPORT_MODES)[number];
+
+/**
+ * `?mode=&dry_run=` of an import. `create_only` (the default) never replaces a stored row;
+ * `overwrite` replaces rows that differ. A dry run writes nothing and returns the preview.
+ */
+export const importOptionsSchema = z.object({
+  mode: z
+    .enum(IMPORT_MODES, { error: 'mode must be create_only or overwrite' })
+    .default('create_only'),
+  dry_run: z
+    .enum(['true', 'false', '1', '0'], { error: 'dry_run must be true or false' })
+    .optional()
+    .transform((value) => value === 'true' || value === '1'),
+});
+export type ImportOptions = z.infer<typeof importOptionsSchema>;
+
 export const transferFormatSchema = z.enum(['csv', 'json'], {
   error: 'format must be csv or json',
 });
@@ -197,6 +245,11 @@ export interface SqlPair {
   question: string;
   sql: string;
   datasource: string;
+  /**
+   * Why the SQL no longer passes validation (the schema changed since it was saved); null when
+   * it passed the last check. A broken pair is neither a historical match nor a sample.
+   */
+  broken: Reason | null;
   created_at: string;
   updated_at: string;
 }
@@ -215,6 +268,8 @@ export interface DictionaryEntry {
   kind: DictionaryKind;
   abbreviation: string;
   full_name: string;
+  /** `table.column` names the entry applies to; empty: every string literal. */
+  columns: string[];
   created_at: string;
   updated_at: string;
 }
@@ -275,17 +330,53 @@ export interface ImportRowError {
   row: number;
   field?: string;
   message: string;
+  /** The message as a code, for clients that speak the reader's language. */
+  reason?: Reason;
+}
+
+/** What an import does (or, in a dry run, would do) with one row of the file. */
+export interface ImportPreviewRow {
+  row: number;
+  status: 'new' | 'changed' | 'unchanged' | 'rejected';
+  /** The row's natural key (question, abbreviation). */
+  key: string;
+  /** The row as the file gives it (absent for rows that could not be read). */
+  values?: Record<string, unknown>;
+  /** For a changed row: the stored fields that differ, before the import. */
+  before?: Record<string, unknown>;
+  /** True when this row is written (new, or changed under `overwrite`). */
+  written: boolean;
+  errors?: ImportRowError[];
+  /** Written anyway, but worth a look (a full name found nowhere in the data). */
+  warnings?: Reason[];
 }
 
 export interface ImportReport {
+  mode: ImportMode;
+  dry_run: boolean;
   created: number;
   updated: number;
   unchanged: number;
+  /** Changed rows left as stored because the mode is `create_only`. */
+  skipped: number;
   errors: ImportRowError[];
+  rows: ImportPreviewRow[];
 }
 
 export interface ApiErrorBody {
-  error: { code: ErrorCode; message: string; fields?: Record<string, string> };
+  error: {
+    code: ErrorCode;
+    message: string;
+    fields?: Record<string, string>;
+    /** The refusal as a code with parameters, for the reader's language. */
+    reason?: Reason;
+    field_reasons?: Record<string, Reason>;
+  };
+}
+
+/** A save that went through with something worth a look (`warnings` on the saved item). */
+export interface WithWarnings {
+  warnings?: Reason[];
 }
 
 /* ------------------------------------------------------------ semantic layer ---- */

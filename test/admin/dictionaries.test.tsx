@@ -9,6 +9,7 @@ import { fakeApi, page, renderConsole } from './harness.js';
 const entry = (id: number, abbreviation: string, full_name: string): DictionaryEntry => ({
   id,
   kind: 'department',
+  columns: [],
   abbreviation,
   full_name,
   created_at: '2026-01-01T00:00:00Z',
@@ -86,6 +87,7 @@ describe('dictionaries', () => {
     expect(server.sent('POST /api/dictionaries/department')[1]?.body).toEqual({
       abbreviation: 'YF',
       full_name: '研发中心',
+      columns: [],
     });
   });
 

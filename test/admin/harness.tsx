@@ -84,6 +84,8 @@ export interface RenderOptions {
   route?: string | null;
   /** The signed-in token; `null` starts signed out. */
   token?: string | null;
+  /** The console's language (default English). */
+  locale?: 'en' | 'zh';
 }
 
 /** Renders `element` inside the console's providers and a router, signed in unless told otherwise. */
@@ -91,7 +93,7 @@ export function renderConsole(element: ReactElement, options: RenderOptions) {
   const token = options.token === undefined ? TOKEN : options.token;
   return render(
     <MemoryRouter initialEntries={[options.path ?? '/']}>
-      <AppProviders fetch={options.fetch} initialToken={token} locale="en">
+      <AppProviders fetch={options.fetch} initialToken={token} locale={options.locale ?? 'en'}>
         {options.route === null ? (
           element
         ) : (

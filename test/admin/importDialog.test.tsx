@@ -13,49 +13,131 @@ describe('import', () => {
     expect(importContentType('', 'pairs.JSON')).toBe('application/json');
   });
 
-  it('uploads a CSV file and reports every rejected row', async () => {
+  it('previews every row (new, changed with a diff, rejected with its reason), then imports on confirmation', async () => {
+    const preview = {
+      mode: 'create_only',
+      dry_run: true,
+      created: 1,
+      updated: 0,
+      unchanged: 1,
+      skipped: 1,
+      errors: [
+        {
+          row: 4,
+          field: 'sql',
+          message: 'Only one read-only SELECT statement may run; this SQL contains DELETE.',
+          reason: { code: 'sql_not_read_only', params: { what: 'DELETE' } },
+        },
+      ],
+      rows: [
+        {
+          row: 1,
+          status: 'changed',
+          key: '每个部门有多少在职员工',
+          values: { question: '每个部门有多少在职员工', sql: 'SELECT 1' },
+          before: { sql: 'SELECT d.name, COUNT(*) FROM employees e JOIN departments d' },
+          written: false,
+        },
+        { row: 2, status: 'unchanged', key: '部门有几个', written: false },
+        { row: 3, status: 'new', key: '项目有几个', written: true },
+        {
+          row: 4,
+          status: 'rejected',
+          key: '删掉员工',
+          written: false,
+          errors: [
+            {
+              row: 4,
+              field: 'sql',
+              message: 'Only one read-only SELECT statement may run; this SQL contains DELETE.',
+              reason: { code: 'sql_not_read_only', params: { what: 'DELETE' } },
+            },
+          ],
+        },
+      ],
+    };
+    const server = fakeApi({
+      'GET /api/sql-pairs': { body: page([]) },
+      'POST /api/sql-pairs/import': (request) => ({
+        body:
+          request.search.get('dry_run') === 'true'
+            ? preview
+            : { ...preview, dry_run: false, rows: [], errors: preview.errors },
+      }),
+    });
+    renderConsole(<AppRoutes />, {
+      fetch: server.fetch,
+      path: '/sql-pairs',
+      route: null,
+      locale: 'zh',
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: '导入' }));
+    const dialog = await screen.findByRole('dialog', { name: '导入 SQL 示例' });
+    const csv = 'question,sql\n每个部门有多少在职员工,SELECT 1\n';
+    await user.upload(
+      within(dialog).getByLabelText('文件'),
+      new File([csv], 'pairs.csv', { type: 'text/csv' }),
+    );
+    await waitFor(() =>
+      expect((within(dialog).getByLabelText('或粘贴文件内容') as HTMLTextAreaElement).value).toBe(
+        csv,
+      ),
+    );
+    await user.click(within(dialog).getByRole('button', { name: '预览' }));
+
+    const report = await within(dialog).findByRole('status', { name: '导入预览' });
+    const rows = within(report).getAllByRole('row').slice(1);
+    expect(rows.map((row) => row.getAttribute('data-status'))).toEqual([
+      'changed',
+      'new',
+      'rejected',
+    ]);
+    expect(rows[0]?.querySelector('del')?.textContent).toBe(
+      'SELECT d.name, COUNT(*) FROM employees e JOIN departments d',
+    );
+    expect(rows[0]?.querySelector('ins')?.textContent).toBe('SELECT 1');
+    expect(rows[2]?.textContent).toContain('只允许一条只读 SELECT 语句；这条 SQL 包含 DELETE。');
+    expect(report.textContent).not.toMatch(/Only one read-only/);
+    // Only the preview was asked for; nothing is written until the admin confirms.
+    expect(server.sent('POST /api/sql-pairs/import')).toHaveLength(1);
+    expect(server.sent('POST /api/sql-pairs/import')[0]?.search.get('mode')).toBe('create_only');
+
+    await user.click(within(dialog).getByRole('button', { name: '导入 1 行' }));
+    await within(dialog).findByRole('status', { name: '导入结果' });
+    const sent = server.sent('POST /api/sql-pairs/import');
+    expect(sent).toHaveLength(2);
+    expect(sent[1]?.search.get('dry_run')).toBeNull();
+    expect(sent[1]?.headers.get('content-type')).toBe('text/csv');
+    expect(sent[1]?.body).toBe(csv);
+  });
+
+  it('overwrites only when the admin chooses to', async () => {
     const server = fakeApi({
       'GET /api/sql-pairs': { body: page([]) },
       'POST /api/sql-pairs/import': {
         body: {
-          created: 2,
+          mode: 'overwrite',
+          dry_run: true,
+          created: 0,
           updated: 1,
           unchanged: 0,
-          errors: [
-            { row: 4, field: 'sql', message: 'sql must not be empty' },
-            { row: 6, message: 'the row has 3 values; the header has 2' },
-          ],
+          skipped: 0,
+          errors: [],
+          rows: [],
         },
       },
     });
     renderConsole(<AppRoutes />, { fetch: server.fetch, path: '/sql-pairs', route: null });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Import' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Import SQL pairs' });
-    const csv = 'question,sql\nHow many?,SELECT 1\n';
-    await user.upload(
-      within(dialog).getByLabelText('File'),
-      new File([csv], 'pairs.csv', { type: 'text/csv' }),
-    );
-    await waitFor(() =>
-      expect(
-        (within(dialog).getByLabelText('Or paste the contents') as HTMLTextAreaElement).value,
-      ).toBe(csv),
-    );
-    await user.click(within(dialog).getByRole('button', { name: 'Import' }));
-
-    const report = await within(dialog).findByRole('status', { name: 'Import report' });
-    expect(report.textContent).toContain('2 created');
-    expect(report.textContent).toContain('1 updated');
-    expect(report.textContent).toContain('2 rejected');
-    const rows = within(report).getAllByRole('row').slice(1);
-    expect(rows.map((row) => row.textContent)).toEqual([
-      '4sqlsql must not be empty',
-      '6—the row has 3 values; the header has 2',
-    ]);
-    const sent = server.sent('POST /api/sql-pairs/import')[0];
-    expect(sent?.headers.get('content-type')).toBe('text/csv');
-    expect(sent?.body).toBe(csv);
+    const dialog = await screen.findByRole('dialog');
+    await user.click(within(dialog).getByLabelText('Or paste the contents'));
+    await user.paste('question,sql\nq,SELECT 2');
+    await user.click(within(dialog).getByLabelText('Overwrite stored entries that differ'));
+    await user.click(within(dialog).getByRole('button', { name: 'Preview' }));
+    await within(dialog).findByRole('status', { name: 'Import preview' });
+    expect(server.sent('POST /api/sql-pairs/import')[0]?.search.get('mode')).toBe('overwrite');
   });
 
   it('says why a whole file was refused', async () => {
@@ -74,7 +156,7 @@ describe('import', () => {
     const dialog = await screen.findByRole('dialog');
     await user.click(within(dialog).getByLabelText('Or paste the contents'));
     await user.paste('{"question": "q"}');
-    await user.click(within(dialog).getByRole('button', { name: 'Import' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Preview' }));
     expect((await within(dialog).findByRole('alert')).textContent).toBe(
       'A JSON import must be an array of objects.',
     );

@@ -4,6 +4,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { SqlPairForm } from '../../admin/src/features/sql-pairs/SqlPairForm.js';
+import { AppRoutes } from '../../admin/src/routes.js';
 import { fakeApi, page, renderConsole } from './harness.js';
 
 const pair: SqlPair = {
@@ -11,6 +12,7 @@ const pair: SqlPair = {
   question: 'How many people work in RD?',
   sql: "SELECT COUNT(*) AS n FROM employees WHERE department = 'RD'",
   datasource: 'default',
+  broken: null,
   created_at: '2026-01-01T00:00:00Z',
   updated_at: '2026-01-01T00:00:00Z',
 };
@@ -148,5 +150,75 @@ describe('SQL pair form', () => {
     );
     await userEvent.setup().click(screen.getByRole('button', { name: 'Run' }));
     expect((await screen.findByRole('alert')).textContent).toContain('no such column: departmnt');
+  });
+});
+
+describe('SQL pair refusals in the admin’s language', () => {
+  const refusal = {
+    status: 400,
+    body: {
+      error: {
+        code: 'UNSAFE_SQL',
+        message:
+          'This SQL reads the hidden column employees.salary, which is not available to questions.',
+        fields: {
+          sql: 'This SQL reads the hidden column employees.salary, which is not available to questions.',
+        },
+        reason: { code: 'sql_hidden_column', params: { column: 'employees.salary' } },
+        field_reasons: {
+          sql: { code: 'sql_hidden_column', params: { column: 'employees.salary' } },
+        },
+      },
+    },
+  };
+
+  it.each([
+    ['en', 'Question', 'Save', 'question must not be empty', 'hidden column employees.salary'],
+    ['zh', '问题', '保存', '问题不能为空', '这条 SQL 读取了已隐藏的列 employees.salary'],
+  ] as const)(
+    'in %s: the schema’s and the server’s refusals are worded for the reader',
+    async (locale, questionLabel, save, empty, hidden) => {
+      const server = fakeApi({ ...sources, 'POST /api/sql-pairs': refusal });
+      renderConsole(<SqlPairForm onSaved={() => undefined} onCancel={() => undefined} />, {
+        fetch: server.fetch,
+        locale,
+      });
+      const user = userEvent.setup();
+      await screen.findByRole('textbox', { name: 'SQL' });
+      await user.click(screen.getByRole('button', { name: save }));
+      expect(await screen.findByText(empty)).toBeTruthy();
+
+      await user.type(screen.getByLabelText(questionLabel), 'salaries');
+      await user.click(await screen.findByRole('textbox', { name: 'SQL' }));
+      await user.keyboard('SELECT salary FROM employees');
+      await user.click(screen.getByRole('button', { name: save }));
+      const message = await screen.findByText((text) => text.includes(hidden));
+      expect(message.textContent).not.toMatch(
+        locale === 'zh' ? /[A-Za-z]{5,} [a-z]{3,}/ : /[一-鿿]/,
+      );
+    },
+  );
+});
+
+describe('SQL pairs list', () => {
+  it('badges a pair the schema broke, with the reason', async () => {
+    const broken: SqlPair = {
+      ...pair,
+      broken: {
+        code: 'sql_does_not_run',
+        params: { datasource: 'default', detail: 'no such column: colour' },
+      },
+    };
+    const server = fakeApi({ 'GET /api/sql-pairs': { body: page([broken]) } });
+    renderConsole(<AppRoutes />, {
+      fetch: server.fetch,
+      path: '/sql-pairs',
+      route: null,
+      locale: 'zh',
+    });
+    expect(await screen.findByText('已失效')).toBeTruthy();
+    expect(
+      screen.getByText((text) => text.startsWith('这条 SQL 无法在数据源“default”上运行')),
+    ).toBeTruthy();
   });
 });

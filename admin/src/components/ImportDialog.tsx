@@ -1,16 +1,18 @@
-import type { ImportReport } from '@quarry/shared';
+import {
+  describeReason,
+  fieldName,
+  type ImportPreviewRow,
+  type ImportReport,
+} from '@quarry/shared';
 import type { UseMutationResult } from '@tanstack/react-query';
 import { type ChangeEvent, useState } from 'react';
-import { errorMessage } from '../lib/api';
-import { useT } from '../lib/i18n';
+import { errorMessage, localMessage } from '../lib/api';
+import { useLocale } from '../lib/i18n';
+import type { ImportVariables } from '../lib/resources';
 import { Field } from './Field';
 import { Modal } from './Modal';
 
-export type ImportMutation = UseMutationResult<
-  ImportReport,
-  Error,
-  { text: string; contentType: string }
->;
+export type ImportMutation = UseMutationResult<ImportReport, Error, ImportVariables>;
 
 /** JSON when it looks like JSON (by file name or a leading bracket), CSV otherwise. */
 export function importContentType(text: string, fileName = ''): string {
@@ -19,8 +21,9 @@ export function importContentType(text: string, fileName = ''): string {
 }
 
 /**
- * Imports a CSV or JSON file (chosen or pasted) and reports per row what happened, so a bad row
- * can be fixed without guessing which one it was.
+ * Imports a CSV or JSON file (chosen or pasted) in two steps: a preview that writes nothing
+ * and lists every row as new, changed (with what it replaces), unchanged or rejected (with the
+ * reason), then the import itself. Replacing stored entries is an explicit choice.
  */
 export function ImportDialog({
   title,
@@ -34,9 +37,10 @@ export function ImportDialog({
   importer: ImportMutation;
   onClose: () => void;
 }) {
-  const t = useT();
+  const { t } = useLocale();
   const [text, setText] = useState('');
   const [fileName, setFileName] = useState('');
+  const [overwrite, setOverwrite] = useState(false);
 
   const pickFile = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
@@ -45,8 +49,17 @@ export function ImportDialog({
     setText(await file.text());
     importer.reset();
   };
-  const run = () => importer.mutate({ text, contentType: importContentType(text, fileName) });
+  const send = (dryRun: boolean) =>
+    importer.mutate({
+      text,
+      contentType: importContentType(text, fileName),
+      mode: overwrite ? 'overwrite' : 'create_only',
+      dryRun,
+    });
   const report = importer.data;
+  const previewed = report?.dry_run === true;
+  const done = report !== undefined && !report.dry_run;
+  const toWrite = report ? report.created + report.updated : 0;
 
   return (
     <Modal
@@ -56,16 +69,27 @@ export function ImportDialog({
       footer={
         <>
           <button type="button" className="button" onClick={onClose}>
-            {report ? t('Done') : t('Cancel')}
+            {done ? t('Done') : t('Cancel')}
           </button>
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={run}
-            disabled={!text.trim() || importer.isPending}
-          >
-            {importer.isPending ? t('Importing…') : t('Import')}
-          </button>
+          {previewed ? (
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => send(false)}
+              disabled={importer.isPending || toWrite === 0}
+            >
+              {importer.isPending ? t('Importing…') : t('Import {n} rows', { n: toWrite })}
+            </button>
+          ) : done ? null : (
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => send(true)}
+              disabled={!text.trim() || importer.isPending}
+            >
+              {importer.isPending ? t('Checking…') : t('Preview')}
+            </button>
+          )}
         </>
       }
     >
@@ -99,6 +123,18 @@ export function ImportDialog({
           />
         )}
       </Field>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={overwrite}
+          disabled={done}
+          onChange={(event) => {
+            setOverwrite(event.target.checked);
+            importer.reset();
+          }}
+        />{' '}
+        {t('Overwrite stored entries that differ')}
+      </label>
       {importer.isError ? (
         <p className="form-error" role="alert">
           {errorMessage(importer.error)}
@@ -109,41 +145,82 @@ export function ImportDialog({
   );
 }
 
+const STATUS_LABELS: Record<ImportPreviewRow['status'], string> = {
+  new: 'new',
+  changed: 'changed',
+  unchanged: 'unchanged',
+  rejected: 'rejected',
+};
+
 function ImportReportView({ report }: { report: ImportReport }) {
-  const t = useT();
+  const { t, locale } = useLocale();
+  const rows = report.rows ?? [];
+  const shown = rows.filter((row) => row.status !== 'unchanged');
   return (
-    <section className="import-report" aria-label={t('Import report')} role="status">
+    <section
+      className="import-report"
+      aria-label={report.dry_run ? t('Import preview') : t('Import report')}
+      role="status"
+    >
+      {report.dry_run ? (
+        <p>{t('Nothing has been written yet. Check the rows, then import.')}</p>
+      ) : null}
       <ul className="stat-row">
         <li>
-          <strong>{report.created}</strong> {t('created')}
+          <strong>{report.created}</strong> {report.dry_run ? t('new') : t('created')}
         </li>
         <li>
-          <strong>{report.updated}</strong> {t('updated')}
+          <strong>{report.updated}</strong> {report.dry_run ? t('to overwrite') : t('updated')}
         </li>
+        {report.skipped > 0 ? (
+          <li>
+            <strong>{report.skipped}</strong> {t('changed, kept as stored')}
+          </li>
+        ) : null}
         <li>
           <strong>{report.unchanged}</strong> {t('unchanged')}
         </li>
         <li className={report.errors.length > 0 ? 'stat-bad' : undefined}>
-          <strong>{report.errors.length}</strong> {t('rejected')}
+          <strong>{rows.filter((row) => row.status === 'rejected').length}</strong> {t('rejected')}
         </li>
       </ul>
-      {report.errors.length > 0 ? (
+      {shown.length > 0 ? (
         <div className="table-scroll">
           <table className="table table-compact">
-            <caption className="visually-hidden">{t('Rejected rows')}</caption>
+            <caption className="visually-hidden">{t('Rows of the file')}</caption>
             <thead>
               <tr>
                 <th scope="col">{t('Row')}</th>
-                <th scope="col">{t('Field')}</th>
-                <th scope="col">{t('Problem')}</th>
+                <th scope="col">{t('Status')}</th>
+                <th scope="col">{t('Entry')}</th>
+                <th scope="col">{t('Change or problem')}</th>
               </tr>
             </thead>
             <tbody>
-              {report.errors.map((error) => (
-                <tr key={`${error.row}-${error.field ?? ''}-${error.message}`}>
-                  <td>{error.row}</td>
-                  <td>{error.field ?? '—'}</td>
-                  <td className="cell-prose">{error.message}</td>
+              {shown.map((row) => (
+                <tr key={row.row} data-status={row.status}>
+                  <td>{row.row}</td>
+                  <td>
+                    <span className={`badge badge-${row.status}`}>
+                      {t(STATUS_LABELS[row.status])}
+                      {row.status === 'changed' && !row.written ? ` · ${t('kept')}` : ''}
+                    </span>
+                  </td>
+                  <td className="cell-prose">{row.key || '—'}</td>
+                  <td className="cell-prose">
+                    {row.status === 'changed' ? <RowDiff row={row} /> : null}
+                    {(row.errors ?? []).map((error) => (
+                      <p key={`${error.field ?? ''}-${error.message}`} className="form-error">
+                        {error.field ? `${fieldName(error.field, locale)}: ` : ''}
+                        {localMessage(error.message, error.reason, 'BAD_REQUEST', locale)}
+                      </p>
+                    ))}
+                    {(row.warnings ?? []).map((warning) => (
+                      <p key={warning.code} className="muted">
+                        ⚠ {describeReason(warning, locale)}
+                      </p>
+                    ))}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -152,4 +229,27 @@ function ImportReportView({ report }: { report: ImportReport }) {
       ) : null}
     </section>
   );
+}
+
+/** The stored value struck through above the file's value, per field that differs. */
+function RowDiff({ row }: { row: ImportPreviewRow }) {
+  const { locale } = useLocale();
+  return (
+    <dl className="diff">
+      {Object.entries(row.before ?? {}).map(([field, before]) => (
+        <div key={field}>
+          <dt>{fieldName(field, locale)}</dt>
+          <dd>
+            <del className="mono">{show(before)}</del>
+            <ins className="mono">{show(row.values?.[field])}</ins>
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function show(value: unknown): string {
+  if (Array.isArray(value)) return value.join(' ');
+  return value === undefined || value === null ? '' : String(value);
 }

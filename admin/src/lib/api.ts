@@ -1,4 +1,5 @@
-import type { ApiErrorBody } from '@quarry/shared';
+import { type ApiErrorBody, describeReason, type Locale, type Reason } from '@quarry/shared';
+import { zh } from './zh';
 
 /**
  * An `/api/*` failure as the console sees it: the server's code, message and per-field
@@ -10,6 +11,9 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields: Record<string, string> = {},
+    /** The refusal as a code, so it can be said in the admin's language. */
+    readonly reason: Reason | undefined = undefined,
+    readonly fieldReasons: Record<string, Reason> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -94,7 +98,14 @@ async function toApiError(response: Response): Promise<ApiError> {
   }
   const error = body?.error;
   if (error && typeof error.message === 'string') {
-    return new ApiError(response.status, error.code ?? 'ERROR', error.message, error.fields ?? {});
+    return new ApiError(
+      response.status,
+      error.code ?? 'ERROR',
+      error.message,
+      error.fields ?? {},
+      error.reason,
+      error.field_reasons ?? {},
+    );
   }
   return new ApiError(
     response.status,
@@ -103,8 +114,53 @@ async function toApiError(response: Response): Promise<ApiError> {
   );
 }
 
-/** What to show for any thrown value: the server's message when it has one. */
+let activeLocale: Locale = 'en';
+
+/** Set by the locale provider: messages built outside React render in the admin's language. */
+export function setMessageLocale(locale: Locale): void {
+  activeLocale = locale;
+}
+
+export function messageLocale(): Locale {
+  return activeLocale;
+}
+
+/** What an error code means, for a server message the console has no words of its own for. */
+const GENERIC_ZH: Record<string, string> = {
+  BAD_REQUEST: '请求的内容无效，请检查后重试。',
+  UNAUTHORIZED: '登录已失效，请重新登录。',
+  NOT_FOUND: '找不到这个条目，可能已被删除。',
+  CONFLICT: '与已有的数据冲突，请换一个名称或问题。',
+  PAYLOAD_TOO_LARGE: '内容太大，请拆成几份再试。',
+  RATE_LIMITED: '请求太频繁，请稍后再试。',
+  UNSAFE_SQL: '这条 SQL 未通过只读检查，未运行。',
+  DRY_RUN_FAILED: '这条 SQL 无法在数据源上运行。',
+  SQL_EXECUTION_FAILED: '这条 SQL 运行失败。',
+  DATASOURCE_NOT_FOUND: '找不到这个数据源。',
+  DATASOURCE_UNAVAILABLE: '无法连接数据源，请检查连接设置后重试。',
+  LLM_NOT_CONFIGURED: '服务器尚未配置模型。',
+  LLM_UNAVAILABLE: '模型服务暂时不可用，请稍后再试。',
+  NETWORK: '无法连接服务器，请检查网络后重试。',
+  HTTP_ERROR: '服务器返回了错误，请稍后再试。',
+  INTERNAL: '服务器出错了，详情见服务器日志。',
+};
+
+/** A server sentence in the admin's language: its reason when it has one, else by its code. */
+export function localMessage(
+  message: string,
+  reason: Reason | undefined,
+  code: string,
+  locale: Locale = activeLocale,
+): string {
+  if (reason) return describeReason(reason, locale);
+  if (locale === 'en') return message;
+  return zh[message] ?? GENERIC_ZH[code] ?? GENERIC_ZH.HTTP_ERROR ?? message;
+}
+
+/** What to show for any thrown value, in the admin's language. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
+  if (error instanceof ApiError) return localMessage(error.message, error.reason, error.code);
+  if (error instanceof Error)
+    return activeLocale === 'zh' ? (zh[error.message] ?? error.message) : error.message;
   return String(error);
 }

@@ -1,5 +1,6 @@
+import { describeReason, reasonOfIssue, type ValidationIssue } from '@quarry/shared';
 import { type FormEvent, useState } from 'react';
-import { ApiError } from './api';
+import { ApiError, errorMessage, localMessage, messageLocale } from './api';
 
 /** Message per field name; `_form` holds a message that belongs to no single field. */
 export type FieldErrors = Record<string, string>;
@@ -8,9 +9,7 @@ export type FieldErrors = Record<string, string>;
 export interface BodySchema<T> {
   safeParse(
     value: unknown,
-  ):
-    | { success: true; data: T }
-    | { success: false; error: { issues: readonly { path: PropertyKey[]; message: string }[] } };
+  ): { success: true; data: T } | { success: false; error: { issues: readonly ValidationIssue[] } };
 }
 
 export type Validation<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
@@ -25,7 +24,9 @@ export function validate<T>(schema: BodySchema<T>, values: unknown): Validation<
   const errors: FieldErrors = {};
   for (const issue of result.error.issues) {
     const field = issue.path.length > 0 ? String(issue.path[0]) : '_form';
-    errors[field] ??= issue.message;
+    const locale = messageLocale();
+    errors[field] ??=
+      locale === 'en' ? issue.message : describeReason(reasonOfIssue(issue), locale);
   }
   return { ok: false, errors };
 }
@@ -35,12 +36,13 @@ export function validate<T>(schema: BodySchema<T>, values: unknown): Validation<
  * form does not show, or none at all, goes under `_form` so it is never lost.
  */
 export function serverFieldErrors(error: unknown, formFields: readonly string[]): FieldErrors {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (!(error instanceof ApiError) || Object.keys(error.fields).length === 0)
     return { _form: message };
   const errors: FieldErrors = {};
   const elsewhere: string[] = [];
-  for (const [path, fieldMessage] of Object.entries(error.fields)) {
+  for (const [path, english] of Object.entries(error.fields)) {
+    const fieldMessage = localMessage(english, error.fieldReasons[path], error.code);
     // The server names nested fields by path (`questions.2`); the form shows the list as one.
     const field = path.split('.')[0] ?? path;
     if (formFields.includes(field)) errors[field] ??= fieldMessage;

@@ -7,6 +7,7 @@ import {
   useMemo,
   useState,
 } from 'react';
+import { setMessageLocale } from './api';
 import { zh } from './zh';
 
 export type Locale = 'en' | 'zh';
@@ -54,6 +55,8 @@ export function LocaleProvider({
   locale?: Locale;
 }) {
   const [locale, setLocaleState] = useState<Locale>(() => fixed ?? initialLocale());
+  // Set during render, so errors formatted in this render already use the new language.
+  setMessageLocale(locale);
   const setLocale = useCallback((next: Locale) => {
     setLocaleState(next);
     globalThis.localStorage?.setItem(STORAGE_KEY, next);

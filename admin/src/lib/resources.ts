@@ -1,4 +1,4 @@
-import type { ImportReport, Page } from '@quarry/shared';
+import type { ImportMode, ImportReport, Page } from '@quarry/shared';
 import {
   keepPreviousData,
   type QueryKey,
@@ -7,7 +7,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { QueryParams } from './api';
+import { type QueryParams, withQuery } from './api';
 import { useNotify } from './notify';
 import { useApi } from './providers';
 import { PAGE_SIZE } from './useListParams';
@@ -57,13 +57,27 @@ export function useDeleteResource(key: QueryKey, path: string) {
 }
 
 /** Sends a CSV or JSON file to `path/import`; the import dialog reports it row by row. */
+/** One import request: the file, how to treat rows that differ, and whether only to preview. */
+export interface ImportVariables {
+  text: string;
+  contentType: string;
+  mode: ImportMode;
+  dryRun: boolean;
+}
+
 export function useImportResource(key: QueryKey, path: string) {
   const api = useApi();
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ text, contentType }: { text: string; contentType: string }) =>
-      api.upload<ImportReport>(`${path}/import`, text, contentType),
-    onSuccess: () => client.invalidateQueries({ queryKey: key }),
+    mutationFn: ({ text, contentType, mode, dryRun }: ImportVariables) =>
+      api.upload<ImportReport>(
+        withQuery(`${path}/import`, { mode, dry_run: dryRun ? 'true' : undefined }),
+        text,
+        contentType,
+      ),
+    onSuccess: (report) => {
+      if (!report.dry_run) void client.invalidateQueries({ queryKey: key });
+    },
     meta: { inlineErrors: true },
   });
 }

@@ -350,4 +350,22 @@ export const zh: Record<string, string> = {
     '它衡量什么，用大家提问时的说法（中文和英文）。',
   'One read-only SELECT; its output columns (each with a plain name) are the dimensions and measures.':
     '一条只读 SELECT；它的输出列（各有简单的列名）就是维度和度量。',
+  // validation, import preview, broken pairs (issue 13)
+  'Import {n} rows': '导入 {n} 行',
+  'Overwrite stored entries that differ': '覆盖内容不同的已有条目',
+  'Import preview': '导入预览',
+  'Nothing has been written yet. Check the rows, then import.':
+    '尚未写入任何内容。请检查各行后再导入。',
+  new: '新增',
+  'to overwrite': '将覆盖',
+  'changed, kept as stored': '有变化，保留原内容',
+  changed: '有变化',
+  kept: '保留',
+  'Rows of the file': '文件中的行',
+  Entry: '条目',
+  'Change or problem': '变化或问题',
+  Broken: '已失效',
+  'Applies to columns (optional)': '适用列（可选）',
+  'table.column names, separated by spaces, e.g. departments.name. Then only values compared with these columns are rewritten, and the full name is checked against the data.':
+    '以空格分隔的“表.列”名称，例如 departments.name。填写后只改写与这些列比较的值，并检查全称是否存在于数据中。',
 };

@@ -1,8 +1,9 @@
-import type { ApiErrorBody, ErrorCode } from '@quarry/shared';
+import { type ApiErrorBody, type ErrorCode, type Reason, reasonOfIssue } from '@quarry/shared';
 import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
 import { QuarryError, toQuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { refusalReason } from '../sql/refusalReasons.js';
 
 /** Field path → message, first issue per field, e.g. `{question: 'question must not be empty'}`. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
@@ -14,8 +15,24 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   return fields;
 }
 
-export function badRequest(message: string, fields?: Record<string, string>): QuarryError {
-  return new QuarryError('BAD_REQUEST', message, { context: fields ? { fields } : {} });
+/** Field path → reason, first issue per field, for clients that speak the reader's language. */
+export function fieldReasons(error: z.ZodError): Record<string, Reason> {
+  const reasons: Record<string, Reason> = {};
+  for (const issue of error.issues) {
+    const path = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
+    reasons[path] ??= reasonOfIssue(issue as Parameters<typeof reasonOfIssue>[0]);
+  }
+  return reasons;
+}
+
+export function badRequest(
+  message: string,
+  fields?: Record<string, string>,
+  reasons: { reason?: Reason; fieldReasons?: Record<string, Reason> } = {},
+): QuarryError {
+  return new QuarryError('BAD_REQUEST', message, {
+    context: { ...(fields ? { fields } : {}), ...reasons },
+  });
 }
 
 /** Parses with zod or throws BAD_REQUEST whose `fields` name every offending field. */
@@ -30,7 +47,9 @@ export function parseWith<S extends z.ZodType>(
   const summary = Object.entries(fields)
     .map(([field, message]) => (message.startsWith(field) ? message : `${field}: ${message}`))
     .join('; ');
-  throw badRequest(`The ${what} is invalid: ${summary}.`, fields);
+  throw badRequest(`The ${what} is invalid: ${summary}.`, fields, {
+    fieldReasons: fieldReasons(parsed.error),
+  });
 }
 
 /** A numeric `:id` route parameter; anything else can't name a row, so it is a 404. */
@@ -84,6 +103,21 @@ function fromBodyParser(error: unknown): QuarryError | undefined {
   return undefined;
 }
 
+/** A reason for errors raised without one, so every refusal can be read in Chinese too. */
+function defaultReason(error: QuarryError): Reason | undefined {
+  switch (error.code) {
+    case 'UNSAFE_SQL':
+      return refusalReason(error.message);
+    case 'DRY_RUN_FAILED':
+    case 'SQL_EXECUTION_FAILED':
+      return { code: 'sql_failed', params: { detail: error.message } };
+    case 'NOT_FOUND':
+      return { code: 'not_found' };
+    default:
+      return undefined;
+  }
+}
+
 /**
  * The admin API's one error handler: QuarryError → status and `{error: {code, message,
  * fields?}}`. Anything unexpected is logged and answered 500 without internals.
@@ -104,6 +138,8 @@ export function apiErrorHandler(logger: Logger) {
       );
     }
     const fields = error.context.fields as Record<string, string> | undefined;
+    const reason = (error.context.reason as Reason | undefined) ?? defaultReason(error);
+    const reasons = error.context.fieldReasons as Record<string, Reason> | undefined;
     const body: ApiErrorBody = {
       error: {
         code: error.code,
@@ -112,6 +148,8 @@ export function apiErrorHandler(logger: Logger) {
             ? 'Something went wrong on the server; the log has the details.'
             : error.message,
         ...(fields ? { fields } : {}),
+        ...(reason && status !== 500 ? { reason } : {}),
+        ...(reasons ? { field_reasons: reasons } : {}),
       },
     };
     response.status(status).json(body);

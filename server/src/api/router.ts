@@ -7,7 +7,12 @@ import { requireAdminToken } from './adminToken.js';
 import { apiErrorHandler } from './http.js';
 import { askRoutes } from './routes/asks.js';
 import { dataSourceRoutes } from './routes/datasources.js';
-import { dictionaryRoutes, instructionRoutes, sqlPairRoutes } from './routes/knowledge.js';
+import {
+  dictionaryRoutes,
+  instructionRoutes,
+  type KnowledgeChecks,
+  sqlPairRoutes,
+} from './routes/knowledge.js';
 
 export interface AdminApiDeps {
   store: KnowledgeStore;
@@ -25,6 +30,8 @@ export interface AdminApiDeps {
   expandSql?: (sql: string, datasource: string) => Promise<string>;
   /** Validation, previews and suggestions of the per-data-source semantic layer. */
   semantics?: SemanticLayer;
+  /** Checks what admins save (SQL pairs' SQL, dictionary full names). */
+  checks?: KnowledgeChecks;
 }
 
 /** CSV imports of 10,000+ rows are a few megabytes; JSON bodies stay at 5 MB. */
@@ -51,9 +58,9 @@ export function createAdminApiRouter(deps: AdminApiDeps): Router {
   router.get('/session', (_request, response) => {
     response.json({ ok: true });
   });
-  router.use('/sql-pairs', sqlPairRoutes(deps.store));
+  router.use('/sql-pairs', sqlPairRoutes(deps.store, deps.checks));
   router.use('/instructions', instructionRoutes(deps.store));
-  router.use('/dictionaries', dictionaryRoutes(deps.store, deps.expandSql));
+  router.use('/dictionaries', dictionaryRoutes(deps.store, deps.expandSql, deps.checks));
   router.use('/datasources', dataSourceRoutes(deps));
   router.use('/asks', askRoutes(deps.store));
   router.use((request, _response, next) => {

@@ -5,7 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { ImportRow } from '../knowledge/port.js';
-import { badRequest, fieldErrors, parseWith } from './http.js';
+import { badRequest, fieldErrors, fieldReasons, parseWith } from './http.js';
 
 /** Rows of an import file, each already validated, plus the rows that were not. */
 export interface ParsedImport<I> {
@@ -41,8 +41,10 @@ export function readImport<S extends z.ZodType>(
       result.rows.push({ row, input: parsed.data });
       continue;
     }
+    const reasons = fieldReasons(parsed.error);
     for (const [field, message] of Object.entries(fieldErrors(parsed.error))) {
-      result.errors.push({ row, field, message });
+      const reason = reasons[field];
+      result.errors.push({ row, field, message, ...(reason ? { reason } : {}) });
     }
   }
   if (result.rows.length === 0 && result.errors.length === 0) {
@@ -123,13 +125,18 @@ function csvRecords(
   data.forEach((entry, index) => {
     const row = index + 1;
     if ('error' in entry) {
-      result.errors.push({ row, message: `Line ${entry.line} could not be read: ${entry.error}` });
+      result.errors.push({
+        row,
+        message: `Line ${entry.line} could not be read: ${entry.error}`,
+        reason: { code: 'unreadable_row', params: { line: entry.line } },
+      });
       return;
     }
     if (entry.values.length > names.length) {
       result.errors.push({
         row,
         message: `Line ${entry.line} has ${entry.values.length} values but the header names ${names.length} columns; quote values that contain commas.`,
+        reason: { code: 'too_many_values', params: { line: entry.line } },
       });
       return;
     }
@@ -155,7 +162,13 @@ export function sendExport(
   rows: Array<Record<string, unknown>>,
 ): void {
   const picked = rows.map((row) =>
-    Object.fromEntries(columns.map((column) => [column, row[column]])),
+    Object.fromEntries(
+      columns.map((column) => {
+        const value = row[column];
+        // A list (a dictionary entry's columns) is one space-separated cell in CSV.
+        return [column, format === 'csv' && Array.isArray(value) ? value.join(' ') : value];
+      }),
+    ),
   );
   response.setHeader('Content-Disposition', `attachment; filename="${name}.${format}"`);
   if (format === 'json') {

@@ -77,7 +77,9 @@ export function createResilientKnowledgeReads(deps: {
       ...names.map((name) => store.schemaDescriptions.list(name)),
     ]);
     const descriptions = new Map(names.map((name, i) => [name, described[i] ?? []]));
-    return { revision, sqlPairs, instructions, descriptions };
+    // A pair whose SQL no longer passes its check must not teach the model.
+    const usable = sqlPairs.filter((pair) => pair.broken === null);
+    return { revision, sqlPairs: usable, instructions, descriptions };
   }
 
   /** The snapshot of the current revision, or the last good one while the store fails. */

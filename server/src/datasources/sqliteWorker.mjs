@@ -32,6 +32,9 @@ try {
 function handle(request) {
   if (!db) return { id: request.id, ok: false, message: openFailure ?? '', unavailable: true };
   try {
+    // Compiling alone trusts the connection's cached schema; a step that reads the schema
+    // first notices another connection's change (a dropped column), so a dry run sees it.
+    if (request.mode === 'prepare') db.prepare('SELECT count(*) FROM sqlite_master').get();
     const statement = db.prepare(request.sql);
     const readOnly = statement.readonly;
     if (request.mode === 'prepare')

@@ -12,7 +12,9 @@ import type {
   DictionaryEntryInput,
   DictionaryKind,
   Feedback,
+  ImportMode,
   ImportReport,
+  ImportRowError,
   Instruction,
   InstructionInput,
   Intent,
@@ -23,6 +25,7 @@ import type {
   Page,
   Relationship,
   RelationshipInput,
+  Reason,
   SchemaDescription,
   SemanticsUsed,
   SqlPair,
@@ -50,19 +53,39 @@ export interface ImportRow<I> {
   input: I;
 }
 
+/** What a row check found: a refusal (the row is rejected) and/or warnings (it is written). */
+export interface RowCheck {
+  error?: Omit<ImportRowError, 'row'>;
+  warnings?: Reason[];
+}
+
+export interface ImportRunOptions<I> {
+  mode: ImportMode;
+  /** Report what would happen; write nothing. */
+  dryRun: boolean;
+  /** Checks each row that would be written (new, or changed under `overwrite`). */
+  check?: (input: I) => Promise<RowCheck>;
+}
+
 /**
  * Bulk transfer. `importMany` matches rows to stored ones by their natural key (normalized
  * question, abbreviation): new rows are created, differing ones updated, equal ones left
  * alone, so importing the same file twice changes nothing. A row that repeats an earlier
- * row's key is reported, not applied.
+ * row's key is reported, not applied. Without options, rows that differ are overwritten.
  */
 export interface Transferable<T, I> {
-  importMany(rows: ImportRow<I>[]): Promise<ImportReport>;
+  importMany(rows: ImportRow<I>[], options?: ImportRunOptions<I>): Promise<ImportReport>;
   exportAll(): Promise<T[]>;
 }
 
 export type SqlPairRepository = CrudRepository<SqlPair, SqlPairInput> &
-  Transferable<SqlPair, SqlPairInput>;
+  Transferable<SqlPair, SqlPairInput> & {
+    /**
+     * Records the outcome of re-checking a pair's SQL (null: it passes). The revision moves
+     * only when the outcome changed, so a broken pair leaves the samples at once.
+     */
+    setBroken(id: number, reason: Reason | null): Promise<void>;
+  };
 export type DictionaryRepository = CrudRepository<DictionaryEntry, DictionaryEntryInput> &
   Transferable<DictionaryEntry, DictionaryEntryInput>;
 

@@ -57,7 +57,9 @@ export async function runAsk(
     step('understanding', 'received', seedMessages.received);
     const dataSource = await deps.dataSource(input.datasource);
 
-    const verified = await timed('historical_match', () => findHistoricalSql(deps, input));
+    const verified = await timed('historical_match', () =>
+      findHistoricalSql(deps, { ...input, signal }),
+    );
     if (verified) {
       step('understanding', 'historical_match');
       // A verified SQL pair may read metrics and calculated fields (a past ask's SQL is

@@ -52,7 +52,9 @@ describe.each(BACKENDS)('admin API import and export on %s', (backend) => {
 
     const revision = await api.store.revision();
     const changed = csv.replace('SELECT SUM(amount) FROM orders', 'SELECT SUM(total) FROM orders');
-    const third = await api.request('POST', '/api/sql-pairs/import', { raw: changed });
+    const third = await api.request('POST', '/api/sql-pairs/import?mode=overwrite', {
+      raw: changed,
+    });
     expect(third.body).toMatchObject({ created: 0, updated: 1, unchanged: 2 });
     expect(await api.store.revision()).toBe(revision + 1);
     const pairs = (await api.store.sqlPairs.exportAll()).map((pair) => pair.sql);
@@ -128,9 +130,19 @@ describe.each(BACKENDS)('admin API import and export on %s', (backend) => {
 
     // Re-importing either export into the same store changes nothing.
     const fromCsv = await api.request('POST', '/api/sql-pairs/import', { raw: csv.text });
-    expect(fromCsv.body).toEqual({ created: 0, updated: 0, unchanged: before.length, errors: [] });
+    expect(fromCsv.body).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: before.length,
+      errors: [],
+    });
     const fromJson = await api.request('POST', '/api/sql-pairs/import', { body: json.body });
-    expect(fromJson.body).toEqual({ created: 0, updated: 0, unchanged: before.length, errors: [] });
+    expect(fromJson.body).toMatchObject({
+      created: 0,
+      updated: 0,
+      unchanged: before.length,
+      errors: [],
+    });
   });
 
   test('dictionaries import and export the same way, per kind', async () => {
@@ -151,18 +163,18 @@ describe.each(BACKENDS)('admin API import and export on %s', (backend) => {
 
     const exported = await api.request('GET', '/api/dictionaries/department/export');
     expect(exported.text.trim().split(/\r?\n/)).toEqual([
-      '"abbreviation","full_name"',
-      '"HR","Human Resources"',
-      '"RD","Research and Development"',
+      '"abbreviation","full_name","columns"',
+      '"HR","Human Resources",""',
+      '"RD","Research and Development",""',
     ]);
     const again = await api.request('POST', '/api/dictionaries/department/import', {
       raw: exported.text,
     });
-    expect(again.body).toEqual({ created: 0, updated: 0, unchanged: 2, errors: [] });
+    expect(again.body).toMatchObject({ created: 0, updated: 0, unchanged: 2, errors: [] });
     const json = await api.request('GET', '/api/dictionaries/department/export?format=json');
     expect(json.body).toEqual([
-      { abbreviation: 'HR', full_name: 'Human Resources' },
-      { abbreviation: 'RD', full_name: 'Research and Development' },
+      { abbreviation: 'HR', full_name: 'Human Resources', columns: [] },
+      { abbreviation: 'RD', full_name: 'Research and Development', columns: [] },
     ]);
   });
 
@@ -179,7 +191,12 @@ describe.each(BACKENDS)('admin API import and export on %s', (backend) => {
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ created: 10_000, updated: 0, unchanged: 0 });
     expect(response.body.errors).toEqual([
-      { row: 10_001, field: 'question', message: 'question must not be empty' },
+      {
+        row: 10_001,
+        field: 'question',
+        message: 'question must not be empty',
+        reason: { code: 'empty', params: { field: 'question' } },
+      },
     ]);
     expect(
       (await api.request('GET', '/api/sql-pairs?q=Bulk%20question&page_size=1')).body.total,

@@ -61,6 +61,7 @@ describe.each(BACKENDS)('knowledge store on %s', (backend) => {
       }>;
       expect(executed.map((row) => row.name).sort()).toEqual([
         'AddAskedByName1767225600003',
+        'AddPairBrokenAndEntryColumns1767225613000',
         'AddSchemaDescriptionHidden1767225600002',
         'CreateKnowledgeTables1767225600000',
         'CreateOperationsTables1767225600001',

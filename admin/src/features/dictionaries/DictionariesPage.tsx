@@ -1,4 +1,9 @@
-import { DICTIONARY_KINDS, type DictionaryEntry, type DictionaryKind } from '@quarry/shared';
+import {
+  DICTIONARY_KINDS,
+  type DictionaryEntry,
+  type DictionaryKind,
+  describeReason,
+} from '@quarry/shared';
 import { useState } from 'react';
 import { NavLink } from 'react-router';
 import { ExportButtons } from '../../components/ExportButtons';
@@ -7,7 +12,7 @@ import { PageHeader } from '../../components/Layout';
 import { Pager, SearchBox } from '../../components/ListControls';
 import { ConfirmDialog, Modal } from '../../components/Modal';
 import { Empty, QueryState } from '../../components/states';
-import { useT } from '../../lib/i18n';
+import { useLocale } from '../../lib/i18n';
 import { useNotify } from '../../lib/notify';
 import { useConfirmedDelete } from '../../lib/resources';
 import { PAGE_SIZE, useListParams } from '../../lib/useListParams';
@@ -26,7 +31,7 @@ const IMPORT_TITLE: Record<DictionaryKind, string> = {
 
 /** Department and project abbreviations that generated SQL spells out in full. */
 export function DictionariesPage({ kind }: { kind: DictionaryKind }) {
-  const t = useT();
+  const { t, locale } = useLocale();
   const notify = useNotify();
   const list = useListParams();
   const entries = useDictionary(kind, { q: list.q, page: list.page });
@@ -101,7 +106,15 @@ export function DictionariesPage({ kind }: { kind: DictionaryKind }) {
                           <td data-label={t('Abbreviation')}>
                             <code>{entry.abbreviation}</code>
                           </td>
-                          <td data-label={t('Full name')}>{entry.full_name}</td>
+                          <td data-label={t('Full name')}>
+                            {entry.full_name}
+                            {entry.columns.length > 0 ? (
+                              <span className="cell-note muted mono">
+                                {' '}
+                                ({entry.columns.join(', ')})
+                              </span>
+                            ) : null}
+                          </td>
                           <td className="cell-actions">
                             <div className="row-actions">
                               <button
@@ -147,8 +160,12 @@ export function DictionariesPage({ kind }: { kind: DictionaryKind }) {
           <EntryForm
             kind={kind}
             {...(editing.entry ? { entry: editing.entry } : {})}
-            onSaved={() => {
+            onSaved={(saved) => {
               notify('success', t('Entry saved.'));
+              // Saved anyway: the admin may know better (data still to come), but should see it.
+              for (const warning of saved.warnings ?? []) {
+                notify('error', describeReason(warning, locale));
+              }
               setEditing(null);
             }}
             onCancel={() => setEditing(null)}
@@ -158,7 +175,7 @@ export function DictionariesPage({ kind }: { kind: DictionaryKind }) {
       {importing ? (
         <ImportDialog
           title={t(IMPORT_TITLE[kind])}
-          columns="abbreviation,full_name"
+          columns="abbreviation,full_name,columns"
           importer={importer}
           onClose={() => {
             setImporting(false);

@@ -1,4 +1,4 @@
-import type { DictionaryEntry, DictionaryKind } from '@quarry/shared';
+import type { DictionaryEntry, DictionaryKind, WithWarnings } from '@quarry/shared';
 import { type FormEvent, useState } from 'react';
 import { Field, FormError } from '../../components/Field';
 import { type FieldErrors, serverFieldErrors } from '../../lib/forms';
@@ -15,7 +15,7 @@ export function EntryForm({
 }: {
   kind: DictionaryKind;
   entry?: DictionaryEntry;
-  onSaved: (entry: DictionaryEntry) => void;
+  onSaved: (entry: DictionaryEntry & WithWarnings) => void;
   onCancel: () => void;
 }) {
   const t = useT();
@@ -38,7 +38,8 @@ export function EntryForm({
       { id: entry?.id, input: checked.data },
       {
         onSuccess: (saved) => onSaved(saved),
-        onError: (error) => setErrors(serverFieldErrors(error, ['abbreviation', 'full_name'])),
+        onError: (error) =>
+          setErrors(serverFieldErrors(error, ['abbreviation', 'full_name', 'columns'])),
       },
     );
   };
@@ -70,6 +71,23 @@ export function EntryForm({
             className="input"
             value={values.full_name}
             onChange={(event) => change('full_name', event.target.value)}
+          />
+        )}
+      </Field>
+      <Field
+        label={t('Applies to columns (optional)')}
+        hint={t(
+          'table.column names, separated by spaces, e.g. departments.name. Then only values compared with these columns are rewritten, and the full name is checked against the data.',
+        )}
+        error={errors.columns}
+      >
+        {(control) => (
+          <input
+            {...control}
+            className="input mono"
+            value={values.columns}
+            placeholder="departments.name"
+            onChange={(event) => change('columns', event.target.value)}
           />
         )}
       </Field>

@@ -1,4 +1,9 @@
-import type { DictionaryEntry, DictionaryEntryInput, DictionaryKind } from '@quarry/shared';
+import type {
+  DictionaryEntry,
+  DictionaryEntryInput,
+  DictionaryKind,
+  WithWarnings,
+} from '@quarry/shared';
 import { useMutation } from '@tanstack/react-query';
 import { useApi } from '../../lib/providers';
 import {
@@ -16,7 +21,10 @@ export function useDictionary(kind: DictionaryKind, params: { q: string; page: n
 }
 
 export function useSaveEntry(kind: DictionaryKind) {
-  return useSaveResource<DictionaryEntryInput, DictionaryEntry>(KEY, dictionaryPath(kind));
+  return useSaveResource<DictionaryEntryInput, DictionaryEntry & WithWarnings>(
+    KEY,
+    dictionaryPath(kind),
+  );
 }
 
 export function useDeleteEntry(kind: DictionaryKind) {

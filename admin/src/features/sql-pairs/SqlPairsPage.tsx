@@ -1,4 +1,4 @@
-import type { SqlPair } from '@quarry/shared';
+import { describeReason, type Reason, type SqlPair } from '@quarry/shared';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { ExportButtons } from '../../components/ExportButtons';
@@ -78,6 +78,7 @@ export function SqlPairsPage() {
                         <Link to={`/sql-pairs/${pair.id}`} className="row-title">
                           {pair.question}
                         </Link>
+                        {pair.broken ? <BrokenBadge reason={pair.broken} /> : null}
                       </td>
                       <td data-label={t('SQL')} className="cell-wide">
                         <code className="sql-snippet" title={pair.sql}>
@@ -137,6 +138,20 @@ export function SqlPairsPage() {
           onCancel={removal.cancel}
         />
       ) : null}
+    </>
+  );
+}
+
+/**
+ * A pair whose SQL no longer passes its check (the schema changed since it was saved): it is
+ * no longer used to answer or teach, and the reason says what to fix.
+ */
+export function BrokenBadge({ reason }: { reason: Reason }) {
+  const { t, locale } = useLocale();
+  return (
+    <>
+      <span className="badge badge-broken">{t('Broken')}</span>
+      <span className="cell-note muted">{describeReason(reason, locale)}</span>
     </>
   );
 }

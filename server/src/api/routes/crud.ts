@@ -1,8 +1,8 @@
-import { listQuerySchema } from '@quarry/shared';
+import { listQuerySchema, type Page } from '@quarry/shared';
 import type { Router } from 'express';
 import type { z } from 'zod';
 import { QuarryError } from '../../errors.js';
-import type { CrudRepository } from '../../knowledge/port.js';
+import type { CrudRepository, RowCheck } from '../../knowledge/port.js';
 import { badRequest, idParam, parseWith } from '../http.js';
 
 export interface CrudRoutesOptions<T, I> {
@@ -12,12 +12,40 @@ export interface CrudRoutesOptions<T, I> {
   schema: z.ZodType<I>;
   /** The input fields of a stored item, so a PUT may send only what changes. */
   editable(item: T): Record<string, unknown>;
+  /**
+   * Checks an input before it is written: a refusal is answered with its reason and nothing
+   * is written; warnings come back on the saved item as `warnings`.
+   */
+  check?: (input: I) => Promise<RowCheck>;
+  /** Brings a listed page up to date (re-checks what may have gone stale). */
+  refreshPage?: (page: Page<T>) => Promise<Page<T>>;
+}
+
+/** The QuarryError a refused check becomes: the guard's code for SQL, else BAD_REQUEST. */
+export function checkRefusal(error: NonNullable<RowCheck['error']>): QuarryError {
+  const code = error.reason?.code ?? '';
+  const errorCode = code.startsWith('sql_does_not_run')
+    ? 'DRY_RUN_FAILED'
+    : code.startsWith('sql_')
+      ? 'UNSAFE_SQL'
+      : 'BAD_REQUEST';
+  const field = error.field ?? 'body';
+  return new QuarryError(errorCode, error.message, {
+    context: {
+      fields: { [field]: error.message },
+      ...(error.reason ? { reason: error.reason, fieldReasons: { [field]: error.reason } } : {}),
+    },
+  });
 }
 
 /** Accepts only a JSON object body; anything else can't name fields. */
 export function objectBody(body: unknown): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw badRequest('The request body must be a JSON object.', { body: 'must be a JSON object' });
+    throw badRequest(
+      'The request body must be a JSON object.',
+      { body: 'must be a JSON object' },
+      { reason: { code: 'body_not_object' } },
+    );
   }
   return body as Record<string, unknown>;
 }
@@ -37,14 +65,22 @@ export function mountCrudRoutes<T, I>(router: Router, options: CrudRoutesOptions
     return item;
   };
 
+  const checked = async (input: I) => {
+    const result = options.check ? await options.check(input) : {};
+    if (result.error) throw checkRefusal(result.error);
+    return result.warnings && result.warnings.length > 0 ? { warnings: result.warnings } : {};
+  };
+
   router.get('/', async (request, response) => {
     const query = parseWith(listQuerySchema, request.query, 'query');
-    response.json(await repository.list(query));
+    const page = await repository.list(query);
+    response.json(options.refreshPage ? await options.refreshPage(page) : page);
   });
 
   router.post('/', async (request, response) => {
     const input = parseWith(schema, objectBody(request.body));
-    response.status(201).json(await repository.create(input));
+    const warnings = await checked(input);
+    response.status(201).json({ ...(await repository.create(input)), ...warnings });
   });
 
   router.get('/:id', async (request, response) => {
@@ -56,7 +92,8 @@ export function mountCrudRoutes<T, I>(router: Router, options: CrudRoutesOptions
     const body = objectBody(request.body);
     const stored = await require(id);
     const input = parseWith(schema, { ...options.editable(stored), ...body });
-    response.json(await repository.update(id, input));
+    const warnings = await checked(input);
+    response.json({ ...(await repository.update(id, input)), ...warnings });
   });
 
   router.delete('/:id', async (request, response) => {

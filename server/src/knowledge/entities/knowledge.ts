@@ -18,6 +18,8 @@ export interface SqlPairRow {
   question_key: string;
   sql: string;
   datasource: string;
+  /** JSON of the Reason the SQL failed its last check; null when it passed. */
+  broken: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -32,6 +34,7 @@ export const SqlPairEntity = new EntitySchema<SqlPairRow>({
     question_key: varchar(KEY_LENGTH),
     sql: longText(),
     datasource: varchar(NAME_LENGTH),
+    broken: longText(true),
     created_at: timestampColumn,
     updated_at: timestampColumn,
   },
@@ -73,6 +76,8 @@ export interface DictionaryEntryRow {
   abbreviation: string;
   abbreviation_key: string;
   full_name: string;
+  /** JSON array of `table.column` names; '[]' applies to every string literal. */
+  columns: string;
   created_at: Date;
   updated_at: Date;
 }
@@ -86,6 +91,7 @@ export const DictionaryEntryEntity = new EntitySchema<DictionaryEntryRow>({
     abbreviation: varchar(128),
     abbreviation_key: varchar(128),
     full_name: varchar(512),
+    columns: longText(),
     created_at: timestampColumn,
     updated_at: timestampColumn,
   },

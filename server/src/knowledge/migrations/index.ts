@@ -3,6 +3,7 @@ import { CreateOperationsTables1767225600001 } from './1767225600001-CreateOpera
 import { AddSchemaDescriptionHidden1767225600002 } from './1767225600002-AddSchemaDescriptionHidden.js';
 import { AddAskedByName1767225600003 } from './1767225600003-AddAskedByName.js';
 import { CreateSemanticLayer1767225612000 } from './1767225612000-CreateSemanticLayer.js';
+import { AddPairBrokenAndEntryColumns1767225613000 } from './1767225613000-AddPairBrokenAndEntryColumns.js';
 
 /** Every migration of the app database, oldest first. Append; never edit a shipped one. */
 export const knowledgeMigrations = [
@@ -11,4 +12,5 @@ export const knowledgeMigrations = [
   AddSchemaDescriptionHidden1767225600002,
   AddAskedByName1767225600003,
   CreateSemanticLayer1767225612000,
+  AddPairBrokenAndEntryColumns1767225613000,
 ];

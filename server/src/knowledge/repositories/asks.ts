@@ -191,7 +191,7 @@ export function createAskHistory(dataSource: DataSource): AskHistory {
       const key = questionKey(normalizeQuestion(normalizedQuestion));
       const pair = await pairs.findOne({
         select: { sql: true },
-        where: { question_key: key, datasource },
+        where: { question_key: key, datasource, broken: IsNull() },
       });
       if (pair) return pair.sql;
       // An up-voted follow-up ("and last month?") was right in its thread only: it verifies

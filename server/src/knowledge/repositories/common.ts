@@ -1,4 +1,4 @@
-import type { ImportRowError } from '@quarry/shared';
+import type { ImportRowError, Reason, ReasonCode } from '@quarry/shared';
 import {
   type DataSource,
   type FindOptionsWhere,
@@ -56,6 +56,11 @@ export function isUniqueViolation(error: unknown): boolean {
   );
 }
 
+const DUPLICATE_REASONS: Record<string, ReasonCode> = {
+  question: 'duplicate_pair',
+  abbreviation: 'duplicate_abbreviation',
+};
+
 /**
  * Runs a write and turns a unique violation into CONFLICT naming `field`, so the API answers
  * 409 with the field instead of 500.
@@ -69,9 +74,10 @@ export async function uniquely<T>(
     return await write();
   } catch (error) {
     if (isUniqueViolation(error)) {
+      const reason = { code: DUPLICATE_REASONS[field] ?? 'duplicate_name' } satisfies Reason;
       throw new QuarryError('CONFLICT', message, {
         cause: error,
-        context: { fields: { [field]: message } },
+        context: { fields: { [field]: message }, reason, fieldReasons: { [field]: reason } },
       });
     }
     throw error;
@@ -111,5 +117,6 @@ export function repeatedRow(row: number, earlier: number, field: string): Import
     row,
     field,
     message: `Row ${row} repeats the ${field} of row ${earlier}; row ${earlier} was kept.`,
+    reason: { code: 'repeated_row', params: { field, row: earlier } },
   };
 }

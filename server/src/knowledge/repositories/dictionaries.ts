@@ -7,12 +7,24 @@ import { createTransfer } from './bulkImport.js';
 import { iso, type Revision } from './common.js';
 import { createKnowledgeCrud, type KnowledgeTable } from './knowledgeTable.js';
 
+function parseColumns(text: string | null | undefined): string[] {
+  if (!text) return [];
+  const parsed: unknown = JSON.parse(text);
+  return Array.isArray(parsed) ? parsed.map(String) : [];
+}
+
+/** Column names compare case-insensitively, as SQL identifiers do; stored lower-case, sorted. */
+function columnsText(columns: readonly string[]): string {
+  return JSON.stringify([...new Set(columns.map((column) => column.toLowerCase()))].sort());
+}
+
 function toEntry(row: DictionaryEntryRow): DictionaryEntry {
   return {
     id: row.id,
     kind: row.kind as DictionaryKind,
     abbreviation: row.abbreviation,
     full_name: row.full_name,
+    columns: parseColumns(row.columns),
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
   };
@@ -34,6 +46,7 @@ export function createDictionaryRepository(
       abbreviation: input.abbreviation,
       abbreviation_key: abbreviationKey(input.abbreviation),
       full_name: input.full_name,
+      columns: columnsText(input.columns ?? []),
     }),
     toItem: toEntry,
     unique: {
@@ -48,10 +61,19 @@ export function createDictionaryRepository(
     ...createKnowledgeCrud(rows, revision, table),
 
     ...createTransfer(rows, revision, table, {
-      columns: ['abbreviation', 'abbreviation_key', 'full_name'],
+      columns: ['abbreviation', 'abbreviation_key', 'full_name', 'columns'],
       keyOf: (row) => row.abbreviation_key,
       isSame: (stored, values) =>
-        stored.abbreviation === values.abbreviation && stored.full_name === values.full_name,
+        stored.abbreviation === values.abbreviation &&
+        stored.full_name === values.full_name &&
+        stored.columns === values.columns,
+      before: (stored, values) => ({
+        ...(stored.abbreviation === values.abbreviation
+          ? {}
+          : { abbreviation: stored.abbreviation }),
+        ...(stored.full_name === values.full_name ? {} : { full_name: stored.full_name }),
+        ...(stored.columns === values.columns ? {} : { columns: parseColumns(stored.columns) }),
+      }),
       exportOrder: { abbreviation_key: 'ASC' },
     }),
   };

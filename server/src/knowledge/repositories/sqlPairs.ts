@@ -1,4 +1,4 @@
-import type { SqlPair, SqlPairInput } from '@quarry/shared';
+import type { Reason, SqlPair, SqlPairInput } from '@quarry/shared';
 import type { DataSource, Repository } from 'typeorm';
 import { SqlPairEntity, type SqlPairRow } from '../entities/index.js';
 import { normalizeQuestion, questionKey } from '../normalize.js';
@@ -15,6 +15,7 @@ function toSqlPair(row: SqlPairRow): SqlPair {
     question: row.question,
     sql: row.sql,
     datasource: row.datasource,
+    broken: row.broken ? (JSON.parse(row.broken) as Reason) : null,
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
   };
@@ -28,6 +29,8 @@ function columnsOf(input: SqlPairInput) {
     question_key: questionKey(normalized),
     sql: input.sql,
     datasource: input.datasource,
+    // Saved SQL passed the API's check (or was written by a trusted path); re-checks mark it.
+    broken: null,
   };
 }
 
@@ -54,7 +57,19 @@ export function createSqlPairRepository(
       // NUL cannot occur in a data source name, so the pair of fields keys unambiguously.
       keyOf: (row) => `${row.datasource}\u0000${row.question_key}`,
       isSame: (stored, values) => stored.sql === values.sql && stored.question === values.question,
+      before: (stored, values) => ({
+        ...(stored.question === values.question ? {} : { question: stored.question }),
+        ...(stored.sql === values.sql ? {} : { sql: stored.sql }),
+      }),
       exportOrder: { id: 'ASC' },
     }),
+
+    async setBroken(id, reason) {
+      const broken = reason === null ? null : JSON.stringify(reason);
+      const stored = await rows.findOne({ select: { id: true, broken: true }, where: { id } });
+      if (!stored || stored.broken === broken) return;
+      await rows.update({ id }, { broken });
+      await revision.bump();
+    },
   };
 }

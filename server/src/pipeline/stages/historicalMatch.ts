@@ -1,7 +1,9 @@
+import { isQuarryError } from '../../errors.js';
 import type { SqlDialect, TableInfo } from '../../ports.js';
 import { tokenizeSql, tokenText } from '../../sql/lexer.js';
 import { renderDdl } from '../schemaText.js';
 import type { PipelineDeps } from '../types.js';
+import { dryRunSql } from './dryRun.js';
 import { retrieveSchema } from './schemaRetrieval.js';
 
 /**
@@ -12,13 +14,40 @@ import { retrieveSchema } from './schemaRetrieval.js';
  */
 export async function findHistoricalSql(
   deps: PipelineDeps,
-  input: { question: string; datasource: string; threadId?: string; askId: string },
+  input: {
+    question: string;
+    datasource: string;
+    threadId?: string;
+    askId: string;
+    signal?: AbortSignal;
+  },
 ): Promise<string | undefined> {
   if (input.threadId) {
     const earlier = await deps.knowledge.threadTurns(input.threadId, 1, input.askId);
     if (earlier.length > 0) return undefined;
   }
-  return deps.knowledge.findVerifiedSql(input.question, input.datasource);
+  const sql = await deps.knowledge.findVerifiedSql(input.question, input.datasource);
+  if (sql === undefined) return undefined;
+  // Verified once is not verified forever: SQL the schema (or a hidden column) has broken
+  // since is no answer, so the question goes to the model like a new one.
+  try {
+    await dryRunSql({
+      sql,
+      dataSource: await deps.dataSource(input.datasource),
+      accessRules: await deps.accessRules(input.datasource),
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    return sql;
+  } catch (error) {
+    if (isQuarryError(error, 'DRY_RUN_FAILED') || isQuarryError(error, 'UNSAFE_SQL')) {
+      deps.logger.warn(
+        { datasource: input.datasource, err: error },
+        'verified SQL no longer passes its check; not used as a historical match',
+      );
+      return undefined;
+    }
+    throw error;
+  }
 }
 
 /**
