@@ -23,8 +23,8 @@ import { checkSql } from './knowledge/checks/sqlPairCheck.js';
 import type { KnowledgeStore } from './knowledge/port.js';
 import type { Logger } from './logger.js';
 import { dryRunSql } from './pipeline/stages/dryRun.js';
+import { previewAbbreviations } from './pipeline/stages/postProcessing.js';
 import type { PipelineDeps } from './pipeline/types.js';
-import { expandDictionaryAbbreviations } from './sql/abbreviations.js';
 import { attachWebSocketServer } from './ws/wsServer.js';
 
 export interface RunningServer {
@@ -103,11 +103,8 @@ export async function startQuarryServer(
     },
     expandSql: async (sql, name) => {
       const dataSource = await registry.get(name);
-      return expandDictionaryAbbreviations(
-        sql,
-        await store.abbreviationDictionaries(),
-        dataSource.dialect,
-      );
+      // As an ask would: SQLite's legacy strings spelled out first, then the dictionaries.
+      return previewAbbreviations(pipeline, sql, dataSource);
     },
   });
   const app = createHttpApp({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from './errorCodes.js';
-import type { Intent } from './events.js';
+import type { Intent, SqlRewrite } from './events.js';
+import type { AskDetails } from './jobs.js';
 import type { Reason } from './reasons.js';
 import type { AskStatus } from './status.js';
 import { ASK_STATUSES } from './status.js';
@@ -321,9 +322,20 @@ export interface AskRecord {
   semantics_used: SemanticsUsed | null;
   rating: FeedbackRating | null;
   feedback_comment: string | null;
+  /** What the dictionaries rewrote in the SQL that ran (empty when nothing). */
+  rewrites: SqlRewrite[];
+  /** How many corrections the ask needed (0: the first SQL ran). */
+  correction_count: number;
+  /** An admin's verdict; null while unreviewed. */
+  review_status: ReviewStatus | null;
+  /** What the ask was shown and tried; null for asks recorded before it was kept. */
+  details: AskDetails | null;
   created_at: string;
   updated_at: string;
 }
+
+export const REVIEW_STATUSES = ['verified', 'rejected'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 /** One rejected row of an import; `row` counts data rows from 1 (the CSV header is not a row). */
 export interface ImportRowError {

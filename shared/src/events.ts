@@ -23,6 +23,15 @@ export type AskStep =
 
 export type Intent = 'TEXT_TO_SQL' | 'GENERAL' | 'USER_GUIDE' | 'MISLEADING_QUERY';
 
+/** A literal the dictionaries rewrote in generated SQL: `before → after`. */
+export interface SqlRewrite {
+  before: string;
+  after: string;
+  dictionary?: 'department' | 'project';
+  /** The column the literal is compared with, when the entry is scoped to columns. */
+  column?: string;
+}
+
 export type CellValue = string | number | boolean | null;
 export type ResultRow = Record<string, CellValue>;
 
@@ -59,6 +68,8 @@ export type AskEvent =
       from_history?: boolean;
       /** The calculated fields and metrics expanded into `sql`; absent when none were. */
       semantics_used?: SemanticsUsed;
+      /** What the dictionary rewrite changed in this SQL (absent when nothing). */
+      rewrites?: SqlRewrite[];
     }
   | { type: 'rewrite'; raw: string; sql: string | null; attempt: number }
   | {

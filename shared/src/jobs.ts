@@ -1,6 +1,6 @@
 import type { SemanticsUsed } from './api.js';
 import type { ErrorCode } from './errorCodes.js';
-import type { AnswerPart, AskEvent, ChartKind, Intent } from './events.js';
+import type { AnswerPart, AskEvent, ChartKind, Intent, SqlRewrite } from './events.js';
 import type { AskStatus } from './status.js';
 import type { AskSource } from './wire.js';
 
@@ -20,6 +20,28 @@ export interface AskInput {
    * asks for none: its frames are the seed's, so a model call for them would be paid for nothing.
    */
   parts?: AnswerPart[];
+}
+
+/** One SQL an ask tried: the generated SQL (attempt 0) or a correction, and how it failed. */
+export interface AskAttempt {
+  attempt: number;
+  sql: string;
+  phase?: 'dry_run' | 'execution';
+  code?: ErrorCode;
+  error?: string;
+}
+
+/** What an ask was shown and tried, for reviewing it afterwards. */
+export interface AskDetails {
+  retrieved_tables?: string[];
+  samples?: { question: string; sql: string }[];
+  instructions?: string[];
+  reasoning?: string;
+  attempts: AskAttempt[];
+  /** What the dictionaries rewrote in the SQL that ran last. */
+  rewrites: SqlRewrite[];
+  /** Why the correction loop stopped before its last attempt, when it did. */
+  stopped_early?: string;
 }
 
 /** What an ask ended with, for history and `/v1/asks/:id/result`. */
@@ -43,6 +65,7 @@ export interface AskOutcome {
   semanticsUsed?: SemanticsUsed;
   /** Milliseconds per stage. */
   timings: Record<string, number>;
+  details?: AskDetails;
 }
 
 /** The data of an ask's bull job: the question, and the channel its progress goes back on. */

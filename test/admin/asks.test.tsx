@@ -26,6 +26,10 @@ const ask: AskRecord = {
   semantics_used: null,
   rating: 'down',
   feedback_comment: 'should count contractors too',
+  rewrites: [],
+  correction_count: 0,
+  review_status: null,
+  details: null,
   created_at: '2026-03-01T08:30:00Z',
   updated_at: '2026-03-01T08:30:02Z',
 };

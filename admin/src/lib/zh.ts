@@ -368,4 +368,12 @@ export const zh: Record<string, string> = {
   'Applies to columns (optional)': '适用列（可选）',
   'table.column names, separated by spaces, e.g. departments.name. Then only values compared with these columns are rewritten, and the full name is checked against the data.':
     '以空格分隔的“表.列”名称，例如 departments.name。填写后只改写与这些列比较的值，并检查全称是否存在于数据中。',
+  'Dictionary rewrites': '词典改写',
+  'Compared with {column}': '与 {column} 比较',
+  'How it was answered': '回答过程',
+  'Retrieved tables': '检索到的数据表',
+  'SQL pairs shown to the model': '提供给模型的 SQL 示例',
+  'Instructions shown to the model': '提供给模型的指令',
+  'The correction stopped early: a rewrite repeated SQL that was already tried.':
+    '纠错提前停止：重写结果与已尝试过的 SQL 相同。',
 };

@@ -9,6 +9,7 @@ import type {
   Intent,
   RefusalFrame,
   ResultRow,
+  SqlRewrite,
   VegaLiteSpec,
 } from '@quarry/shared';
 import type { BotError, BotErrorCode } from '../errors.js';
@@ -47,6 +48,8 @@ export interface AnswerState {
   /** The latest SQL: streaming while `sqlFinal` is false. */
   sql: string;
   sqlFinal: boolean;
+  /** What the dictionaries rewrote in the latest SQL. */
+  rewrites: SqlRewrite[];
   attempts: AttemptNote[];
   /** Connection attempts that failed so far (shown while the bot retries). */
   connectFailures: number;
@@ -72,6 +75,7 @@ export function initialAnswerState(question: string, askedBy: string | null = nu
     step: null,
     sql: '',
     sqlFinal: false,
+    rewrites: [],
     attempts: [],
     connectFailures: 0,
     outcome: null,
@@ -102,7 +106,7 @@ export function applyFrame(state: AnswerState, frame: AskFrame | RefusalFrame): 
     case 'sql_chunk':
       return { ...next, sql: sqlInStream(frame.sql), sqlFinal: false };
     case 'sql':
-      return { ...next, sql: frame.sql, sqlFinal: true };
+      return { ...next, sql: frame.sql, sqlFinal: true, rewrites: frame.rewrites ?? [] };
     case 'rewrite':
       return {
         ...next,

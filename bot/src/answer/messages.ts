@@ -40,6 +40,8 @@ interface Catalogue {
   help: string;
   csvUnavailable: string;
   cannotPostHere: string;
+  /** One short line naming the dictionary rewrites: `RD → 研发中心`. */
+  rewrites: (pairs: string) => string;
 }
 
 const en: Catalogue = {
@@ -95,6 +97,7 @@ const en: Catalogue = {
   csvUnavailable: 'That result is no longer available; ask the question again to get a CSV.',
   cannotPostHere:
     'I cannot post in this conversation. Invite me first (/invite @Quarry), or send me a direct message.',
+  rewrites: (pairs) => `Abbreviations expanded: ${pairs}`,
 };
 
 const zh: Catalogue = {
@@ -146,6 +149,7 @@ const zh: Catalogue = {
   help: '可以问我公司数据相关的问题，例如“每个部门有多少员工？”',
   csvUnavailable: '这个结果已经不在了，请重新提问以获取 CSV。',
   cannotPostHere: '我无法在这个会话中发消息。请先邀请我（/invite @Quarry），或直接给我发私信。',
+  rewrites: (pairs) => `已展开缩写：${pairs}`,
 };
 
 export function messagesFor(language: Language): Catalogue {

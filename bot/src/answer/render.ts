@@ -107,6 +107,11 @@ export function renderAnswer(state: AnswerState, options: RenderOptions): Render
     if (state.sql === '') return;
     const streaming = outcome === null && !state.sqlFinal;
     blocks.push(mrkdwnSection(codeBlock(streaming ? `${state.sql} ▌` : state.sql, SQL_MAX)));
+    if (state.rewrites.length > 0) {
+      // One short line: which abbreviations became which names.
+      const pairs = state.rewrites.map((rewrite) => `${rewrite.before} → ${rewrite.after}`);
+      blocks.push(contextLine(cut(escapeMrkdwn(m.rewrites(pairs.join(', '))), 300)));
+    }
   };
   if (!withResult) sqlBlock();
   if (state.attempts.length > 0 && !withResult) {

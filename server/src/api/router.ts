@@ -1,3 +1,4 @@
+import type { SqlRewrite } from '@quarry/shared';
 import express, { type Router } from 'express';
 import { QuarryError } from '../errors.js';
 import type { KnowledgeStore } from '../knowledge/port.js';
@@ -27,7 +28,7 @@ export interface AdminApiDeps {
   testConnection?: (url: string) => Promise<void>;
   describeDataSource?: (name: string) => Promise<unknown>;
   /** The dictionary rewrite applied to `sql`, as the pipeline would apply it. */
-  expandSql?: (sql: string, datasource: string) => Promise<string>;
+  expandSql?: (sql: string, datasource: string) => Promise<{ sql: string; rewrites: SqlRewrite[] }>;
   /** Validation, previews and suggestions of the per-data-source semantic layer. */
   semantics?: SemanticLayer;
   /** Checks what admins save (SQL pairs' SQL, dictionary full names). */

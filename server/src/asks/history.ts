@@ -38,6 +38,7 @@ export function createKnowledgeAskHistory(store: KnowledgeStore): AskHistory {
         semantics_used: outcome.semanticsUsed ?? null,
         rephrased_question: outcome.rephrasedQuestion ?? null,
         intent: outcome.intent ?? null,
+        ...(outcome.details ? { details: outcome.details } : {}),
       });
     },
     async find(askId) {

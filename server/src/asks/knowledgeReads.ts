@@ -111,6 +111,7 @@ export function createResilientKnowledgeReads(deps: {
           () => ({
             department: new Map(dictionaries.department),
             project: new Map(dictionaries.project),
+            ...(dictionaries.columns ? { columns: dictionaries.columns } : {}),
           }),
         ),
       // A missed historical match only costs a model call; a failed ask costs the answer.

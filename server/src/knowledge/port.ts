@@ -1,4 +1,5 @@
 import type {
+  AskDetails,
   AskListQuery,
   AskRecord,
   AskSource,
@@ -23,9 +24,10 @@ import type {
   MetricColumn,
   MetricInput,
   Page,
+  Reason,
   Relationship,
   RelationshipInput,
-  Reason,
+  ReviewStatus,
   SchemaDescription,
   SemanticsUsed,
   SqlPair,
@@ -129,6 +131,8 @@ export interface AskPatch {
   error_code?: string | null;
   error?: string | null;
   semantics_used?: SemanticsUsed | null;
+  details?: AskDetails | null;
+  review_status?: ReviewStatus | null;
 }
 
 export interface ThreadTurnRecord {
@@ -223,6 +227,8 @@ export interface SettingsRepository {
 export interface AbbreviationDictionaries {
   department: Map<string, string>;
   project: Map<string, string>;
+  /** Per kind, abbreviation → the `table.column` names a scoped entry applies to. */
+  columns?: Record<DictionaryKind, Map<string, string[]>>;
 }
 
 /**

@@ -64,9 +64,18 @@ export async function openKnowledgeStore(deps: KnowledgeStoreDeps): Promise<Know
       if (cachedDictionaries?.revision !== current) {
         cachedDictionaries = { revision: current, maps: await loadAbbreviationMaps(dataSource) };
       }
+      const { maps } = cachedDictionaries;
       return {
-        department: new Map(cachedDictionaries.maps.department),
-        project: new Map(cachedDictionaries.maps.project),
+        department: new Map(maps.department),
+        project: new Map(maps.project),
+        ...(maps.columns
+          ? {
+              columns: {
+                department: new Map(maps.columns.department),
+                project: new Map(maps.columns.project),
+              },
+            }
+          : {}),
       };
     },
 

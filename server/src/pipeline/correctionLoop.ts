@@ -1,5 +1,5 @@
 import type { ErrorCode, SemanticsUsed } from '@quarry/shared';
-import { seedMessages } from '@quarry/shared';
+import { questionLanguage, stageMessages } from '@quarry/shared';
 import { isQuarryError, QuarryError } from '../errors.js';
 import type { DataSource, QueryResult } from '../ports.js';
 import type { AccessRules } from '../sql/guard.js';
@@ -42,9 +42,17 @@ export async function executeWithCorrections(
   input: CorrectionLoopInput,
 ): Promise<{ result: QueryResult; sql: string; attempts: number }> {
   const { emit, signal, dataSource } = input;
-  emit({ type: 'status', status: 'executing', step: 'executing', message: seedMessages.executing });
+  const messages = stageMessages[questionLanguage(input.question)];
+  emit({
+    type: 'status',
+    status: 'executing',
+    step: 'executing',
+    message: messages.executing ?? '',
+  });
 
   let sql = input.sql;
+  // Whitespace and case aside, SQL already tried fails the same way again.
+  const tried = new Set([sameSql(sql)]);
   let ddl: Promise<string> | undefined;
   const schemaDdl = () => {
     ddl ??= input.ddl();
@@ -58,13 +66,13 @@ export async function executeWithCorrections(
       type: 'status',
       status: 'correcting',
       step: 'rewriting',
-      message: seedMessages.rewriting,
+      message: messages.rewriting ?? '',
     });
     emit({
       type: 'status',
       status: 'correcting',
       step: 'diagnosing',
-      message: '正在诊断SQL错误...',
+      message: messages.diagnosing ?? '',
     });
     const diagnosis = await diagnoseSql(deps, {
       question: input.question,
@@ -106,19 +114,45 @@ export async function executeWithCorrections(
       lastFailure = new QuarryError(failure.code, error, { context: { raw } });
       continue;
     }
+    if (tried.has(sameSql(rewritten))) {
+      // The model is going round in circles: another round would fail the same way again.
+      const error = `The rewrite repeated SQL that was already tried, so Quarry stopped correcting it after ${attempt} ${attempt === 1 ? 'attempt' : 'attempts'}.`;
+      emit({
+        type: 'execution_failed',
+        phase: 'dry_run',
+        sql: rewritten,
+        code: failure.code,
+        error,
+        attempt,
+      });
+      throw new QuarryError(failure.code, `${failure.message} (${error})`, {
+        context: { stoppedEarly: error },
+      });
+    }
+    tried.add(sameSql(rewritten));
     sql = rewritten;
-    emit({ type: 'sql', sql, attempt, ...semanticsField(processed?.semanticsUsed) });
+    emit({
+      type: 'sql',
+      sql,
+      attempt,
+      ...semanticsField(processed?.semanticsUsed),
+      ...(processed && processed.rewrites.length > 0 ? { rewrites: processed.rewrites } : {}),
+    });
     emit({
       type: 'status',
       status: 'executing',
       step: 'executing_rewrite',
-      message: seedMessages.executingRewrite,
+      message: messages.executing_rewrite ?? '',
     });
     outcome = await attemptRun(deps, input, sql, attempt);
     if (!outcome.ok) lastFailure = outcome.error;
   }
   if (!outcome.ok) throw lastFailure ?? outcome.error;
   return { result: outcome.result, sql: outcome.sql, attempts: outcome.attempt };
+}
+
+function sameSql(sql: string): string {
+  return sql.replace(/\s+/g, ' ').replace(/;\s*$/, '').trim();
 }
 
 type RunOutcome =

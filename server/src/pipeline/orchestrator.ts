@@ -1,12 +1,17 @@
 import {
+  type AskDetails,
   type AskEvent,
   type AskStatus,
   type AskStep,
+  questionLanguage,
   type SemanticsUsed,
+  type SqlRewrite,
   seedMessages,
+  stageMessages,
 } from '@quarry/shared';
 import { QuarryError, toQuarryError } from '../errors.js';
 import type { DataSource } from '../ports.js';
+import { recordDetails } from './askDetails.js';
 import { executeWithCorrections, semanticsField } from './correctionLoop.js';
 import { answerFromResult, planAnswerParts } from './stages/answer.js';
 import { pruneColumns } from './stages/columnPruning.js';
@@ -21,15 +26,6 @@ import { retrieveSchema } from './stages/schemaRetrieval.js';
 import { retrieveSqlFunctions } from './stages/sqlFunctions.js';
 import type { AskInput, AskOutcome, Emit, PipelineDeps } from './types.js';
 
-/** Events-mode messages of the stages the seed does not name. */
-const STEP_MESSAGES: Partial<Record<AskStep, string>> = {
-  historical_match: '找到已验证过的相同问题，直接使用其SQL',
-  retrieving_knowledge: '正在检索SQL示例和业务指令...',
-  classifying_intent: '正在理解问题...',
-  retrieving_schema: '正在检索相关数据表...',
-  reasoning: '正在规划查询思路...',
-};
-
 /**
  * Answers one question: sequences the stages of the ask flow and reports every step through
  * `emit`. Never throws: every failure ends as an `error` event and a failed or stopped outcome.
@@ -37,11 +33,14 @@ const STEP_MESSAGES: Partial<Record<AskStep, string>> = {
 export async function runAsk(
   deps: PipelineDeps,
   input: AskInput,
-  emit: Emit,
+  emitEvent: Emit,
   signal: AbortSignal,
 ): Promise<AskOutcome> {
   const timings: Record<string, number> = {};
-  const outcome: AskOutcome = { status: 'failed', timings };
+  const details: AskDetails = { attempts: [], rewrites: [] };
+  const outcome: AskOutcome = { status: 'failed', timings, details };
+  const emit = recordDetails(details, emitEvent);
+  const messages = stageMessages[questionLanguage(input.question)];
   const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     try {
@@ -50,11 +49,11 @@ export async function runAsk(
       timings[stage] = Math.round((performance.now() - started) * 10) / 10;
     }
   };
-  const step = (status: AskStatus, name: AskStep, message = STEP_MESSAGES[name] ?? '') =>
-    emit({ type: 'status', status, step: name, message });
+  const step = (status: AskStatus, name: AskStep) =>
+    emit({ type: 'status', status, step: name, message: messages[name] ?? '' });
 
   try {
-    step('understanding', 'received', seedMessages.received);
+    step('understanding', 'received');
     const dataSource = await deps.dataSource(input.datasource);
 
     const verified = await timed('historical_match', () =>
@@ -159,7 +158,7 @@ export async function runAsk(
       );
     }
 
-    step('generating', 'generating', seedMessages.generating);
+    step('generating', 'generating');
     const sqlFunctions = retrieveSqlFunctions({ dialect: dataSource.dialect });
     const raw = await timed('generation', () =>
       generateSql(deps, {
@@ -186,10 +185,15 @@ export async function runAsk(
         context: { raw },
       });
     }
+    Object.assign(details, {
+      samples: knowledge.samples.map(({ question: q, sql: s }) => ({ question: q, sql: s })),
+      instructions: knowledge.instructions,
+    });
     return await execute(deps, {
       input: { ...input, question },
       sql: processed.sql,
       semanticsUsed: processed.semanticsUsed,
+      rewrites: processed.rewrites,
       ddl: async () => ddl,
       dataSource,
       emit,
@@ -208,6 +212,9 @@ export async function runAsk(
       errorCode: error.code,
       error: error.message,
     } satisfies Partial<AskOutcome>);
+    if (typeof error.context.stoppedEarly === 'string') {
+      details.stopped_early = error.context.stoppedEarly;
+    }
     emit({ type: 'error', code: error.code, message: error.message });
     return outcome;
   }
@@ -221,6 +228,7 @@ async function execute(
     sql: string;
     /** What the first SQL used of the semantic layer. */
     semanticsUsed?: SemanticsUsed;
+    rewrites?: SqlRewrite[];
     ddl: () => Promise<string>;
     dataSource: DataSource;
     emit: Emit;
@@ -248,6 +256,7 @@ async function execute(
     attempt: 0,
     ...(run.fromHistory ? { from_history: true } : {}),
     ...semanticsField(run.semanticsUsed),
+    ...(run.rewrites && run.rewrites.length > 0 ? { rewrites: run.rewrites } : {}),
   });
   const accessRules = await deps.accessRules(run.input.datasource);
   const executed = await run.timed('execution', () =>

@@ -10,6 +10,8 @@ export type { AskInput, AskOutcome } from '@quarry/shared';
 export interface AbbreviationMaps {
   department: ReadonlyMap<string, string>;
   project: ReadonlyMap<string, string>;
+  /** Per kind, abbreviation → the `table.column` names a scoped entry applies to. */
+  columns?: Record<'department' | 'project', ReadonlyMap<string, readonly string[]>>;
 }
 
 /** A SQL pair (few-shot sample) as the pipeline sees it. */

@@ -55,6 +55,35 @@ describe('renderAnswer', () => {
     );
   });
 
+  it('names the dictionary rewrites in one short line, in the question’s language', () => {
+    const rewrites = [{ before: 'RD', after: '研发中心', dictionary: 'department' }];
+    const zh = fold('RD 有多少人？', [
+      {
+        type: 'sql',
+        sql: "SELECT COUNT(*) FROM departments WHERE name = '研发中心'",
+        attempt: 0,
+        rewrites,
+      },
+    ]);
+    const zhLines = visibleText(renderAnswer(zh, { tableBlock: true }).blocks).split('\n');
+    expect(zhLines).toContain('已展开缩写：RD → 研发中心');
+    const en = fold('How many people in RD?', [
+      {
+        type: 'sql',
+        sql: "SELECT COUNT(*) FROM departments WHERE name = '研发中心'",
+        attempt: 0,
+        rewrites,
+      },
+    ]);
+    expect(visibleText(renderAnswer(en, { tableBlock: true }).blocks)).toContain(
+      'Abbreviations expanded: RD → 研发中心',
+    );
+    const none = fold('How many people?', [{ type: 'sql', sql: 'SELECT 1', attempt: 0 }]);
+    expect(visibleText(renderAnswer(none, { tableBlock: true }).blocks)).not.toMatch(
+      /Abbreviations/,
+    );
+  });
+
   it('lists each failure and rewrite as it happens', () => {
     const state = fold('How many employees per department?', [
       { type: 'sql', sql: 'SELECT dept FROM employees', attempt: 0 },

@@ -11,9 +11,14 @@ describe.each(BACKENDS)('admin API knowledge resources on %s', (backend) => {
       expandSql: async (sql, datasource) => {
         expanded.push([sql, datasource]);
         const maps = await api.store.abbreviationDictionaries();
-        return sql.replace(/'([^']*)'/g, (literal, value: string) =>
-          maps.department.has(value) ? `'${maps.department.get(value)}'` : literal,
-        );
+        const rewrites: Array<{ before: string; after: string }> = [];
+        const rewritten = sql.replace(/'([^']*)'/g, (literal, value: string) => {
+          const after = maps.department.get(value);
+          if (after === undefined) return literal;
+          rewrites.push({ before: value, after });
+          return `'${after}'`;
+        });
+        return { sql: rewritten, rewrites };
       },
     });
   });
@@ -190,14 +195,17 @@ describe.each(BACKENDS)('admin API knowledge resources on %s', (backend) => {
     const before = await api.request('POST', '/api/dictionaries/preview', {
       body: { sql: "SELECT * FROM staff WHERE dept = 'OPS'", datasource: 'sales' },
     });
-    expect(before.body).toEqual({ sql: "SELECT * FROM staff WHERE dept = 'OPS'" });
+    expect(before.body).toEqual({ sql: "SELECT * FROM staff WHERE dept = 'OPS'", rewrites: [] });
     await api.request('POST', '/api/dictionaries/department', {
       body: { abbreviation: 'OPS', full_name: 'Operations' },
     });
     const after = await api.request('POST', '/api/dictionaries/preview', {
       body: { sql: "SELECT * FROM staff WHERE dept = 'OPS'" },
     });
-    expect(after.body).toEqual({ sql: "SELECT * FROM staff WHERE dept = 'Operations'" });
+    expect(after.body).toEqual({
+      sql: "SELECT * FROM staff WHERE dept = 'Operations'",
+      rewrites: [{ before: 'OPS', after: 'Operations' }],
+    });
     expect(expanded.at(-1)).toEqual(["SELECT * FROM staff WHERE dept = 'OPS'", 'default']);
     const invalid = await api.request('POST', '/api/dictionaries/preview', { body: {} });
     expect(invalid.body.error.fields).toEqual({ sql: 'sql is required' });

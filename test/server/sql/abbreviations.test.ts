@@ -3,6 +3,7 @@ import {
   type AbbreviationDictionaries,
   expandAbbreviations,
   expandDictionaryAbbreviations,
+  rewriteWithDictionaries,
 } from '../../../server/src/sql/abbreviations.js';
 
 const departments = new Map([
@@ -149,5 +150,68 @@ describe('expandDictionaryAbbreviations', () => {
     expect(expandDictionaryAbbreviations("SELECT 1 WHERE d = 'RD'", plain, 'sqlite')).toBe(
       "SELECT 1 WHERE d = '研发中心'",
     );
+  });
+});
+
+describe('column-scoped dictionary entries', () => {
+  const scoped = {
+    department: [{ abbreviation: 'RD', fullName: '研发中心', columns: ['departments.name'] }],
+    project: [{ abbreviation: 'QA', fullName: 'Quality Assurance', columns: ['projects.name'] }],
+  };
+  const rewrite = (sql: string, dialect: 'mysql' | 'sqlite' = 'sqlite') =>
+    rewriteWithDictionaries(sql, scoped, dialect);
+
+  it('rewrites departments.name = RD and leaves employees.title = RD alone', () => {
+    const result = rewrite(
+      "SELECT e.name FROM employees e JOIN departments d ON d.id = e.department_id WHERE d.name = 'RD' AND e.title = 'RD'",
+    );
+    expect(result.sql).toBe(
+      "SELECT e.name FROM employees e JOIN departments d ON d.id = e.department_id WHERE d.name = '研发中心' AND e.title = 'RD'",
+    );
+    expect(result.rewrites).toEqual([
+      { before: 'RD', after: '研发中心', dictionary: 'department', column: 'departments.name' },
+    ]);
+    expect(rewrite("SELECT * FROM employees WHERE employees.title = 'RD'").sql).toBe(
+      "SELECT * FROM employees WHERE employees.title = 'RD'",
+    );
+    expect(rewrite("SELECT * FROM employees e WHERE e.title <> 'QA'").rewrites).toEqual([]);
+  });
+
+  it('follows =, <>, !=, LIKE, NOT LIKE and IN, qualified by table or alias, or unqualified', () => {
+    expect(rewrite("SELECT 1 FROM departments WHERE departments.name <> 'RD'").sql).toBe(
+      "SELECT 1 FROM departments WHERE departments.name <> '研发中心'",
+    );
+    expect(rewrite("SELECT 1 FROM departments AS x WHERE x.`name` != 'rd'", 'mysql').sql).toBe(
+      "SELECT 1 FROM departments AS x WHERE x.`name` != '研发中心'",
+    );
+    expect(rewrite("SELECT 1 FROM departments WHERE name NOT LIKE '%RD%'").sql).toBe(
+      "SELECT 1 FROM departments WHERE name NOT LIKE '%研发中心%'",
+    );
+    expect(rewrite("SELECT 1 FROM departments d WHERE d.name IN ('HR', 'RD')").sql).toBe(
+      "SELECT 1 FROM departments d WHERE d.name IN ('HR', '研发中心')",
+    );
+    expect(rewrite(`SELECT 1 FROM "departments" d WHERE 'RD' = d."name"`).sql).toBe(
+      `SELECT 1 FROM "departments" d WHERE '研发中心' = d."name"`,
+    );
+    // An unqualified name counts only when its table is in the statement.
+    expect(rewrite("SELECT 1 FROM teams WHERE name = 'RD'").rewrites).toEqual([]);
+    // Not compared with any column: a scoped entry leaves it alone.
+    expect(rewrite("SELECT 'RD' AS label FROM departments").rewrites).toEqual([]);
+  });
+
+  it('keeps unscoped entries rewriting every literal, and reports each rewrite', () => {
+    const result = rewriteWithDictionaries(
+      "SELECT * FROM t WHERE dept = 'HR' OR x LIKE 'QX%'",
+      {
+        department: [{ abbreviation: 'HR', fullName: 'Human Resources' }],
+        project: [{ abbreviation: 'QX', fullName: 'Quarry X' }],
+      },
+      'mysql',
+    );
+    expect(result.sql).toBe("SELECT * FROM t WHERE dept = 'Human Resources' OR x LIKE 'Quarry X%'");
+    expect(result.rewrites).toEqual([
+      { before: 'HR', after: 'Human Resources', dictionary: 'department' },
+      { before: 'QX%', after: 'Quarry X%', dictionary: 'project' },
+    ]);
   });
 });

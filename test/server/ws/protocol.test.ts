@@ -175,11 +175,13 @@ describe.each(targets)('/ws text mode on %s', (_name, target) => {
   });
 
   it('gives up after SQL_REWRITE_MAX_ATTEMPTS failed rewrites', async () => {
+    let corrections = 0;
     quarry.fake.onChat(
       routeByPrompt([
         [/TASK: SQL GENERATION/, `\`\`\`sql\n${BAD_SQL}\n\`\`\``],
         [/TASK: SQL DIAGNOSIS/, 'No idea.'],
-        [/TASK: SQL CORRECTION/, 'SELECT still_wrong FROM departments'],
+        // A different wrong SQL each round: a repeated one would end the loop early.
+        [/TASK: SQL CORRECTION/, () => `SELECT still_wrong_${++corrections} FROM departments`],
       ]),
     );
     const ws = await connect(quarry.wsUrl);
@@ -188,18 +190,18 @@ describe.each(targets)('/ws text mode on %s', (_name, target) => {
     quarry.fake.reset();
 
     const rest = frames.slice(frames.indexOf('正在执行SQL查询...') + 1);
-    const round = [
+    const round = (n: number) => [
       '正在尝试重写SQL语句...',
-      '模型重写的SQL内容: SELECT still_wrong FROM departments',
-      '重写后的SQL语句: SELECT still_wrong FROM departments',
+      `模型重写的SQL内容: SELECT still_wrong_${n} FROM departments`,
+      `重写后的SQL语句: SELECT still_wrong_${n} FROM departments`,
       '正在执行重写后的SQL查询...',
     ];
-    expect(rest).toHaveLength(1 + 2 * (round.length + 1) + 1);
+    expect(rest).toHaveLength(1 + 2 * (round(1).length + 1) + 1);
     expect(rest[0]).toMatch(/^SQL查询失败: .*nme/);
-    expect(rest.slice(1, 5)).toEqual(round);
-    expect(rest[5]).toMatch(/^重写后的SQL查询仍然失败: .*still_wrong/);
-    expect(rest.slice(6, 10)).toEqual(round);
-    expect(rest[10]).toMatch(/^重写后的SQL查询仍然失败: .*still_wrong/);
+    expect(rest.slice(1, 5)).toEqual(round(1));
+    expect(rest[5]).toMatch(/^重写后的SQL查询仍然失败: .*still_wrong_1/);
+    expect(rest.slice(6, 10)).toEqual(round(2));
+    expect(rest[10]).toMatch(/^重写后的SQL查询仍然失败: .*still_wrong_2/);
     const closing = JSON.parse(rest[11] as string) as { status: string; message: string };
     expect(closing.status).toBe('error');
     expect(rest[10]).toBe(`重写后的SQL查询仍然失败: ${closing.message}`);
@@ -214,7 +216,7 @@ describe.each(targets)('/ws text mode on %s', (_name, target) => {
         ).json()) as { items: { sql: string; status: string }[] }
       ).items[0];
     await expect.poll(async () => (await latest())?.status).toBe('failed');
-    expect(await latest()).toMatchObject({ sql: 'SELECT still_wrong FROM departments' });
+    expect(await latest()).toMatchObject({ sql: 'SELECT still_wrong_2 FROM departments' });
   });
 
   it('ends with the failure it showed last when the last rewrite has no SQL', async () => {

@@ -2,8 +2,10 @@ import type { AskRecord } from '@quarry/shared';
 import { Link, useParams } from 'react-router';
 import { PageHeader } from '../../components/Layout';
 import { LazySqlEditor } from '../../components/LazySqlEditor';
+import { Rewrites } from '../../components/Rewrites';
 import { QueryState } from '../../components/states';
 import { formatTime, useLocale } from '../../lib/i18n';
+import { AskTrace } from './AskTrace';
 import { useAsk, usePromoteAsk } from './api';
 import { FeedbackForm } from './FeedbackForm';
 import { Asker, SOURCE_LABEL, StatusBadge, totalSeconds } from './labels';
@@ -120,11 +122,16 @@ function AskDetail({ ask }: { ask: AskRecord }) {
           </p>
         ) : null}
         {ask.sql ? (
-          <LazySqlEditor value={ask.sql} readOnly labelledBy="ask-sql" />
+          <>
+            <LazySqlEditor value={ask.sql} readOnly labelledBy="ask-sql" />
+            <Rewrites rewrites={ask.rewrites} />
+          </>
         ) : (
           <p className="muted">{t('No SQL was produced.')}</p>
         )}
       </section>
+
+      <AskTrace ask={ask} />
 
       <div className="detail-columns">
         <section className="card" aria-labelledby="ask-timings">

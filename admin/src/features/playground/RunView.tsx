@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { LazySqlEditor } from '../../components/LazySqlEditor';
+import { Rewrites } from '../../components/Rewrites';
 import { useT } from '../../lib/i18n';
 import { statusLabel } from '../asks/labels';
 import { AnswerPanel } from './AnswerPanel';
@@ -88,6 +89,7 @@ export function RunView({ run, onAsk }: { run: AskRun; onAsk: (question: string)
               {run.streamingSql}
             </pre>
           )}
+          <Rewrites rewrites={run.attempts.at(-1)?.rewrites} />
           {run.attempts.some((attempt) => attempt.failure) ? (
             <ol className="attempts" aria-label={t('Attempts')}>
               {run.attempts.map((attempt) => (

@@ -7,6 +7,7 @@ import type {
   Intent,
   RefusalFrame,
   ResultRow,
+  SqlRewrite,
   VegaLiteSpec,
 } from '@quarry/shared';
 
@@ -25,6 +26,8 @@ export interface Attempt {
   rewriteRaw?: string;
   failure?: { phase: 'dry_run' | 'execution'; code: ErrorCode; error: string };
   rowCount?: number;
+  /** What the dictionaries rewrote in this SQL. */
+  rewrites?: SqlRewrite[];
 }
 
 export type RunPhase = 'connecting' | 'running' | 'finished' | 'failed' | 'stopped';
@@ -133,7 +136,12 @@ export function applyFrame(run: AskRun, frame: AskFrame | RefusalFrame): AskRun 
         ...next,
         attempts: [
           ...run.attempts.filter((each) => each.attempt !== frame.attempt),
-          { attempt: frame.attempt, sql: frame.sql, fromHistory: frame.from_history === true },
+          {
+            attempt: frame.attempt,
+            sql: frame.sql,
+            fromHistory: frame.from_history === true,
+            ...(frame.rewrites ? { rewrites: frame.rewrites } : {}),
+          },
         ],
       };
     case 'rewrite': {

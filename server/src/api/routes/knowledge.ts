@@ -9,6 +9,7 @@ import {
   type Reason,
   type SqlPair,
   type SqlPairInput,
+  type SqlRewrite,
   sqlBodySchema,
   sqlPairInputSchema,
   transferFormatSchema,
@@ -156,7 +157,9 @@ export function instructionRoutes(store: KnowledgeStore): Router {
 /** `/api/dictionaries/{department,project}` and `POST /api/dictionaries/preview`. */
 export function dictionaryRoutes(
   store: KnowledgeStore,
-  expandSql: ((sql: string, datasource: string) => Promise<string>) | undefined,
+  expandSql:
+    | ((sql: string, datasource: string) => Promise<{ sql: string; rewrites: SqlRewrite[] }>)
+    | undefined,
   checks: KnowledgeChecks = {},
 ): Router {
   const checkFullName = checks.fullName;
@@ -169,7 +172,7 @@ export function dictionaryRoutes(
   router.post('/preview', async (request, response) => {
     if (!expandSql) throw notAvailable('Previewing the dictionary rewrite');
     const body = parseWith(sqlBodySchema, objectBody(request.body));
-    response.json({ sql: await expandSql(body.sql, body.datasource ?? 'default') });
+    response.json(await expandSql(body.sql, body.datasource ?? 'default'));
   });
   for (const kind of ['department', 'project'] as const satisfies readonly DictionaryKind[]) {
     const kindRouter = Router();

@@ -61,6 +61,12 @@ export interface AskRow {
   semantics_used: string | null;
   rating: string | null;
   feedback_comment: string | null;
+  /** JSON AskDetails: what the ask was shown and tried; null for older asks. */
+  details: string | null;
+  /** `verified` or `rejected` by an admin; null while unreviewed. */
+  review_status: string | null;
+  /** Corrections the ask needed; null for older asks. */
+  correction_count: number | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -89,6 +95,9 @@ export const AskEntity = new EntitySchema<AskRow>({
     semantics_used: longText(true),
     rating: varchar(8, true),
     feedback_comment: longText(true),
+    details: longText(true),
+    review_status: varchar(16, true),
+    correction_count: integer(true),
     created_at: timestampColumn,
     updated_at: timestampColumn,
   },

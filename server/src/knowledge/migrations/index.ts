@@ -4,6 +4,7 @@ import { AddSchemaDescriptionHidden1767225600002 } from './1767225600002-AddSche
 import { AddAskedByName1767225600003 } from './1767225600003-AddAskedByName.js';
 import { CreateSemanticLayer1767225612000 } from './1767225612000-CreateSemanticLayer.js';
 import { AddPairBrokenAndEntryColumns1767225613000 } from './1767225613000-AddPairBrokenAndEntryColumns.js';
+import { AddAskReview1767225613001 } from './1767225613001-AddAskReview.js';
 
 /** Every migration of the app database, oldest first. Append; never edit a shipped one. */
 export const knowledgeMigrations = [
@@ -13,4 +14,5 @@ export const knowledgeMigrations = [
   AddAskedByName1767225600003,
   CreateSemanticLayer1767225612000,
   AddPairBrokenAndEntryColumns1767225613000,
+  AddAskReview1767225613001,
 ];

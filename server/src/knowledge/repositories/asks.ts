@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  AskDetails,
   AskListQuery,
   AskRecord,
   AskSource,
   AskStatus,
   FeedbackRating,
   Intent,
+  ReviewStatus,
   SemanticsUsed,
 } from '@quarry/shared';
 import { type DataSource, type FindOptionsWhere, IsNull, Not, type Repository } from 'typeorm';
@@ -65,8 +67,29 @@ function toRecord(row: AskRow): AskRecord {
     semantics_used: parseSemanticsUsed(row.semantics_used),
     rating: row.rating as FeedbackRating | null,
     feedback_comment: row.feedback_comment,
+    ...reviewFields(row),
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
+  };
+}
+
+function parseDetails(json: string | null): AskDetails | null {
+  if (!json) return null;
+  try {
+    const parsed = JSON.parse(json) as AskDetails;
+    return parsed && Array.isArray(parsed.attempts) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+function reviewFields(row: AskRow) {
+  const details = parseDetails(row.details);
+  return {
+    rewrites: details?.rewrites ?? [],
+    correction_count: row.correction_count ?? 0,
+    review_status: (row.review_status as ReviewStatus | null) ?? null,
+    details,
   };
 }
 
@@ -82,6 +105,14 @@ function columnsOfPatch(patch: AskPatch): Partial<AskRow> {
     columns.semantics_used = patch.semantics_used && JSON.stringify(patch.semantics_used);
   if (patch.error_code !== undefined) columns.error_code = patch.error_code;
   if (patch.error !== undefined) columns.error = patch.error?.slice(0, MAX_ERROR_CHARS) ?? null;
+  if (patch.details !== undefined) {
+    columns.details = patch.details === null ? null : JSON.stringify(patch.details);
+    columns.correction_count =
+      patch.details === null
+        ? null
+        : Math.max(0, ...patch.details.attempts.map((attempt) => attempt.attempt));
+  }
+  if (patch.review_status !== undefined) columns.review_status = patch.review_status;
   return columns;
 }
 
@@ -118,6 +149,9 @@ export function createAskHistory(dataSource: DataSource): AskHistory {
         semantics_used: null,
         rating: null,
         feedback_comment: null,
+        details: null,
+        review_status: null,
+        correction_count: null,
         created_at: now,
         updated_at: now,
       });

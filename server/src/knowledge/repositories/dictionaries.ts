@@ -79,18 +79,29 @@ export function createDictionaryRepository(
   };
 }
 
-/** Both dictionaries as maps, read in one query; the caller caches them by revision. */
-export async function loadAbbreviationMaps(
-  dataSource: DataSource,
-): Promise<Record<DictionaryKind, Map<string, string>>> {
+/**
+ * Both dictionaries as maps, read in one query, with the columns of the entries scoped to
+ * columns; the caller caches them by revision.
+ */
+export async function loadAbbreviationMaps(dataSource: DataSource): Promise<
+  Record<DictionaryKind, Map<string, string>> & {
+    columns: Record<DictionaryKind, Map<string, string[]>>;
+  }
+> {
   const found = await dataSource.getRepository(DictionaryEntryEntity).find({
-    select: { kind: true, abbreviation: true, full_name: true },
+    select: { kind: true, abbreviation: true, full_name: true, columns: true },
     order: { id: 'ASC' },
   });
-  const maps: Record<DictionaryKind, Map<string, string>> = {
-    department: new Map(),
-    project: new Map(),
+  const maps = {
+    department: new Map<string, string>(),
+    project: new Map<string, string>(),
+    columns: { department: new Map<string, string[]>(), project: new Map<string, string[]>() },
   };
-  for (const row of found) maps[row.kind as DictionaryKind]?.set(row.abbreviation, row.full_name);
+  for (const row of found) {
+    const kind = row.kind as DictionaryKind;
+    maps[kind]?.set(row.abbreviation, row.full_name);
+    const columns = parseColumns(row.columns);
+    if (columns.length > 0) maps.columns[kind]?.set(row.abbreviation, columns);
+  }
   return maps;
 }

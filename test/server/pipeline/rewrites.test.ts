@@ -1,0 +1,111 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { routeByPrompt } from '../../fakes/openaiServer.js';
+import {
+  collectFrames,
+  connect,
+  isClosingEvent,
+  query,
+  startTestQuarry,
+  type TestQuarry,
+} from '../../support/quarry.js';
+
+const ADMIN = {
+  authorization: 'Bearer test-admin-token-0123456789',
+  'content-type': 'application/json',
+};
+
+async function api(quarry: TestQuarry, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${quarry.baseUrl}${path}`, {
+    method,
+    headers: ADMIN,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies field by field
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+async function askEvents(quarry: TestQuarry, question: string) {
+  const ws = await connect(`${quarry.wsUrl}?format=json`);
+  const frames = await collectFrames(ws, query(question), isClosingEvent);
+  ws.close();
+  return frames.map(
+    (frame) => JSON.parse(frame.text) as Record<string, unknown> & { type: string },
+  );
+}
+
+const SCOPED_SQL =
+  'SELECT COUNT(*) AS n FROM employees e JOIN departments d ON d.id = e.department_id WHERE d.name = "RD" AND e.title <> \'RD\'';
+
+describe('dictionary rewrites in an ask', () => {
+  let quarry: TestQuarry;
+  beforeAll(async () => {
+    quarry = await startTestQuarry();
+    const found = await api(quarry, 'GET', '/api/dictionaries/department?q=RD');
+    const rd = found.body.items.find(
+      (entry: { abbreviation: string }) => entry.abbreviation === 'RD',
+    );
+    const scoped = await api(quarry, 'PUT', `/api/dictionaries/department/${rd.id}`, {
+      columns: ['departments.name'],
+    });
+    expect(scoped.status).toBe(200);
+    expect(scoped.body.columns).toEqual(['departments.name']);
+  });
+  afterEach(() => quarry.fake.reset());
+  afterAll(() => quarry?.close());
+
+  it('rewrites only the literal compared with the scoped column, even double-quoted on SQLite, and records it', async () => {
+    quarry.fake.onChat(
+      routeByPrompt([[/TASK: SQL GENERATION/, `\`\`\`sql\n${SCOPED_SQL}\n\`\`\``]]),
+    );
+    const events = await askEvents(quarry, '研发中心有多少员工');
+    const expected =
+      "SELECT COUNT(*) AS n FROM employees e JOIN departments d ON d.id = e.department_id WHERE d.name = '研发中心' AND e.title <> 'RD'";
+    const rewrites = [
+      { before: 'RD', after: '研发中心', dictionary: 'department', column: 'departments.name' },
+    ];
+    expect(events.find((event) => event.type === 'sql')).toMatchObject({ sql: expected, rewrites });
+    expect(events.at(-1)).toMatchObject({ type: 'result', sql: expected });
+    const rows = events.at(-1)?.rows as Array<{ n: number }>;
+    expect(rows[0]?.n).toBeGreaterThan(0);
+
+    const id = events[0]?.ask_id as string;
+    let record = (await api(quarry, 'GET', `/api/asks/${id}`)).body;
+    for (let i = 0; i < 50 && record.status !== 'finished'; i += 1) {
+      await new Promise((done) => setTimeout(done, 20));
+      record = (await api(quarry, 'GET', `/api/asks/${id}`)).body;
+    }
+    expect(record.rewrites).toEqual(rewrites);
+    expect(record.correction_count).toBe(0);
+    expect(record.details.attempts).toEqual([{ attempt: 0, sql: expected }]);
+    expect(record.details.retrieved_tables).toContain('departments');
+  });
+
+  it('the console preview rewrites as an ask would and lists the rewrites', async () => {
+    const preview = await api(quarry, 'POST', '/api/dictionaries/preview', { sql: SCOPED_SQL });
+    expect(preview.body.sql).toContain("d.name = '研发中心' AND e.title <> 'RD'");
+    expect(preview.body.rewrites).toHaveLength(1);
+  });
+
+  it('stops correcting when a rewrite repeats SQL already tried, says so, and speaks English to an English question', async () => {
+    quarry.fake.onChat(
+      routeByPrompt([
+        [/TASK: SQL DIAGNOSIS/, 'The column does not exist.'],
+        [/TASK: SQL CORRECTION/, '```sql\nSELECT nme  FROM departments\n```'],
+        [/TASK: SQL GENERATION/, '```sql\nSELECT nme FROM departments\n```'],
+      ]),
+    );
+    const events = await askEvents(quarry, 'List the names of the departments');
+    const corrections = quarry.fake.chatRequests.filter((request) =>
+      request.system.includes('TASK: SQL CORRECTION'),
+    );
+    expect(corrections).toHaveLength(1);
+    const failures = events.filter((event) => event.type === 'execution_failed');
+    expect(failures.map((event) => event.attempt)).toEqual([0, 1]);
+    expect(failures[1]?.error).toMatch(/repeated SQL that was already tried/);
+    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'DRY_RUN_FAILED' });
+    expect(events.at(-1)?.message).toMatch(/stopped correcting/);
+    const statuses = events.filter((event) => event.type === 'status');
+    expect(statuses[0]?.message).toBe('Processing the question...');
+    for (const status of statuses) expect(status.message).not.toMatch(/\p{Script=Han}/u);
+  });
+});
