@@ -329,3 +329,57 @@ describe('admin console in Chromium against the real server', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('the playground’s Stop in Chromium', () => {
+  let quarry: TestQuarry;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    // The console was built by the suite above, in this same file.
+    quarry = await startTestQuarry();
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: LAPTOP, locale: 'en-US' });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    errors = watchForErrors(page);
+    await page.goto(`${quarry.baseUrl}/admin/`);
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Playground' }).waitFor();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await quarry?.close();
+  });
+
+  it('stops the one ask: the history holds it once, stopped, and the model call is cancelled', async () => {
+    quarry.fake.onChat(routeByPrompt([[/TASK: SQL GENERATION/, { content: '', hang: true }]]));
+    await page.getByLabel('Question').fill('How many employees are there?');
+    await page.getByRole('button', { name: 'Ask' }).click();
+    const stop = page.getByRole('button', { name: 'Stop' });
+    await expect.poll(() => stop.isEnabled()).toBe(true);
+    await expect.poll(() => quarry.fake.chatRequests.length).toBe(1);
+    // Pressed twice, as an impatient admin would: the second press must not ask again.
+    await stop.click();
+    await stop.click({ force: true });
+    await expect.poll(() => page.getByRole('button', { name: 'Ask' }).isEnabled()).toBe(true);
+
+    const asks = async () =>
+      (await (
+        await fetch(`${quarry.baseUrl}/api/asks`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        })
+      ).json()) as { total: number; items: { status: string; question: string }[] };
+    await expect.poll(async () => (await asks()).items[0]?.status).toBe('stopped');
+    const history = await asks();
+    expect(history.total).toBe(1);
+    expect(history.items[0]?.question).toBe('How many employees are there?');
+    await expect.poll(() => quarry.fake.chatRequests[0]?.abortedAt).toBeDefined();
+    expect(quarry.fake.chatRequests).toHaveLength(1);
+    expect(errors).toEqual([]);
+    quarry.fake.onChat(undefined);
+  });
+});

@@ -4,6 +4,7 @@ import { PageHeader } from '../../components/Layout';
 import { Empty } from '../../components/states';
 import { useT } from '../../lib/i18n';
 import { DataSourceSelect } from '../datasources/DataSourceSelect';
+import { AskControls } from './AskControls';
 import { isOver } from './askRun';
 import { ExampleQuestions } from './ExampleQuestions';
 import { RunView } from './RunView';
@@ -20,6 +21,8 @@ export function PlaygroundPage({ createSocket }: { createSocket?: SocketFactory 
 
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
+    // One ask at a time: a second submit while one runs would start a second ask.
+    if (running) return;
     if (!question.trim()) {
       setError(t('Type a question first.'));
       return;
@@ -79,15 +82,7 @@ export function PlaygroundPage({ createSocket }: { createSocket?: SocketFactory 
               />
             )}
           </Field>
-          {running ? (
-            <button type="button" className="button button-danger" onClick={stop}>
-              {t('Stop')}
-            </button>
-          ) : (
-            <button type="submit" className="button button-primary">
-              {t('Ask')}
-            </button>
-          )}
+          <AskControls running={running} onStop={stop} />
         </div>
       </form>
       {run ? (
