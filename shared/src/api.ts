@@ -179,6 +179,17 @@ export type Feedback = z.infer<typeof feedbackSchema>;
 
 export const promoteSchema = z.object({
   question: text('question', MAX_QUESTION_CHARS).optional(),
+  /** The SQL to keep when an admin edited it; the ask's own SQL otherwise. */
+  sql: text('sql', MAX_SQL_CHARS).optional(),
+  /** Required to promote an ask its asker rated 👎. */
+  confirm: z.boolean({ error: 'confirm must be true or false' }).optional(),
+});
+
+/** `PUT /api/asks/:id/review`: an admin's verdict; null makes the ask unreviewed again. */
+export const reviewSchema = z.object({
+  status: z
+    .enum(['verified', 'rejected'], { error: 'status must be verified, rejected or null' })
+    .nullable(),
 });
 
 const positiveInt = (field: string, max: number, fallback: number) =>
@@ -206,6 +217,11 @@ export const askListQuerySchema = listQuerySchema.extend({
     .enum(ASK_SOURCES, { error: `source must be one of ${ASK_SOURCES.join(', ')}` })
     .optional(),
   datasource: dataSourceNameSchema.optional(),
+  review: z
+    .enum(['verified', 'rejected', 'unreviewed'], {
+      error: 'review must be verified, rejected or unreviewed',
+    })
+    .optional(),
 });
 export type AskListQuery = z.infer<typeof askListQuerySchema>;
 
@@ -328,6 +344,8 @@ export interface AskRecord {
   correction_count: number;
   /** An admin's verdict; null while unreviewed. */
   review_status: ReviewStatus | null;
+  /** The SQL pair this ask was promoted to; null when none. */
+  promoted_pair_id: number | null;
   /** What the ask was shown and tried; null for asks recorded before it was kept. */
   details: AskDetails | null;
   created_at: string;

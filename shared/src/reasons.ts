@@ -115,6 +115,14 @@ const CATALOGUE = {
     en: 'This SQL does not run on data source "{datasource}": {detail}',
     zh: '这条 SQL 无法在数据源“{datasource}”上运行。数据库的报错：{detail}',
   },
+  promote_down_rated: {
+    en: 'The asker rated this answer 👎; confirm to promote it anyway.',
+    zh: '提问者给这个回答点了 👎；确认后才能仍然将其设为 SQL 示例。',
+  },
+  no_sql_to_promote: {
+    en: 'This ask has no SQL to keep; only asks that produced SQL can be promoted.',
+    zh: '这条提问没有可保存的 SQL；只有生成了 SQL 的提问才能设为示例。',
+  },
   sql_failed: {
     en: 'The database could not run this SQL: {detail}',
     zh: '数据库无法运行这条 SQL。数据库的报错：{detail}',

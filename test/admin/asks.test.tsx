@@ -29,6 +29,7 @@ const ask: AskRecord = {
   rewrites: [],
   correction_count: 0,
   review_status: null,
+  promoted_pair_id: null,
   details: null,
   created_at: '2026-03-01T08:30:00Z',
   updated_at: '2026-03-01T08:30:02Z',
@@ -84,12 +85,13 @@ describe('ask history', () => {
     expect(await screen.findByText('No ask matches these filters.')).toBeTruthy();
   });
 
-  it('shows an ask in full and promotes it to a SQL pair in one click', async () => {
+  it('shows an ask in full; promoting its edited SQL under an edited question asks first, since it was rated 👎', async () => {
+    let stored: AskRecord = ask;
     const server = fakeApi({
-      'GET /api/asks/a1b2': { body: ask },
-      'POST /api/asks/a1b2/promote': {
-        status: 201,
-        body: { id: 12, question: ask.question, sql: ask.sql, datasource: 'default' },
+      'GET /api/asks/a1b2': () => ({ body: stored }),
+      'POST /api/asks/a1b2/promote': (request) => {
+        stored = { ...ask, review_status: 'verified', promoted_pair_id: 12 };
+        return { status: 201, body: { id: 12, ...(request.body as object) } };
       },
     });
     renderConsole(<AppRoutes />, { fetch: server.fetch, path: '/asks/a1b2', route: null });
@@ -103,15 +105,22 @@ describe('ask history', () => {
     );
     expect(document.querySelector('img')).toBeNull();
 
+    const question = screen.getByLabelText('Question to save');
+    await user.clear(question);
+    await user.type(question, 'RD headcount');
     await user.click(screen.getByRole('button', { name: 'Promote to SQL pair' }));
-    expect(await screen.findByText('Saved as a SQL pair.')).toBeTruthy();
+    const dialog = await screen.findByRole('dialog', { name: 'Promote an answer rated 👎?' });
+    expect(server.sent('POST /api/asks/a1b2/promote')).toHaveLength(0);
+    await user.click(within(dialog).getByRole('button', { name: 'Promote anyway' }));
+
+    expect(await screen.findByText('Promoted to a SQL pair.')).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Open it' }).getAttribute('href')).toBe(
       '/sql-pairs/12',
     );
-    expect(
-      screen.getByRole('button', { name: 'Promote to SQL pair' }).hasAttribute('disabled'),
-    ).toBe(true);
-    expect(server.sent('POST /api/asks/a1b2/promote')).toHaveLength(1);
+    expect(server.sent('POST /api/asks/a1b2/promote').map((request) => request.body)).toEqual([
+      { question: 'RD headcount', sql: ask.sql, confirm: true },
+    ]);
+    expect((screen.getByLabelText('Review status') as HTMLSelectElement).value).toBe('verified');
   });
 
   it('cannot promote an ask without SQL, and shows why it failed', async () => {
@@ -126,6 +135,7 @@ describe('ask history', () => {
     const server = fakeApi({ 'GET /api/asks/a1b2': { body: failed } });
     renderConsole(<AppRoutes />, { fetch: server.fetch, path: '/asks/a1b2', route: null });
     expect(await screen.findByText('No table seems related to this question.')).toBeTruthy();
+    expect(screen.getByText('No SQL was produced.')).toBeTruthy();
     expect(
       screen.getByRole('button', { name: 'Promote to SQL pair' }).hasAttribute('disabled'),
     ).toBe(true);

@@ -376,4 +376,19 @@ export const zh: Record<string, string> = {
   'Instructions shown to the model': '提供给模型的指令',
   'The correction stopped early: a rewrite repeated SQL that was already tried.':
     '纠错提前停止：重写结果与已尝试过的 SQL 相同。',
+  Review: '审核',
+  'Review status': '审核状态',
+  Unreviewed: '未审核',
+  Verified: '已确认',
+  Rejected: '已驳回',
+  'Promoted to a SQL pair.': '已设为 SQL 示例。',
+  'Question to save': '保存的问题',
+  'SQL to save': '保存的 SQL',
+  'Promote an answer rated 👎?': '要将被点了 👎 的回答设为示例吗？',
+  'The asker said this answer was wrong. Promote it only if the SQL above is now right.':
+    '提问者认为这个回答有误。只有在上面的 SQL 已经正确时才设为示例。',
+  'Promote anyway': '仍然设为示例',
+  'The first SQL failed and was rewritten.': '首次生成的 SQL 失败，经过了重写。',
+  'Rewritten once': '重写 1 次',
+  'Rewritten {n}×': '重写 {n} 次',
 };

@@ -63,7 +63,7 @@ export function createAdminApiRouter(deps: AdminApiDeps): Router {
   router.use('/instructions', instructionRoutes(deps.store));
   router.use('/dictionaries', dictionaryRoutes(deps.store, deps.expandSql, deps.checks));
   router.use('/datasources', dataSourceRoutes(deps));
-  router.use('/asks', askRoutes(deps.store));
+  router.use('/asks', askRoutes(deps.store, deps.checks));
   router.use((request, _response, next) => {
     next(
       new QuarryError(

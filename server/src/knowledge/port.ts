@@ -133,6 +133,7 @@ export interface AskPatch {
   semantics_used?: SemanticsUsed | null;
   details?: AskDetails | null;
   review_status?: ReviewStatus | null;
+  promoted_pair_id?: number | null;
 }
 
 export interface ThreadTurnRecord {

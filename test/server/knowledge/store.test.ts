@@ -60,6 +60,7 @@ describe.each(BACKENDS)('knowledge store on %s', (backend) => {
         name: string;
       }>;
       expect(executed.map((row) => row.name).sort()).toEqual([
+        'AddAskPromotedPair1767225613002',
         'AddAskReview1767225613001',
         'AddAskedByName1767225600003',
         'AddPairBrokenAndEntryColumns1767225613000',

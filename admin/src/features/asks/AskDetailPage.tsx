@@ -6,9 +6,10 @@ import { Rewrites } from '../../components/Rewrites';
 import { QueryState } from '../../components/states';
 import { formatTime, useLocale } from '../../lib/i18n';
 import { AskTrace } from './AskTrace';
-import { useAsk, usePromoteAsk } from './api';
+import { useAsk } from './api';
 import { FeedbackForm } from './FeedbackForm';
 import { Asker, SOURCE_LABEL, StatusBadge, totalSeconds } from './labels';
+import { ReviewPanel } from './ReviewPanel';
 import { Timings } from './Timings';
 
 /** One ask in full: what was asked, how each stage went, the SQL, and promotion to a SQL pair. */
@@ -33,8 +34,6 @@ export function AskDetailPage() {
 
 function AskDetail({ ask }: { ask: AskRecord }) {
   const { t, locale } = useLocale();
-  const promote = usePromoteAsk();
-  const canPromote = Boolean(ask.sql) && ask.status === 'finished';
 
   return (
     <div className="detail">
@@ -103,24 +102,7 @@ function AskDetail({ ask }: { ask: AskRecord }) {
       </section>
 
       <section className="card" aria-labelledby="ask-sql">
-        <div className="card-head">
-          <h2 id="ask-sql">{t('SQL')}</h2>
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={!canPromote || promote.isPending || promote.isSuccess}
-            title={canPromote ? undefined : t('Only a finished ask with SQL can be promoted.')}
-            onClick={() => promote.mutate(ask.id)}
-          >
-            {promote.isPending ? t('Promoting…') : t('Promote to SQL pair')}
-          </button>
-        </div>
-        {promote.isSuccess ? (
-          <p className="form-notice" role="status">
-            {t('Saved as a SQL pair.')}{' '}
-            <Link to={`/sql-pairs/${promote.data.id}`}>{t('Open it')}</Link>
-          </p>
-        ) : null}
+        <h2 id="ask-sql">{t('SQL')}</h2>
         {ask.sql ? (
           <>
             <LazySqlEditor value={ask.sql} readOnly labelledBy="ask-sql" />
@@ -132,6 +114,8 @@ function AskDetail({ ask }: { ask: AskRecord }) {
       </section>
 
       <AskTrace ask={ask} />
+
+      <ReviewPanel key={`${ask.id}-${ask.promoted_pair_id ?? ''}`} ask={ask} />
 
       <div className="detail-columns">
         <section className="card" aria-labelledby="ask-timings">

@@ -6,9 +6,17 @@ import { Empty, QueryState } from '../../components/states';
 import { formatTime, useLocale } from '../../lib/i18n';
 import { PAGE_SIZE, useListParams } from '../../lib/useListParams';
 import { useAsks } from './api';
-import { Asker, RatingMark, SOURCE_LABEL, StatusBadge, statusLabel, totalSeconds } from './labels';
+import {
+  Asker,
+  RatingMark,
+  ReviewMarks,
+  SOURCE_LABEL,
+  StatusBadge,
+  statusLabel,
+  totalSeconds,
+} from './labels';
 
-const FILTERS = ['status', 'rating', 'source'] as const;
+const FILTERS = ['status', 'rating', 'source', 'review'] as const;
 
 /** Per-stage times on hover, so a slow stage shows without opening the ask. */
 function stageBreakdown(timings: Record<string, number>): string {
@@ -21,9 +29,9 @@ function stageBreakdown(timings: Record<string, number>): string {
 export function AsksPage() {
   const { t, locale } = useLocale();
   const list = useListParams(FILTERS);
-  const { status = '', rating = '', source = '' } = list.filters;
-  const asks = useAsks({ q: list.q, page: list.page, status, rating, source });
-  const filtered = Boolean(list.q || status || rating || source);
+  const { status = '', rating = '', source = '', review = '' } = list.filters;
+  const asks = useAsks({ q: list.q, page: list.page, status, rating, source, review });
+  const filtered = Boolean(list.q || status || rating || source || review);
 
   return (
     <>
@@ -82,6 +90,19 @@ export function AsksPage() {
             ))}
           </select>
         </label>
+        <label className="inline-field">
+          <span>{t('Review')}</span>
+          <select
+            className="input"
+            value={review}
+            onChange={(event) => list.set({ review: event.target.value })}
+          >
+            <option value="">{t('Any')}</option>
+            <option value="unreviewed">{t('Unreviewed')}</option>
+            <option value="verified">{t('Verified')}</option>
+            <option value="rejected">{t('Rejected')}</option>
+          </select>
+        </label>
       </div>
       <QueryState query={asks}>
         {(page) =>
@@ -127,6 +148,7 @@ export function AsksPage() {
                       </td>
                       <td data-label={t('Status')}>
                         <StatusBadge status={ask.status} />
+                        <ReviewMarks ask={ask} />
                       </td>
                       <td data-label={t('Who')}>
                         <Asker ask={ask} />

@@ -1,4 +1,4 @@
-import type { AskRecord, Feedback, SqlPair } from '@quarry/shared';
+import type { AskRecord, Feedback, ReviewStatus, SqlPair } from '@quarry/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../lib/providers';
 import { usePagedQuery } from '../../lib/resources';
@@ -12,6 +12,7 @@ export type AskFilters = {
   status: string;
   rating: string;
   source: string;
+  review: string;
 };
 
 export function useAsks(filters: AskFilters) {
@@ -26,14 +27,36 @@ export function useAsk(id: string) {
   });
 }
 
-/** Saves the ask's SQL as a SQL pair, so the next similar question reuses it. */
-export function usePromoteAsk() {
+/**
+ * Saves the ask's SQL (as edited) as a SQL pair under the question given, so the next such
+ * question reuses it; the ask becomes verified.
+ */
+export function usePromoteAsk(id: string) {
   const api = useApi();
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) =>
-      api.post<SqlPair>(`/api/asks/${encodeURIComponent(id)}/promote`, {}),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['sql-pairs'] }),
+    mutationFn: (body: { question: string; sql: string; confirm?: boolean }) =>
+      api.post<SqlPair>(`/api/asks/${encodeURIComponent(id)}/promote`, body),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['sql-pairs'] });
+      void client.invalidateQueries({ queryKey: KEY });
+    },
+    meta: { inlineErrors: true },
+  });
+}
+
+/** Marks the ask verified or rejected, or unreviewed again (null). */
+export function useReviewAsk(id: string) {
+  const api = useApi();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (status: ReviewStatus | null) =>
+      api.put<AskRecord>(`/api/asks/${encodeURIComponent(id)}/review`, { status }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: KEY });
+      void client.invalidateQueries({ queryKey: ['sql-pairs'] });
+    },
+    meta: { inlineErrors: true },
   });
 }
 

@@ -68,3 +68,31 @@ export function totalSeconds(timings: Record<string, number>): string {
   const total = Object.values(timings).reduce((sum, ms) => sum + ms, 0);
   return (total / 1000).toFixed(1);
 }
+
+/**
+ * What a reviewer looks for first: an ask that needed corrections (its first SQL failed) and
+ * the admin's verdict. Failed asks already show it in their status.
+ */
+export function ReviewMarks({
+  ask,
+}: {
+  ask: Pick<AskRecord, 'correction_count' | 'review_status'>;
+}) {
+  const t = useT();
+  return (
+    <>
+      {ask.correction_count > 0 ? (
+        <span className="badge badge-busy" title={t('The first SQL failed and was rewritten.')}>
+          {t(ask.correction_count === 1 ? 'Rewritten once' : 'Rewritten {n}×', {
+            n: ask.correction_count,
+          })}
+        </span>
+      ) : null}
+      {ask.review_status === 'verified' ? (
+        <span className="badge badge-ok">{t('Verified')}</span>
+      ) : ask.review_status === 'rejected' ? (
+        <span className="badge badge-bad">{t('Rejected')}</span>
+      ) : null}
+    </>
+  );
+}

@@ -1,9 +1,17 @@
-import { askListQuerySchema, feedbackSchema, promoteSchema } from '@quarry/shared';
+import {
+  askListQuerySchema,
+  describeReason,
+  feedbackSchema,
+  promoteSchema,
+  type Reason,
+  reviewSchema,
+} from '@quarry/shared';
 import { type Request, Router } from 'express';
 import { QuarryError } from '../../errors.js';
 import type { KnowledgeStore } from '../../knowledge/port.js';
-import { badRequest, parseWith } from '../http.js';
-import { objectBody } from './crud.js';
+import { parseWith } from '../http.js';
+import { checkRefusal, objectBody } from './crud.js';
+import type { KnowledgeChecks } from './knowledge.js';
 
 function askId(request: Request): string {
   return String(request.params.id ?? '');
@@ -15,8 +23,18 @@ async function requireAsk(store: KnowledgeStore, id: string) {
   return ask;
 }
 
-/** `/api/asks`: ask history, feedback, and promotion of good answers to SQL pairs. */
-export function askRoutes(store: KnowledgeStore): Router {
+function refused(code: 'BAD_REQUEST' | 'CONFLICT', field: string, reason: Reason): QuarryError {
+  const message = describeReason(reason, 'en');
+  return new QuarryError(code, message, {
+    context: { fields: { [field]: message }, reason, fieldReasons: { [field]: reason } },
+  });
+}
+
+/**
+ * `/api/asks`: ask history, feedback, review (verified / rejected) and promotion of good
+ * answers, with the SQL an admin may have edited, to SQL pairs (checked like any pair).
+ */
+export function askRoutes(store: KnowledgeStore, checks: KnowledgeChecks = {}): Router {
   const router = Router();
 
   router.get('/', async (request, response) => {
@@ -40,20 +58,40 @@ export function askRoutes(store: KnowledgeStore): Router {
   router.post('/:id/promote', async (request, response) => {
     const body = parseWith(promoteSchema, request.body ?? {});
     const ask = await requireAsk(store, askId(request));
-    if (!ask.sql) {
-      throw badRequest(
-        'This ask has no SQL to keep; only asks that produced SQL can be promoted.',
-        {
-          sql: 'the ask has no SQL',
-        },
-      );
+    const sql = body.sql ?? ask.sql;
+    if (!sql) throw refused('BAD_REQUEST', 'sql', { code: 'no_sql_to_promote' });
+    // The asker said it was wrong: keeping it as verified SQL needs an explicit yes.
+    if (ask.rating === 'down' && body.confirm !== true) {
+      throw refused('CONFLICT', 'confirm', { code: 'promote_down_rated' });
+    }
+    const reason = checks.sql ? await checks.sql(ask.datasource, sql) : null;
+    if (reason !== null) {
+      throw checkRefusal({ field: 'sql', message: describeReason(reason, 'en'), reason });
     }
     const pair = await store.sqlPairs.create({
       question: body.question ?? ask.question,
-      sql: ask.sql,
+      sql,
       datasource: ask.datasource,
     });
+    await store.asks.update(ask.id, { review_status: 'verified', promoted_pair_id: pair.id });
     response.status(201).json(pair);
+  });
+
+  router.put('/:id/review', async (request, response) => {
+    const { status } = parseWith(reviewSchema, objectBody(request.body));
+    const ask = await requireAsk(store, askId(request));
+    // Un-verifying takes back what verifying gave: the promoted pair answers no more questions.
+    const unverified = status !== 'verified' && ask.promoted_pair_id !== null;
+    if (unverified && ask.promoted_pair_id !== null) {
+      await store.sqlPairs.delete(ask.promoted_pair_id).catch((error: unknown) => {
+        if (!(error instanceof QuarryError && error.code === 'NOT_FOUND')) throw error;
+      });
+    }
+    await store.asks.update(ask.id, {
+      review_status: status,
+      ...(unverified ? { promoted_pair_id: null } : {}),
+    });
+    response.json(await requireAsk(store, ask.id));
   });
 
   return router;

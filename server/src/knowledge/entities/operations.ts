@@ -67,6 +67,8 @@ export interface AskRow {
   review_status: string | null;
   /** Corrections the ask needed; null for older asks. */
   correction_count: number | null;
+  /** The SQL pair this ask was promoted to; null when it was not (or was un-verified). */
+  promoted_pair_id: number | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -98,6 +100,7 @@ export const AskEntity = new EntitySchema<AskRow>({
     details: longText(true),
     review_status: varchar(16, true),
     correction_count: integer(true),
+    promoted_pair_id: integer(true),
     created_at: timestampColumn,
     updated_at: timestampColumn,
   },

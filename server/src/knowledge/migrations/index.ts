@@ -5,6 +5,7 @@ import { AddAskedByName1767225600003 } from './1767225600003-AddAskedByName.js';
 import { CreateSemanticLayer1767225612000 } from './1767225612000-CreateSemanticLayer.js';
 import { AddPairBrokenAndEntryColumns1767225613000 } from './1767225613000-AddPairBrokenAndEntryColumns.js';
 import { AddAskReview1767225613001 } from './1767225613001-AddAskReview.js';
+import { AddAskPromotedPair1767225613002 } from './1767225613002-AddAskPromotedPair.js';
 
 /** Every migration of the app database, oldest first. Append; never edit a shipped one. */
 export const knowledgeMigrations = [
@@ -15,4 +16,5 @@ export const knowledgeMigrations = [
   CreateSemanticLayer1767225612000,
   AddPairBrokenAndEntryColumns1767225613000,
   AddAskReview1767225613001,
+  AddAskPromotedPair1767225613002,
 ];

@@ -89,6 +89,7 @@ function reviewFields(row: AskRow) {
     rewrites: details?.rewrites ?? [],
     correction_count: row.correction_count ?? 0,
     review_status: (row.review_status as ReviewStatus | null) ?? null,
+    promoted_pair_id: row.promoted_pair_id ?? null,
     details,
   };
 }
@@ -113,6 +114,7 @@ function columnsOfPatch(patch: AskPatch): Partial<AskRow> {
         : Math.max(0, ...patch.details.attempts.map((attempt) => attempt.attempt));
   }
   if (patch.review_status !== undefined) columns.review_status = patch.review_status;
+  if (patch.promoted_pair_id !== undefined) columns.promoted_pair_id = patch.promoted_pair_id;
   return columns;
 }
 
@@ -152,6 +154,7 @@ export function createAskHistory(dataSource: DataSource): AskHistory {
         details: null,
         review_status: null,
         correction_count: null,
+        promoted_pair_id: null,
         created_at: now,
         updated_at: now,
       });
@@ -177,6 +180,8 @@ export function createAskHistory(dataSource: DataSource): AskHistory {
       if (filters.source) where.source = filters.source;
       if (filters.datasource) where.datasource = filters.datasource;
       if (filters.rating) where.rating = filters.rating === 'none' ? IsNull() : filters.rating;
+      if (filters.review)
+        where.review_status = filters.review === 'unreviewed' ? IsNull() : filters.review;
       return listPage(
         rows,
         filters,
@@ -235,6 +240,8 @@ export function createAskHistory(dataSource: DataSource): AskHistory {
         .select('ask.sql', 'sql')
         .where('ask.question_key = :key AND ask.datasource = :datasource', { key, datasource })
         .andWhere("ask.status = 'finished' AND ask.rating = 'up' AND ask.sql IS NOT NULL")
+        // An admin who rejected the answer overrules the asker's 👍.
+        .andWhere("(ask.review_status IS NULL OR ask.review_status <> 'rejected')")
         .andWhere(
           `(ask.thread_id IS NULL OR NOT EXISTS (${rows
             .createQueryBuilder('earlier')
