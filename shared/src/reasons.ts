@@ -123,6 +123,15 @@ const CATALOGUE = {
     en: 'This ask has no SQL to keep; only asks that produced SQL can be promoted.',
     zh: '这条提问没有可保存的 SQL；只有生成了 SQL 的提问才能设为示例。',
   },
+  no_relevant_data: {
+    en: "No table of data source '{datasource}' seems related to this question; name what you are looking for (for example the table, department or metric).",
+    zh: '数据源“{datasource}”中没有与这个问题相关的数据表；请说明要查的内容（例如表、部门或指标）。',
+  },
+  ask_stopped: { en: 'The ask was stopped.', zh: '提问已停止。' },
+  correction_stopped_early: {
+    en: 'The rewrite repeated SQL that was already tried, so Quarry stopped correcting it after {n} attempts.',
+    zh: '重写结果与已尝试过的 SQL 相同，因此在第 {n} 次尝试后停止了纠错。',
+  },
   sql_failed: {
     en: 'The database could not run this SQL: {detail}',
     zh: '数据库无法运行这条 SQL。数据库的报错：{detail}',

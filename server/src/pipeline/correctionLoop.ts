@@ -1,8 +1,9 @@
 import type { ErrorCode, SemanticsUsed } from '@quarry/shared';
-import { questionLanguage, stageMessages } from '@quarry/shared';
+import { describeReason, questionLanguage, stageMessages } from '@quarry/shared';
 import { isQuarryError, QuarryError } from '../errors.js';
 import type { DataSource, QueryResult } from '../ports.js';
 import type { AccessRules } from '../sql/guard.js';
+import { forPeople } from './peopleMessages.js';
 import { correctSql } from './stages/correction.js';
 import { diagnoseSql } from './stages/diagnosis.js';
 import { dryRunSql } from './stages/dryRun.js';
@@ -42,7 +43,8 @@ export async function executeWithCorrections(
   input: CorrectionLoopInput,
 ): Promise<{ result: QueryResult; sql: string; attempts: number }> {
   const { emit, signal, dataSource } = input;
-  const messages = stageMessages[questionLanguage(input.question)];
+  const language = questionLanguage(input.question);
+  const messages = stageMessages[language];
   emit({
     type: 'status',
     status: 'executing',
@@ -116,7 +118,8 @@ export async function executeWithCorrections(
     }
     if (tried.has(sameSql(rewritten))) {
       // The model is going round in circles: another round would fail the same way again.
-      const error = `The rewrite repeated SQL that was already tried, so Quarry stopped correcting it after ${attempt} ${attempt === 1 ? 'attempt' : 'attempts'}.`;
+      const stopped = { code: 'correction_stopped_early', params: { n: attempt } } as const;
+      const error = describeReason(stopped, language);
       emit({
         type: 'execution_failed',
         phase: 'dry_run',
@@ -125,8 +128,9 @@ export async function executeWithCorrections(
         error,
         attempt,
       });
-      throw new QuarryError(failure.code, `${failure.message} (${error})`, {
-        context: { stoppedEarly: error },
+      const shown = forPeople(failure.code, failure.message, language);
+      throw new QuarryError(failure.code, `${shown} (${error})`, {
+        context: { stoppedEarly: describeReason(stopped, 'en') },
       });
     }
     tried.add(sameSql(rewritten));
@@ -190,7 +194,8 @@ async function attemptRun(
       phase,
       sql,
       code: error.code,
-      error: error.message,
+      // People read this; the model is shown the guard's own words in the correction prompt.
+      error: forPeople(error.code, error.message, questionLanguage(input.question)),
       attempt,
     });
     return { ok: false, error };

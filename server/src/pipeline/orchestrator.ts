@@ -3,7 +3,9 @@ import {
   type AskEvent,
   type AskStatus,
   type AskStep,
+  describeReason,
   questionLanguage,
+  type Reason,
   type SemanticsUsed,
   type SqlRewrite,
   seedMessages,
@@ -13,6 +15,7 @@ import { QuarryError, toQuarryError } from '../errors.js';
 import type { DataSource } from '../ports.js';
 import { recordDetails } from './askDetails.js';
 import { executeWithCorrections, semanticsField } from './correctionLoop.js';
+import { forPeople } from './peopleMessages.js';
 import { answerFromResult, planAnswerParts } from './stages/answer.js';
 import { pruneColumns } from './stages/columnPruning.js';
 import { generateSql } from './stages/generation.js';
@@ -40,7 +43,8 @@ export async function runAsk(
   const details: AskDetails = { attempts: [], rewrites: [] };
   const outcome: AskOutcome = { status: 'failed', timings, details };
   const emit = recordDetails(details, emitEvent);
-  const messages = stageMessages[questionLanguage(input.question)];
+  const language = questionLanguage(input.question);
+  const messages = stageMessages[language];
   const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     try {
@@ -128,10 +132,13 @@ export async function runAsk(
       retrieveSchema(deps, { datasource: input.datasource, question, signal }),
     );
     if (retrieved.length === 0) {
-      throw new QuarryError(
-        'NO_RELEVANT_DATA',
-        `No table of data source '${input.datasource}' seems related to this question; name what you are looking for (for example the table, department or metric).`,
-      );
+      const reason = {
+        code: 'no_relevant_data',
+        params: { datasource: input.datasource },
+      } as const;
+      throw new QuarryError('NO_RELEVANT_DATA', describeReason(reason, 'en'), {
+        context: { reason },
+      });
     }
     outcome.retrievedTables = retrieved.map((table) => table.name);
     emit({
@@ -205,17 +212,27 @@ export async function runAsk(
     const error = signal.aborted
       ? new QuarryError('STOPPED', 'The ask was stopped.')
       : toQuarryError(thrown);
+    // A correction loop that stopped early already worded its error for people.
+    const message =
+      typeof error.context.stoppedEarly === 'string'
+        ? error.message
+        : forPeople(
+            error.code,
+            error.message,
+            language,
+            error.context.reason as Reason | undefined,
+          );
     if (error.code === 'INTERNAL')
       deps.logger.error({ err: thrown, askId: input.askId }, 'ask failed');
     Object.assign(outcome, {
       status: error.code === 'STOPPED' ? 'stopped' : 'failed',
       errorCode: error.code,
-      error: error.message,
+      error: message,
     } satisfies Partial<AskOutcome>);
     if (typeof error.context.stoppedEarly === 'string') {
       details.stopped_early = error.context.stoppedEarly;
     }
-    emit({ type: 'error', code: error.code, message: error.message });
+    emit({ type: 'error', code: error.code, message });
     return outcome;
   }
 }

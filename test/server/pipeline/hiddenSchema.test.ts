@@ -61,8 +61,8 @@ describe('tables and columns hidden by an admin', () => {
     const frames = (await collectFrames(ws, query('工资最高的三名员工'))).map((f) => f.text);
     ws.close();
 
-    const refusal =
-      'This SQL reads the hidden column employees.salary; it is not available to questions, so leave it out.';
+    // Worded for the asker in the question's language; the model gets the guard's own words.
+    const refusal = '这条 SQL 读取了已隐藏的列 employees.salary，该列不对提问开放。';
     expect(frames).toEqual([
       seedMessages.received,
       seedMessages.generating,
@@ -116,13 +116,13 @@ describe('tables and columns hidden by an admin', () => {
         phase: 'dry_run',
         code: 'UNSAFE_SQL',
         sql: 'SELECT * FROM projects',
-        error: expect.stringContaining('hidden table projects'),
+        error: expect.stringContaining('已隐藏的表 projects'),
       }),
       expect.objectContaining({
         phase: 'dry_run',
         code: 'UNSAFE_SQL',
         sql: 'SELECT * FROM employees',
-        error: expect.stringContaining('hidden columns (employees.salary)'),
+        error: expect.stringContaining('已隐藏的列（employees.salary）'),
       }),
     ]);
     expect(events.at(-1)).toMatchObject({ type: 'error', code: 'UNSAFE_SQL' });

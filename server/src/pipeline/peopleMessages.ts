@@ -1,0 +1,20 @@
+import { describeReason, type ErrorCode, type Reason } from '@quarry/shared';
+import { refusalReason } from '../sql/refusalReasons.js';
+
+/**
+ * What an employee reads about a failure, in the question's language: what happened and
+ * what to try, never the guard's instructions to the model ("…so leave it out"), which the
+ * correction prompt still gets word for word. Failures a database reported keep the
+ * database's own message: it names the problem exactly.
+ */
+export function forPeople(
+  code: ErrorCode,
+  message: string,
+  language: 'zh' | 'en',
+  reason?: Reason,
+): string {
+  if (reason) return describeReason(reason, language);
+  if (code === 'UNSAFE_SQL') return describeReason(refusalReason(message), language);
+  if (code === 'STOPPED') return describeReason({ code: 'ask_stopped' }, language);
+  return message;
+}
