@@ -383,3 +383,143 @@ describe('the playground’s Stop in Chromium', () => {
     quarry.fake.onChat(undefined);
   });
 });
+
+describe('every validation message in the admin’s language, in Chromium', () => {
+  let quarry: TestQuarry;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  const at = (path: string) => `${quarry.baseUrl}/admin${path}`;
+
+  beforeAll(async () => {
+    // The console was built by the first suite of this file.
+    quarry = await startTestQuarry();
+    const hidden = await fetch(`${quarry.baseUrl}/api/datasources/default/descriptions`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ table: 'employees', column: 'salary', hidden: true }),
+    });
+    expect(hidden.status).toBe(200);
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: LAPTOP, locale: 'en-US' });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    errors = watchForErrors(page);
+    await page.goto(at('/'));
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Playground' }).waitFor();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await quarry?.close();
+  });
+
+  /** Every message the page shows about a refusal: field messages, form alerts, import rows. */
+  const shownMessages = () =>
+    page
+      .locator('.field-error, .form-error, [role="alert"]')
+      .evaluateAll((nodes) => nodes.map((node) => node.textContent?.trim() ?? ''));
+
+  /** Waits for messages to appear, then checks none of them is in the other language. */
+  async function expectMessagesIn(locale: 'en' | 'zh', where: string): Promise<string[]> {
+    await expect
+      .poll(async () => (await shownMessages()).length, { message: where })
+      .toBeGreaterThan(0);
+    const messages = await shownMessages();
+    for (const message of messages) {
+      if (locale === 'zh') {
+        // SQL keywords and names may stand in a Chinese sentence; an English phrase may not.
+        expect(message, `${where}: ${message}`).not.toMatch(/[A-Za-z]{2,}[ ,]+[a-z]{2,}\b/);
+        expect(message, `${where}: ${message}`).toMatch(/\p{Script=Han}/u);
+      } else {
+        expect(message, `${where}: ${message}`).not.toMatch(/\p{Script=Han}/u);
+      }
+    }
+    return messages;
+  }
+
+  const LABELS = {
+    en: {
+      save: 'Save',
+      import: 'Import',
+      preview: 'Preview',
+      add: 'Add entry',
+      newInstruction: 'New instruction',
+    },
+    zh: {
+      save: '保存',
+      import: '导入',
+      preview: '预览',
+      add: '添加词条',
+      newInstruction: '新建指令',
+    },
+  } as const;
+
+  for (const locale of ['en', 'zh'] as const) {
+    it(`walks the forms in ${locale === 'en' ? 'English' : 'Chinese'}`, async () => {
+      const label = LABELS[locale];
+      await page.evaluate((value) => localStorage.setItem('quarry.locale', value), locale);
+
+      // SQL pair: empty fields, then a write, then a hidden column.
+      await page.goto(at('/sql-pairs/new'));
+      const form = page.locator('main form');
+      await form.getByRole('button', { name: label.save, exact: true }).click();
+      await expectMessagesIn(locale, 'empty SQL pair');
+      await form.locator('textarea.input').first().fill(`walk ${locale} delete`);
+      await page.locator('.cm-content').first().click();
+      await page.keyboard.insertText('DELETE FROM employees');
+      await form.getByRole('button', { name: label.save, exact: true }).click();
+      await expect.poll(async () => (await shownMessages()).join(' ')).toMatch(/DELETE/);
+      await expectMessagesIn(locale, 'a write');
+      await page.locator('.cm-content').first().click();
+      await page.keyboard.press('ControlOrMeta+a');
+      await page.keyboard.insertText('SELECT name, salary FROM employees');
+      await form.getByRole('button', { name: label.save, exact: true }).click();
+      await expect.poll(async () => (await shownMessages()).join(' ')).toMatch(/employees\.salary/);
+      await expectMessagesIn(locale, 'a hidden column');
+
+      // Instruction: matched without questions, empty text.
+      await page.goto(at('/instructions'));
+      await page.getByRole('button', { name: label.newInstruction }).click();
+      const instruction = page.getByRole('dialog').locator('form');
+      await instruction.locator('input[type="radio"]').nth(1).check();
+      await instruction.getByRole('button', { name: label.save, exact: true }).click();
+      await expectMessagesIn(locale, 'a matched instruction without questions');
+      await page.keyboard.press('Escape');
+
+      // Dictionary entry: empty, a badly named column, then an abbreviation already there.
+      await page.goto(at('/dictionaries/department'));
+      await page.getByRole('button', { name: label.add }).click();
+      const entry = page.getByRole('dialog').locator('form');
+      await entry.getByRole('button', { name: label.save, exact: true }).click();
+      await expectMessagesIn(locale, 'an empty entry');
+      const inputs = entry.locator('input.input');
+      await inputs.nth(0).fill('RD');
+      await inputs.nth(1).fill('研发中心');
+      await inputs.nth(2).fill('name');
+      await entry.getByRole('button', { name: label.save, exact: true }).click();
+      await expectMessagesIn(locale, 'a column without its table');
+      await inputs.nth(2).fill('');
+      await entry.getByRole('button', { name: label.save, exact: true }).click();
+      await expect.poll(async () => (await shownMessages()).length).toBeGreaterThan(0);
+      await expectMessagesIn(locale, 'an abbreviation already in the dictionary');
+      await page.keyboard.press('Escape');
+
+      // Import preview: a row without a question and a row that writes.
+      await page.goto(at('/sql-pairs'));
+      await page.getByRole('button', { name: label.import, exact: true }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog
+        .locator('textarea')
+        .fill('question,sql\n,SELECT 1\nwipe,DELETE FROM employees\n');
+      await dialog.getByRole('button', { name: label.preview }).click();
+      await dialog.locator('tr[data-status="rejected"]').nth(1).waitFor();
+      await expectMessagesIn(locale, 'import rejections');
+      await screenshot(page, `18-import-preview-${locale}`);
+      await page.keyboard.press('Escape');
+      expect(errors).toEqual([]);
+    });
+  }
+});
