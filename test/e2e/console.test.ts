@@ -189,7 +189,7 @@ describe('admin console in Chromium against the real server', () => {
     await row.getByRole('link', { name: ASK }).click();
     await page.getByRole('heading', { name: ASK }).waitFor();
     await page.getByRole('button', { name: 'Promote to SQL pair' }).click();
-    await page.getByText('Saved as a SQL pair.').waitFor();
+    await page.getByText('Promoted to a SQL pair.').waitFor();
     await screenshot(page, '07-ask-detail');
 
     await page.getByRole('link', { name: 'Open it' }).click();
