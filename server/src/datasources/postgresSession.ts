@@ -159,10 +159,16 @@ export function createPostgresSession(target: PostgresTarget, logger: Logger): P
     connectionTimeoutMillis: 10_000,
     application_name: 'quarry',
   };
+  // pool_size counts every connection, the one that cancels included: one is kept for
+  // cancelling (opened only when a query has to be stopped, one stop at a time), so a stop
+  // never waits for the connections the stopped queries hold. With a size of one there is
+  // none to spare: a stopped query's connection is closed and statement_timeout ends it.
+  const canCancel = target.poolSize > 1;
+  let cancelling: Promise<void> = Promise.resolve();
   const pool = new driverPg.Pool({
     ...connection,
     types: TYPES,
-    max: target.poolSize,
+    max: canCancel ? target.poolSize - 1 : 1,
     idleTimeoutMillis: target.poolIdleMs,
   });
   // An idle connection that dies (server restart, network) is dropped by the pool; without a
@@ -231,11 +237,19 @@ export function createPostgresSession(target: PostgresTarget, logger: Logger): P
   }
 
   /**
-   * Stops whatever `processId` runs, from a connection of its own, until `ended` settles: a
+   * Stops whatever `processId` runs, from the connection kept for it, until `ended` settles: a
    * cancel that lands between two protocol messages is dropped by the server, so it is sent
    * again, and a backend that still runs after a few is terminated. Never throws.
    */
   async function stopBackend(processId: number, ended: Promise<unknown>): Promise<void> {
+    if (!canCancel) return;
+    const turn = cancelling.then(() => cancelBackend(processId, ended));
+    cancelling = turn;
+    await turn;
+  }
+
+  /** One stop of stopBackend's, on the connection kept for cancelling. Never throws. */
+  async function cancelBackend(processId: number, ended: Promise<unknown>): Promise<void> {
     let finished = false;
     void ended.then(
       () => {

@@ -288,7 +288,8 @@ describe('PostgreSQL data source specifics', () => {
 
   it('keeps to pool_size connections however many queries wait', async () => {
     const marker = `pooled_${randomBytes(4).toString('hex')}`;
-    const small = openDataSource(`${database.url}?pool_size=2&pool_idle_ms=1000`, { logger });
+    // One of the three is kept for cancelling: two queries run at once.
+    const small = openDataSource(`${database.url}?pool_size=3&pool_idle_ms=1000`, { logger });
     try {
       const queries = Array.from({ length: 5 }, () =>
         small.execute(`SELECT pg_sleep(0.2) AS ${marker}`, LIMITS),
@@ -307,6 +308,57 @@ describe('PostgreSQL data source specifics', () => {
       expect(Math.max(...seen)).toBe(2);
       const results = await all;
       expect(results.map((result) => result.rows.length)).toEqual([1, 1, 1, 1, 1]);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('holds pool_size connections in all, the one that cancels included', async () => {
+    const marker = `budget_${randomBytes(4).toString('hex')}`;
+    const small = openDataSource(`${database.url}?pool_size=3`, { logger });
+    const connections = async () => {
+      const [row] = await database.query<{ n: string }>(
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'quarry'",
+        [database.name],
+      );
+      return Number(row?.n);
+    };
+    try {
+      const unreachable = () => expect.unreachable('the query should have been stopped');
+      const calls = Array.from({ length: 24 }, (_, i) => {
+        const sleep = `SELECT pg_sleep(5) AS ${marker}`;
+        if (i % 3 === 0) {
+          return small.execute(sleep, { ...LIMITS, timeoutMs: 300 }).then(unreachable, (error) => {
+            expect(String(error.message)).toMatch(/time limit/);
+          });
+        }
+        if (i % 3 === 1) {
+          return small
+            .execute(sleep, { ...LIMITS, signal: AbortSignal.timeout(200) })
+            .then(unreachable, (error) => expect(error.code).toBe('STOPPED'));
+        }
+        return small
+          .execute(`SELECT t.id AS ${marker} FROM timesheets t CROSS JOIN timesheets u`, {
+            ...LIMITS,
+            rowLimit: 5,
+          })
+          .then((result) => expect(result.capped).toBe(true));
+      });
+      let settled = false;
+      const finish = () => {
+        settled = true;
+      };
+      const all = Promise.all(calls);
+      all.then(finish, finish);
+      let most = 0;
+      while (!settled) {
+        most = Math.max(most, await connections());
+        await new Promise((done) => setTimeout(done, 20));
+      }
+      await all;
+      expect(most).toBeLessThanOrEqual(3);
+      expect(await goneWithin(marker)).toEqual([]);
+      expect(await connections()).toBeLessThanOrEqual(3);
     } finally {
       await small.close();
     }
