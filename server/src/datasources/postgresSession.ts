@@ -74,7 +74,12 @@ const toBigInt = (value: string) => BigInt(value);
 
 /** numeric as a number when no digit is lost, else its exact text (NaN and Infinity too). */
 function toDecimal(value: string): number | string {
-  const digits = value.replace(/^[-+]?0*|\.|e.*$/gi, '').replace(/^0+/, '');
+  // AVG gives 2.5000000000000000: zeros at either end are no digits a double could lose.
+  const digits = value
+    .replace(/^[-+]/, '')
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace('.', '')
+    .replace(/^0+|0+$/g, '');
   const number = Number(value);
   return Number.isFinite(number) && digits.length <= SAFE_DIGITS ? number : value;
 }

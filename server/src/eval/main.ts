@@ -21,7 +21,9 @@ const USAGE = `npm run eval -- [options]
   --mysql <url>        with --oracle: load each database into this MySQL/MariaDB server first
                        (mysql://user:pass@host:port, a user that may create databases)
   --mode <text|events> with --oracle: the /ws mode asked in  [text]
-  --keep               with --mysql: keep the loaded databases (quarry_oracle_<db>)
+  --postgres <url>     with --oracle: load each database into this PostgreSQL server first
+                       (postgres://user:pass@host:port, a user that may create databases)
+  --keep               with --mysql or --postgres: keep the loaded databases (quarry_oracle_<db>)
 The model comes from the environment as for the server (OPENAI_BASE_URL, OPENAI_API_KEY,
 LLM_MODEL, ASK_INTENT_CLASSIFICATION, ASK_REASONING, …); --oracle needs none of it.`;
 
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
       output: { type: 'string' },
       oracle: { type: 'boolean', default: false },
       mysql: { type: 'string' },
+      postgres: { type: 'string' },
       mode: { type: 'string', default: 'text' },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -55,6 +58,9 @@ async function main(): Promise<void> {
     if (values.mode !== 'text' && values.mode !== 'events') {
       throw new Error('--mode takes text or events');
     }
+    if (values.mysql !== undefined && values.postgres !== undefined) {
+      throw new Error('--mysql and --postgres each name the one engine to load into: pick one');
+    }
     await runOracleCommand({
       dataset,
       databases: values.db,
@@ -62,12 +68,14 @@ async function main(): Promise<void> {
       concurrency,
       mode: values.mode,
       mysqlUrl: values.mysql,
+      postgresUrl: values.postgres,
       keep: values.keep,
       output: values.output,
     });
     return;
   }
   if (values.mysql !== undefined) throw new Error('--mysql goes with --oracle');
+  if (values.postgres !== undefined) throw new Error('--postgres goes with --oracle');
   const config = loadConfig();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const llm = createOpenAiClient({ config: config.llm, logger });

@@ -106,6 +106,13 @@ describe('PostgreSQL data source specifics', () => {
       },
     ]); // biome-ignore format: one row per line
     expect(JSON.parse(JSON.stringify(kinds.rows))).toEqual(kinds.rows);
+    // AVG's numeric comes with trailing zeros (2.5000000000000000): still a number; a digit more
+    // than a double holds keeps the exact text.
+    const average = await source.execute(
+      'SELECT AVG(v) AS a, SUM(v) / 3.0 AS third FROM (VALUES (2), (3)) AS t (v)',
+      LIMITS,
+    );
+    expect(average.rows).toEqual([{ a: 2.5, third: '1.6666666666666667' }]);
   });
 
   it('describes comments, views and foreign keys, with short type names', async () => {

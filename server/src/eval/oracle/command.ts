@@ -3,9 +3,10 @@ import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { loadSpiderQuestions, spiderDatabasePath } from '../spider.js';
 import { type OracleMode, type OracleReport, runOracle, UNDETERMINED } from './oracle.js';
+import { createPostgresTarget } from './postgresTarget.js';
 import { createMysqlTarget, createSqliteTarget } from './targets.js';
 
-/** `npm run eval -- --oracle [--mysql <url>]`: runs the oracle and prints its report. */
+/** `npm run eval -- --oracle [--mysql <url> | --postgres <url>]`: runs the oracle and prints its report. */
 export async function runOracleCommand(options: {
   dataset: string;
   databases: string[] | undefined;
@@ -13,6 +14,7 @@ export async function runOracleCommand(options: {
   concurrency: number;
   mode: OracleMode;
   mysqlUrl: string | undefined;
+  postgresUrl: string | undefined;
   keep: boolean;
   output: string | undefined;
 }): Promise<void> {
@@ -24,9 +26,11 @@ export async function runOracleCommand(options: {
     .filter((question) => existsSync(spiderDatabasePath(options.dataset, question.db_id)))
     .slice(0, options.limit);
   const target =
-    options.mysqlUrl === undefined
-      ? await createSqliteTarget(options.dataset)
-      : await createMysqlTarget(options.mysqlUrl, options.dataset, { keep: options.keep });
+    options.postgresUrl !== undefined
+      ? await createPostgresTarget(options.postgresUrl, options.dataset, { keep: options.keep })
+      : options.mysqlUrl !== undefined
+        ? await createMysqlTarget(options.mysqlUrl, options.dataset, { keep: options.keep })
+        : await createSqliteTarget(options.dataset);
   let done = 0;
   let report: OracleReport;
   const started = performance.now();

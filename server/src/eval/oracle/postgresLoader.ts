@@ -1,0 +1,240 @@
+import Database from 'better-sqlite3';
+import type pg from 'pg';
+import { quotePostgresIdentifier as q } from '../../datasources/postgresSession.js';
+import { quoteSqliteIdentifier as sq } from '../../datasources/sqlite.js';
+
+/** What a load did not carry over (a key the data breaks, say), for the report. */
+export interface PostgresLoadReport {
+  tables: number;
+  rows: number;
+  warnings: string[];
+}
+
+type StorageClass = 'integer' | 'real' | 'text' | 'blob' | 'null';
+
+interface SourceColumn {
+  /** As SQLite spells it; PostgreSQL gets it lower-cased (see loadSqliteIntoPostgres). */
+  name: string;
+  declared: string;
+  pk: number;
+}
+
+const INT32 = 2n ** 31n;
+/** PostgreSQL takes at most 65,535 parameters per statement. */
+const MAX_PARAMETERS = 60_000;
+const MAX_BATCH_ROWS = 500;
+
+/** Declared date types whose stored text PostgreSQL gives back unchanged, and that text's shape. */
+const DATE_TYPES: Array<[RegExp, string, RegExp]> = [
+  [/^(datetime|timestamp)$/i, 'TIMESTAMP', /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/],
+  [/^date$/i, 'DATE', /^\d{4}-\d{2}-\d{2}$/],
+];
+
+/** A valid calendar date (and time) spelled exactly as PostgreSQL would write it back. */
+function isExactDateText(value: string, shape: RegExp): boolean {
+  if (!shape.test(value)) return false;
+  const parsed = new Date(`${value.replace(' ', 'T')}${value.length === 10 ? 'T00:00:00' : ''}Z`);
+  return (
+    !Number.isNaN(parsed.getTime()) &&
+    parsed.toISOString().slice(0, value.length).replace('T', ' ') === value
+  );
+}
+
+/**
+ * The PostgreSQL type that holds every value SQLite stored in a column unchanged. SQLite types
+ * values, not columns, so the values decide and the declared type only refines: integers only →
+ * INTEGER/BIGINT; any real → DOUBLE PRECISION (NUMERIC(p,s) when declared so and every value
+ * fits it exactly); any text → TEXT (numbers in it as SQLite spells them), or DATE/TIMESTAMP
+ * when declared so and every value is already in that type's exact spelling; blobs → BYTEA.
+ */
+function columnType(
+  declared: string,
+  classes: Map<StorageClass, number>,
+  stats: { minInt: bigint; maxInt: bigint; reals: number[]; texts: string[] },
+): { type: string; asText: boolean } {
+  const has = (kind: StorageClass) => (classes.get(kind) ?? 0) > 0;
+  if (has('blob')) return { type: 'BYTEA', asText: false };
+  if (has('text')) {
+    const date = DATE_TYPES.find(([name]) => name.test(declared.trim()));
+    if (date && !has('integer') && !has('real')) {
+      if (stats.texts.every((text) => isExactDateText(text, date[2]))) {
+        return { type: date[1], asText: true };
+      }
+    }
+    return { type: 'TEXT', asText: true };
+  }
+  if (has('real')) {
+    const decimal = /^(?:decimal|numeric)\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)/i.exec(declared.trim());
+    if (decimal) {
+      const [precision, scale] = [Number(decimal[1]), Number(decimal[2])];
+      const fits = stats.reals.every(
+        (value) =>
+          Number(value.toFixed(scale)) === value && Math.abs(value) < 10 ** (precision - scale),
+      );
+      if (fits) return { type: `NUMERIC(${precision},${scale})`, asText: false };
+    }
+    return { type: 'DOUBLE PRECISION', asText: false };
+  }
+  if (has('integer')) {
+    const small = stats.minInt >= -INT32 && stats.maxInt < INT32 && /int/i.test(declared);
+    return { type: small ? 'INTEGER' : 'BIGINT', asText: false };
+  }
+  // Only NULLs: SQLite's affinity rules on the declared type.
+  if (/int/i.test(declared)) return { type: 'BIGINT', asText: false };
+  if (/real|floa|doub/i.test(declared)) return { type: 'DOUBLE PRECISION', asText: false };
+  if (/blob/i.test(declared)) return { type: 'BYTEA', asText: false };
+  return { type: 'TEXT', asText: true };
+}
+
+function classify(source: Database.Database, table: string, column: SourceColumn) {
+  const name = sq(column.name);
+  const classes = new Map<StorageClass, number>();
+  for (const row of source
+    .prepare(`SELECT typeof(${name}) AS kind, count(*) AS n FROM ${sq(table)} GROUP BY 1`)
+    .all() as { kind: StorageClass; n: bigint }[]) {
+    classes.set(row.kind, Number(row.n));
+  }
+  const ints = source
+    .prepare(
+      `SELECT min(CASE WHEN typeof(${name}) = 'integer' THEN ${name} END) AS minInt,
+              max(CASE WHEN typeof(${name}) = 'integer' THEN ${name} END) AS maxInt
+       FROM ${sq(table)}`,
+    )
+    .get() as { minInt: bigint | null; maxInt: bigint | null };
+  const values = (kind: StorageClass) =>
+    (
+      source
+        .prepare(`SELECT ${name} AS v FROM ${sq(table)} WHERE typeof(${name}) = '${kind}'`)
+        .all() as { v: unknown }[]
+    ).map((row) => row.v);
+  return columnType(column.declared, classes, {
+    minInt: ints.minInt ?? 0n,
+    maxInt: ints.maxInt ?? 0n,
+    reals: values('real').map(Number),
+    texts: DATE_TYPES.some(([declared]) => declared.test(column.declared.trim()))
+      ? values('text').map(String)
+      : [],
+  });
+}
+
+/**
+ * Copies a SQLite database (a Spider database file) into the empty PostgreSQL database the
+ * client is connected to, in its `public` schema: every table with its columns in order, every
+ * row with the values SQLite stored, primary and foreign keys where the data satisfies them (a
+ * key the data breaks is left out and named in `warnings`). Table and column names are
+ * lower-cased, as PostgreSQL folds the unquoted names SQL written for SQLite uses. Create the
+ * database with `LC_COLLATE 'C'` so text compares byte by byte, as SQLite's BINARY does.
+ */
+export async function loadSqliteIntoPostgres(
+  sqlitePath: string,
+  client: pg.Client,
+): Promise<PostgresLoadReport> {
+  const source = new Database(sqlitePath, { readonly: true, fileMustExist: true });
+  source.defaultSafeIntegers(true);
+  const warnings: string[] = [];
+  const lower = (name: string) => q(name.toLowerCase());
+  let rowCount = 0;
+  try {
+    const tables = (
+      source
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
+        )
+        .all() as { name: string }[]
+    ).map((row) => row.name);
+    const keys: string[] = [];
+    const foreignKeys: string[] = [];
+    for (const table of tables) {
+      const columns = (
+        source.prepare('SELECT name, type, pk FROM pragma_table_info(?)').all(table) as {
+          name: string;
+          type: string | null;
+          pk: bigint;
+        }[]
+      ).map(
+        (row): SourceColumn => ({ name: row.name, declared: row.type ?? '', pk: Number(row.pk) }),
+      );
+      const types = columns.map((column) => classify(source, table, column));
+      await client.query(
+        `CREATE TABLE ${lower(table)} (${columns
+          .map((column, index) => `${lower(column.name)} ${types[index]?.type} NULL`)
+          .join(', ')})`,
+      );
+      const select = `SELECT ${columns
+        .map((column, index) =>
+          // A number in a text column is the text SQLite would show for it.
+          types[index]?.asText
+            ? `CASE WHEN typeof(${sq(column.name)}) IN ('integer', 'real') THEN CAST(${sq(column.name)} AS TEXT) ELSE ${sq(column.name)} END`
+            : sq(column.name),
+        )
+        .join(', ')} FROM ${sq(table)}`;
+      const batchRows = Math.max(
+        1,
+        Math.min(MAX_BATCH_ROWS, Math.floor(MAX_PARAMETERS / columns.length)),
+      );
+      const insert = `INSERT INTO ${lower(table)} (${columns.map((column) => lower(column.name)).join(', ')}) VALUES `;
+      let batch: unknown[][] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const placeholders = batch
+          .map(
+            (_row, rowIndex) =>
+              `(${columns.map((_column, index) => `$${rowIndex * columns.length + index + 1}`).join(', ')})`,
+          )
+          .join(', ');
+        await client.query(`${insert}${placeholders}`, batch.flat());
+        rowCount += batch.length;
+        batch = [];
+      };
+      for (const row of source.prepare(select).raw(true).iterate() as Iterable<unknown[]>) {
+        // Text must not hold NUL in PostgreSQL; Spider's data never does, so none is dropped.
+        batch.push(row.map((value) => (typeof value === 'bigint' ? value.toString() : value)));
+        if (batch.length === batchRows) await flush();
+      }
+      await flush();
+      const primary = columns.filter((column) => column.pk > 0).sort((a, b) => a.pk - b.pk);
+      if (primary.length > 0) {
+        keys.push(
+          `ALTER TABLE ${lower(table)} ADD PRIMARY KEY (${primary.map((column) => lower(column.name)).join(', ')})`,
+        );
+      }
+      const foreign = source
+        .prepare(
+          'SELECT id, "from", "table", "to" FROM pragma_foreign_key_list(?) ORDER BY id, seq',
+        )
+        .all(table) as { id: bigint; from: string; table: string; to: string | null }[];
+      const byId = new Map<string, typeof foreign>();
+      for (const key of foreign) {
+        byId.set(String(key.id), [...(byId.get(String(key.id)) ?? []), key]);
+      }
+      for (const parts of byId.values()) {
+        const target = parts[0]?.table ?? '';
+        // `REFERENCES t` without columns means t's primary key.
+        const targetColumns = parts.some((part) => part.to === null)
+          ? (
+              source
+                .prepare('SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk')
+                .all(target) as { name: string }[]
+            ).map((row) => row.name)
+          : parts.map((part) => part.to as string);
+        foreignKeys.push(
+          `ALTER TABLE ${lower(table)} ADD FOREIGN KEY (${parts.map((part) => lower(part.from)).join(', ')}) REFERENCES ${lower(target)} (${targetColumns.map(lower).join(', ')}) NOT VALID`,
+        );
+      }
+    }
+    // Keys after the data, so a key the data breaks costs the key, not the rows; foreign keys
+    // NOT VALID (unchecked against existing rows), as SQLite never checked them either.
+    for (const statement of [...keys, ...foreignKeys]) {
+      try {
+        await client.query(statement);
+      } catch (error) {
+        warnings.push(`${statement}: ${(error as Error).message}`);
+      }
+    }
+    // Statistics now, so the plan (and the order of tied rows) is the same for gold and Quarry.
+    await client.query('ANALYZE');
+    return { tables: tables.length, rows: rowCount, warnings };
+  } finally {
+    source.close();
+  }
+}

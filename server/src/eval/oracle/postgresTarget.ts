@@ -1,0 +1,145 @@
+import type { CellValue } from '@quarry/shared';
+import pg from 'pg';
+import { toCell } from '../../datasources/cells.js';
+import { quotePostgresIdentifier } from '../../datasources/postgresSession.js';
+import { spiderDatabasePath } from '../spider.js';
+import type { GoldEngine, GoldResult } from './gold.js';
+import { loadSqliteIntoPostgres } from './postgresLoader.js';
+import type { OracleTarget } from './targets.js';
+
+const { builtins } = pg.types;
+/** Exact numbers, dates, times and JSON as the text the server sent. */
+const AS_TEXT = new Set<number>([
+  builtins.INT8,
+  builtins.NUMERIC,
+  builtins.DATE,
+  builtins.TIMESTAMP,
+  builtins.TIMESTAMPTZ,
+  builtins.TIME,
+  builtins.TIMETZ,
+  builtins.INTERVAL,
+  builtins.JSON,
+  builtins.JSONB,
+]);
+const GOLD_TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (format !== 'binary' && AS_TEXT.has(oid)) return (value: string) => value;
+    // biome-ignore lint/suspicious/noExplicitAny: pg's overloads take a literal format; ours is a union.
+    return pg.types.getTypeParser(oid, format as any);
+  },
+} as pg.CustomTypesConfig;
+
+/**
+ * The PostgreSQL gold side: the gold SQL on a plain pg connection as the loading user, with the
+ * server's own settings (none of Quarry's read-only transaction, time limit or search path),
+ * exact numbers and dates in the text the server sent. `urlOf` gives a database's URL.
+ */
+export function createPostgresGold(urlOf: (db: string) => string, version: string): GoldEngine {
+  const clients = new Map<string, Promise<pg.Client>>();
+  const open = async (db: string) => {
+    const client = new pg.Client({ connectionString: urlOf(db), types: GOLD_TYPES });
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  };
+  const client = (db: string) => {
+    let opened = clients.get(db);
+    if (!opened) {
+      opened = open(db);
+      clients.set(db, opened);
+    }
+    return opened;
+  };
+  const query = async (connection: pg.Client, sql: string): Promise<GoldResult> => {
+    const result = await connection.query({ text: sql, rowMode: 'array' });
+    if (!Array.isArray(result.fields) || result.command !== 'SELECT') {
+      throw new Error('the gold SQL is not a query');
+    }
+    return {
+      columns: result.fields.map((field) => field.name),
+      rows: (result.rows as unknown[][]).map((row) => row.map((value): CellValue => toCell(value))),
+    };
+  };
+  return {
+    description: `PostgreSQL ${version} itself (pg, the server's own settings)`,
+    decimalsAsText: true,
+    async run(db, sql) {
+      return query(await client(db), sql);
+    },
+    async rerun(db, sql) {
+      const fresh = await open(db);
+      try {
+        return await query(fresh, sql);
+      } finally {
+        await fresh.end();
+      }
+    },
+    async release(db) {
+      const opened = clients.get(db);
+      clients.delete(db);
+      await (await opened?.catch(() => null))?.end();
+    },
+    async close() {
+      await Promise.all(
+        [...clients.values()].map(async (opened) => (await opened.catch(() => null))?.end()),
+      );
+    },
+  };
+}
+
+/**
+ * A PostgreSQL server (`postgres://user:pass@host:port`, a user that may create databases): each
+ * Spider database is copied from its SQLite file into a fresh database named `<prefix><db>`
+ * (C collation: text compares byte by byte, as SQLite's BINARY does), dropped again on `unload`
+ * unless `keep`; gold SQL runs on the server itself.
+ */
+export async function createPostgresTarget(
+  serverUrl: string,
+  datasetDir: string,
+  options: { prefix?: string; keep?: boolean } = {},
+): Promise<OracleTarget> {
+  const prefix = options.prefix ?? 'quarry_oracle_';
+  const urlOf = (db: string) => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${encodeURIComponent(`${prefix}${db}`)}`;
+    return url.href;
+  };
+  const adminUrl = new URL(serverUrl);
+  if (adminUrl.pathname.length <= 1) adminUrl.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: adminUrl.href });
+  admin.on('error', () => undefined);
+  await admin.connect();
+  const version = String(
+    (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]
+      ?.server_version ?? '',
+  );
+  const gold = createPostgresGold(urlOf, version);
+  const name = (db: string) => quotePostgresIdentifier(`${prefix}${db}`);
+  return {
+    engine: 'postgresql',
+    gold,
+    async load(db) {
+      await admin.query(`DROP DATABASE IF EXISTS ${name(db)} WITH (FORCE)`);
+      await admin.query(
+        `CREATE DATABASE ${name(db)} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`,
+      );
+      const loader = new pg.Client({ connectionString: urlOf(db) });
+      loader.on('error', () => undefined);
+      await loader.connect();
+      try {
+        const report = await loadSqliteIntoPostgres(spiderDatabasePath(datasetDir, db), loader);
+        return { url: urlOf(db), warnings: report.warnings };
+      } finally {
+        await loader.end();
+      }
+    },
+    async unload(db) {
+      await gold.release(db);
+      if (!options.keep) await admin.query(`DROP DATABASE IF EXISTS ${name(db)} WITH (FORCE)`);
+    },
+    async close() {
+      await gold.close();
+      await admin.end();
+    },
+  };
+}
