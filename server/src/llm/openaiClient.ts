@@ -32,6 +32,9 @@ export function createOpenAiClient(deps: { config: Config['llm']; logger: Logger
   const configured = config.apiKey !== undefined || config.baseUrl !== undefined;
   const baseURL = config.baseUrl ?? OPENAI_BASE_URL;
   const host = new URL(baseURL).host;
+  // One SDK client per process, made here once by the composition root and reused by every
+  // ask: its fetch keeps the connection to the model alive between calls, so an ask pays
+  // neither a client construction nor a TCP (or TLS) handshake.
   const client = configured
     ? new OpenAI({
         // Local servers (Ollama, vLLM) ignore the key, but the SDK refuses to start without one.
