@@ -95,7 +95,13 @@ export async function startQuarryServer(
     checks: {
       sql: (name, sql) =>
         checkSql(
-          { dataSource: (n) => registry.get(n), accessRules: (n) => accessRules.rules(n) },
+          {
+            dataSource: (n) => registry.get(n),
+            accessRules: (n) => accessRules.rules(n),
+            // A SQL pair may read metrics and calculated fields, as asks do.
+            expandSemantics: async (n, text, dataSource) =>
+              (await semantics.expand(n, text, dataSource)).sql,
+          },
           name,
           sql,
         ),

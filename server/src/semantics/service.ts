@@ -79,7 +79,10 @@ function refuse(problem: Problem): never {
  */
 export function createSemanticLayer(deps: SemanticLayerDeps) {
   const { store } = deps;
-  const cache = new Map<string, { key: string; definitions: SemanticDefinitions }>();
+  const cache = new Map<
+    string,
+    { revision: number; tables: TableInfo[]; schema: string; definitions: SemanticDefinitions }
+  >();
   const revalidating = new Map<string, Promise<void>>();
 
   async function context(name: string, tables: TableInfo[], definitions: SemanticDefinitions) {
@@ -162,11 +165,16 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
    * of its view anyway, and its SQL still meets the guard and the dry run).
    */
   async function load(name: string, tables: TableInfo[], wait: boolean) {
-    const rules = await deps.accessRules(name);
-    const schema = fingerprint(tables, rules);
     const revision = await store.revision();
     const hit = cache.get(name);
-    if (hit?.key === `${revision}:${schema}`) return hit.definitions;
+    // The schema cache hands out the same array until it reads the database again, and what
+    // is hidden only changes with the revision: one primary-key read per ask on a hit.
+    if (hit?.revision === revision && hit.tables === tables) return hit.definitions;
+    const schema = fingerprint(tables, await deps.accessRules(name));
+    if (hit?.revision === revision && hit.schema === schema) {
+      cache.set(name, { ...hit, tables });
+      return hit.definitions;
+    }
     let definitions = await store.semantics.load(name);
     if ((await store.settings.get(settingKey(name))) !== schema) {
       const validated = ensureValidated(name, tables, definitions, schema);
@@ -179,7 +187,7 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
       await validated;
       definitions = await store.semantics.load(name);
     }
-    cache.set(name, { key: `${await store.revision()}:${schema}`, definitions });
+    cache.set(name, { revision: await store.revision(), tables, schema, definitions });
     return definitions;
   }
 

@@ -257,10 +257,13 @@ describe.each(['sqlite', 'mariadb'] as const)('the semantic layer on %s', (backe
       headers: ADMIN,
       body: JSON.stringify({ question, sql: pairSql }),
     });
-    expect(pair.status).toBe(201);
+    expect(pair.status, await pair.clone().text()).toBe(201);
     const events = await ask(quarry, question);
     const sqlEvent = events.find((event) => event.type === 'sql');
-    expect(sqlEvent).toMatchObject({
+    expect(
+      sqlEvent,
+      JSON.stringify(events.map((e) => [e.type, e.message ?? e.step])),
+    ).toMatchObject({
       from_history: true,
       semantics_used: { calculated_fields: [], metrics: ['monthly_sales_by_region'] },
     });

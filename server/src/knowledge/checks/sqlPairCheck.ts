@@ -9,6 +9,8 @@ import { refusalReason } from '../../sql/refusalReasons.js';
 export interface SqlCheckDeps {
   dataSource(name: string): Promise<DataSource>;
   accessRules(name: string): Promise<AccessRules>;
+  /** The data source's semantic layer written out, as an ask would run the SQL. */
+  expandSemantics?(name: string, sql: string, dataSource: DataSource): Promise<string>;
 }
 
 /**
@@ -24,7 +26,10 @@ export async function checkSql(
 ): Promise<Reason | null> {
   try {
     const dataSource = await deps.dataSource(datasource);
-    await dryRunSql({ sql, dataSource, accessRules: await deps.accessRules(datasource) });
+    const runs = deps.expandSemantics
+      ? await deps.expandSemantics(datasource, sql, dataSource)
+      : sql;
+    await dryRunSql({ sql: runs, dataSource, accessRules: await deps.accessRules(datasource) });
     return null;
   } catch (error) {
     if (!isQuarryError(error)) throw error;

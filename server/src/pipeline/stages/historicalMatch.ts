@@ -31,9 +31,12 @@ export async function findHistoricalSql(
   // Verified once is not verified forever: SQL the schema (or a hidden column) has broken
   // since is no answer, so the question goes to the model like a new one.
   try {
+    const dataSource = await deps.dataSource(input.datasource);
+    // A SQL pair may read metrics and calculated fields: checked as it would run.
+    const expanded = await deps.expandSemantics(input.datasource, sql, dataSource);
     await dryRunSql({
-      sql,
-      dataSource: await deps.dataSource(input.datasource),
+      sql: expanded.sql,
+      dataSource,
       accessRules: await deps.accessRules(input.datasource),
       ...(input.signal ? { signal: input.signal } : {}),
     });
