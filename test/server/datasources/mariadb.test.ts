@@ -120,6 +120,24 @@ describe('MariaDB data source specifics', () => {
     expect(await goneWithin(marker)).toEqual([]);
   });
 
+  it('with pool_size=1 (no connection to spare for KILL) closes a capped query’s connection', async () => {
+    const single = openDataSource(`${database.url}?pool_size=1`, { logger });
+    try {
+      const marker = `single_${randomBytes(4).toString('hex')}`;
+      const result = await single.execute(
+        `SELECT t.id AS ${marker} FROM timesheets t CROSS JOIN timesheets u`,
+        { ...LIMITS, rowLimit: 10 },
+      );
+      expect(result).toMatchObject({ capped: true });
+      // The reset connection fails the server's next write, which ends the statement.
+      expect(await goneWithin(marker)).toEqual([]);
+      const count = await single.execute('SELECT COUNT(*) AS n FROM projects', LIMITS);
+      expect(count.rows).toEqual([{ n: 16 }]);
+    } finally {
+      await single.close();
+    }
+  });
+
   it('fails a call at once when its connection is killed mid-query', async () => {
     const marker = `dropped_${randomBytes(4).toString('hex')}`;
     // Far beyond the test's own time-out: only noticing the lost connection ends this call.
