@@ -107,6 +107,14 @@ const CATALOGUE = {
     en: 'This SQL reads {table}, which exposes the raw database file.',
     zh: '这条 SQL 读取了 {table}，会暴露数据库文件本身。',
   },
+  sql_engine_writes: {
+    en: 'The database reports that this SQL would change or lock data, so it was not run.',
+    zh: '数据库判断这条 SQL 会修改或锁定数据，因此未运行。',
+  },
+  sql_outside_schema: {
+    en: 'This SQL reads {relations}, outside the tables questions are answered from (system catalogs and other schemas are not available).',
+    zh: '这条 SQL 读取了 {relations}，不在可提问的数据表范围内（系统目录和其他 schema 不开放）。',
+  },
   sql_unsafe: {
     en: 'This SQL did not pass the read-only check: {detail}',
     zh: '这条 SQL 未通过只读检查，未运行。',

@@ -1,4 +1,4 @@
-import type { ErrorCode, SemanticsUsed } from '@quarry/shared';
+import type { ErrorCode, Reason, SemanticsUsed } from '@quarry/shared';
 import { describeReason, questionLanguage, stageMessages } from '@quarry/shared';
 import { isQuarryError, QuarryError } from '../errors.js';
 import type { DataSource, QueryResult } from '../ports.js';
@@ -128,7 +128,12 @@ export async function executeWithCorrections(
         error,
         attempt,
       });
-      const shown = forPeople(failure.code, failure.message, language);
+      const shown = forPeople(
+        failure.code,
+        failure.message,
+        language,
+        failure.context.reason as Reason | undefined,
+      );
       throw new QuarryError(failure.code, `${shown} (${error})`, {
         context: { stoppedEarly: describeReason(stopped, 'en') },
       });
@@ -195,7 +200,12 @@ async function attemptRun(
       sql,
       code: error.code,
       // People read this; the model is shown the guard's own words in the correction prompt.
-      error: forPeople(error.code, error.message, questionLanguage(input.question)),
+      error: forPeople(
+        error.code,
+        error.message,
+        questionLanguage(input.question),
+        error.context.reason as Reason | undefined,
+      ),
       attempt,
     });
     return { ok: false, error };

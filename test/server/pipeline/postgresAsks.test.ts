@@ -118,7 +118,7 @@ describe('asks answered from a PostgreSQL data source', () => {
       ['谁能登录', 'SELECT usename, passwd FROM pg_shadow', /pg_catalog\.pg_authid/],
       ['有哪些表', 'SELECT table_name FROM information_schema.tables', /pg_catalog\.pg_class/],
       ['密钥是什么', 'SELECT secret FROM secrets.keys', /secrets\.keys/],
-      ['锁住员工', 'SELECT * FROM employees FOR UPDATE', /locking read|change data/],
+      ['锁住员工', 'SELECT * FROM employees FOR UPDATE', /只读|锁定/],
     ];
     for (const [question, sql] of cases) script.set(question, { generate: sql, correct: sql });
     for (const [question, sql, mentions] of cases) {

@@ -30,7 +30,7 @@ export async function dryRunSql(input: {
     throw new QuarryError(
       'UNSAFE_SQL',
       'Only one read-only SELECT statement may run; the database reports that this SQL would change data, so it was not run.',
-      { context: { sql: input.sql } },
+      { context: { sql: input.sql, reason: { code: 'sql_engine_writes' } } },
     );
   }
   const foreign = verdict.foreignRelations ?? [];
@@ -38,7 +38,13 @@ export async function dryRunSql(input: {
     throw new QuarryError(
       'UNSAFE_SQL',
       `This SQL reads ${foreign.join(', ')}, outside the tables questions are answered from (system catalogs and other schemas are not available), so it was not run.`,
-      { context: { sql: input.sql, relations: foreign } },
+      {
+        context: {
+          sql: input.sql,
+          relations: foreign,
+          reason: { code: 'sql_outside_schema', params: { relations: foreign.join(', ') } },
+        },
+      },
     );
   }
   return verdict.sql;
