@@ -37,6 +37,20 @@ describe('expandAbbreviations', () => {
     ).toBe("SELECT CASE WHEN dept = 'Human Resources' THEN 1 ELSE 0 END FROM t");
   });
 
+  it("writes PostgreSQL's literals as PostgreSQL reads them, and leaves dollar quotes alone", () => {
+    // Standard strings: a backslash is a character, a quote is doubled.
+    expect(
+      expandAbbreviations("SELECT * FROM t WHERE dept IN ('OB', $$RD$$)", departments, 'postgres'),
+    ).toBe("SELECT * FROM t WHERE dept IN ('O''Brien''s \\ Team', $$RD$$)");
+    // E'…' strings escape backslashes.
+    expect(expandAbbreviations("SELECT * FROM t WHERE dept = E'OB'", departments, 'postgres')).toBe(
+      "SELECT * FROM t WHERE dept = E'O''Brien''s \\\\ Team'",
+    );
+    expect(
+      expandAbbreviations('SELECT "RD" FROM t WHERE dept = \'RD\'', departments, 'postgres'),
+    ).toBe('SELECT "RD" FROM t WHERE dept = \'研发中心\'');
+  });
+
   it('matches the trimmed literal, ignoring ASCII case', () => {
     expect(expandAbbreviations("SELECT 1 WHERE d = ' rd '", departments, 'mysql')).toBe(
       "SELECT 1 WHERE d = '研发中心'",
