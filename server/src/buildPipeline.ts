@@ -18,6 +18,7 @@ import {
 import { createSchemaCache } from './pipeline/schemaCache.js';
 import type { PipelineDeps } from './pipeline/types.js';
 import { createRetrievalService } from './retrieval/retrievalService.js';
+import { loadSecretKey } from './secrets.js';
 import { syncDemoSemantics } from './semantics/demo.js';
 import { createSemanticLayer, type SemanticLayer } from './semantics/service.js';
 
@@ -55,7 +56,11 @@ export async function buildPipeline(
     manageDemoKnowledge?: boolean;
   } = {},
 ): Promise<BuiltPipeline> {
-  const store = await openKnowledgeStore({ url: config.appDatabaseUrl, logger });
+  const store = await openKnowledgeStore({
+    url: config.appDatabaseUrl,
+    logger,
+    secretKey: loadSecretKey(config.secretKey, config.appDatabaseUrl, logger),
+  });
   const defaultUrl =
     config.databaseUrl ??
     (await ensureDemoDatabase(options.demoDatabasePath ?? resolve(DEMO_DATABASE_PATH)));
@@ -73,6 +78,7 @@ export async function buildPipeline(
 
   const registry = createDataSourceRegistry({
     resolveUrl: (name) => knowledgeReads.dataSourceUrl(name),
+    appDatabaseUrl: config.appDatabaseUrl,
     logger,
     queryTimeoutMs: config.ask.queryTimeoutMs,
   });

@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DATASOURCE_URL_FORMS, parseDataSourceUrl } from '@quarry/shared';
 import dotenv from 'dotenv';
 import { z } from 'zod';
+import { checkDataSourceUrl } from './datasources/url.js';
+import { isQuarryError } from './errors.js';
 import { redactUrl } from './logger.js';
 
 const booleanFlag = z
@@ -15,24 +18,28 @@ const integer = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
-const databaseUrl = z
-  .string()
-  .trim()
-  .refine((url) => /^(mysql|mariadb):\/\/.+/.test(url) || /^sqlite:.+/.test(url), {
-    message: 'must be mysql://user:pass@host:port/db or sqlite:<path>',
-  });
-
-// Users' data may live in PostgreSQL too; Quarry's own app database stays MySQL or SQLite.
+/** A URL the one data-source URL reader accepts (`shared/src/dataSourceUrl.ts`). */
 const dataSourceUrl = z
   .string()
   .trim()
-  .refine(
-    (url) => /^(mysql|mariadb|postgres|postgresql):\/\/.+/.test(url) || /^sqlite:.+/.test(url),
-    {
-      message:
-        'must be mysql://user:pass@host:port/db, postgres://user:pass@host:port/db or sqlite:<path>',
-    },
-  );
+  .superRefine((url, context) => {
+    const reading = parseDataSourceUrl(url);
+    if (!reading.ok) {
+      context.addIssue({
+        code: 'custom',
+        message: `must be ${DATASOURCE_URL_FORMS}: the URL ${reading.reason}`,
+      });
+    }
+  });
+
+// Users' data may live in PostgreSQL too; Quarry's own app database stays MySQL or SQLite.
+const databaseUrl = dataSourceUrl.refine(
+  (url) => {
+    const reading = parseDataSourceUrl(url);
+    return !reading.ok || reading.value.kind !== 'postgres';
+  },
+  { message: 'must be mysql://user:pass@host:port/db or sqlite:<path>' },
+);
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -71,6 +78,7 @@ const environmentSchema = z.object({
   ASK_FOLLOW_UPS: booleanFlag.default(true),
   SQL_REWRITE_MAX_ATTEMPTS: integer(0, 10).default(3),
   ADMIN_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  QUARRY_SECRET_KEY: z.string().trim().min(16, 'must be at least 16 characters').optional(),
   API_TOKENS: z
     .string()
     .transform((value) =>
@@ -98,6 +106,8 @@ const environmentSchema = z.object({
   SCHEMA_TOKEN_BUDGET: integer(200, 200_000).default(4000),
   WS_MESSAGES_PER_SECOND: integer(1, 10_000).default(5),
   WS_MESSAGE_BURST: integer(1, 100_000).default(10),
+  WS_SEND_BUFFER_BYTES: integer(16 * 1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
+  WS_SEND_STALL_MS: integer(100, 3_600_000).default(30_000),
   ASK_MAX_CONCURRENT_PER_CONNECTION: integer(1, 1000).default(4),
   ASK_MAX_CONCURRENT_PER_USER: integer(1, 100_000).default(8),
   ASK_HISTORY_QUEUE_LIMIT: integer(1, 1_000_000).default(10_000),
@@ -152,6 +162,10 @@ export interface Config {
     /** Token bucket per WebSocket connection: refill per second, and the burst it allows. */
     wsMessagesPerSecond: number;
     wsMessageBurst: number;
+    /** Bytes buffered for a `/ws` socket above which frames wait (and merge) in Quarry. */
+    wsSendBufferBytes: number;
+    /** A `/ws` socket that stays over that bound this long has its running asks stopped. */
+    wsSendStallMs: number;
     /** Asks accepted and not yet answered, per WebSocket connection and per user. */
     asksPerConnection: number;
     asksPerUser: number;
@@ -159,6 +173,8 @@ export interface Config {
   /** Ask-history writes held while the app database is unreachable; beyond it they are lost (and logged). */
   askHistoryQueueLimit: number;
   adminToken: string | undefined;
+  /** Encrypts data-source passwords at rest; unset means the generated key file (see secrets.ts). */
+  secretKey: string | undefined;
   apiTokens: string[];
   slack: {
     botToken: string | undefined;
@@ -197,6 +213,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const e = parsed.data;
+  if (e.DATABASE_URL !== undefined) {
+    try {
+      checkDataSourceUrl(e.DATABASE_URL, { appDatabaseUrl: e.APP_DATABASE_URL });
+    } catch (error) {
+      const reason = isQuarryError(error) ? String(error.context.reason) : String(error);
+      throw new ConfigError(
+        `Invalid configuration: DATABASE_URL ${reason} (got ${shownValue('DATABASE_URL', e.DATABASE_URL)})`,
+      );
+    }
+  }
   return {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
@@ -232,11 +258,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     limits: {
       wsMessagesPerSecond: e.WS_MESSAGES_PER_SECOND,
       wsMessageBurst: e.WS_MESSAGE_BURST,
+      wsSendBufferBytes: e.WS_SEND_BUFFER_BYTES,
+      wsSendStallMs: e.WS_SEND_STALL_MS,
       asksPerConnection: e.ASK_MAX_CONCURRENT_PER_CONNECTION,
       asksPerUser: e.ASK_MAX_CONCURRENT_PER_USER,
     },
     askHistoryQueueLimit: e.ASK_HISTORY_QUEUE_LIMIT,
     adminToken: e.ADMIN_TOKEN,
+    secretKey: e.QUARRY_SECRET_KEY,
     apiTokens: e.API_TOKENS ?? [],
     slack: {
       botToken: e.SLACK_BOT_TOKEN,

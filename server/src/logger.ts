@@ -1,3 +1,4 @@
+import { redactDataSourceUrl } from '@quarry/shared';
 import { pino } from 'pino';
 
 export type Logger = pino.Logger;
@@ -24,7 +25,10 @@ export function createLogger(level: pino.LevelWithSilent, name = 'quarry'): Logg
   return pino({ name, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
 }
 
-/** Hides the password of a connection URL before it is shown or logged. */
+/**
+ * Hides the password of a connection URL before it is shown or logged (passwords holding `@`,
+ * `:`, `/`, `#` or `%` included; see `maskDataSourceUrl`).
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)([^@]*)@/i, '$1***@');
+  return redactDataSourceUrl(url);
 }

@@ -29,7 +29,8 @@ import { attachWebSocketServer } from './ws/wsServer.js';
 
 export interface RunningServer {
   port: number;
-  adminToken: string;
+  /** SHA-256 (hex) of the admin token; the token itself is never kept. */
+  adminTokenDigest: string;
   store: KnowledgeStore;
   close(): Promise<void>;
 }
@@ -54,7 +55,7 @@ export async function startQuarryServer(
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const built = await buildPipeline(config, logger, { ...options, manageDemoKnowledge: true });
   const { pipeline, store, registry, accessRules, semantics } = built;
-  const adminToken = await ensureAdminToken(store, config.adminToken, print);
+  const adminTokenDigest = await ensureAdminToken(store, config.adminToken, print);
   const asksRunner = await openAskRunner(config, pipeline, logger);
   const queue = asksRunner.queue;
   const history = createQueuedAskHistory(createKnowledgeAskHistory(store), {
@@ -64,11 +65,12 @@ export async function startQuarryServer(
   });
   const asks = createAskService({ queue, history, logger });
   const askLimiter = createAskLimiter(config.limits.asksPerUser);
-  const apiTokens = clientTokens(config.apiTokens, adminToken);
+  const apiTokens = clientTokens(config.apiTokens, adminTokenDigest);
 
   const adminApi = createAdminApiRouter({
     store,
-    adminToken,
+    adminTokenDigest,
+    appDatabaseUrl: config.appDatabaseUrl,
     logger,
     semantics,
     previewSql: async (name, sql) => {
@@ -84,7 +86,11 @@ export async function startQuarryServer(
       return dataSource.execute(runnable, { rowLimit: 20, timeoutMs: config.ask.queryTimeoutMs });
     },
     testConnection: async (url) => {
-      const dataSource = openDataSource(url, { logger, queryTimeoutMs: config.ask.queryTimeoutMs });
+      const dataSource = openDataSource(url, {
+        logger,
+        queryTimeoutMs: config.ask.queryTimeoutMs,
+        appDatabaseUrl: config.appDatabaseUrl,
+      });
       try {
         await dataSource.describe();
       } finally {
@@ -145,6 +151,8 @@ export async function startQuarryServer(
       maxConcurrentAsks: config.limits.asksPerConnection,
       messagesPerSecond: config.limits.wsMessagesPerSecond,
       messageBurst: config.limits.wsMessageBurst,
+      sendBufferBytes: config.limits.wsSendBufferBytes,
+      sendStallMs: config.limits.wsSendStallMs,
     },
   });
   http.listen(config.port);
@@ -157,7 +165,7 @@ export async function startQuarryServer(
 
   return {
     port,
-    adminToken,
+    adminTokenDigest,
     store,
     async close() {
       for (const client of wss.clients) client.terminate();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDataSourceUrl } from './dataSourceUrl.js';
 import type { ErrorCode } from './errorCodes.js';
 import type { Intent, SqlRewrite } from './events.js';
 import type { AskDetails } from './jobs.js';
@@ -37,14 +38,17 @@ export const dataSourceUrlSchema = z
   .string({ error: typeError('url', 'a string') })
   .trim()
   .max(2000, 'url must be at most 2000 characters')
-  .refine(
-    (url) => /^(mysql|mariadb|postgres|postgresql):\/\/[^/]+/.test(url) || /^sqlite:.+/.test(url),
-    {
-      message:
-        'url must look like mysql://user:pass@host:port/db, postgres://user:pass@host:port/db or sqlite:<path>',
-      params: { reason: 'bad_url' },
-    },
-  );
+  .superRefine((url, context) => {
+    const reading = parseDataSourceUrl(url);
+    if (!reading.ok) {
+      // The console says `bad_url` in the admin's language; the message says exactly why.
+      context.addIssue({
+        code: 'custom',
+        message: `url ${reading.reason}`,
+        params: { reason: 'bad_url' },
+      });
+    }
+  });
 
 export const sqlPairInputSchema = z.object({
   question: text('question', MAX_QUESTION_CHARS),

@@ -15,6 +15,10 @@ export const ERROR_CODES = [
   'SQL_EXECUTION_FAILED',
   'DATASOURCE_NOT_FOUND',
   'DATASOURCE_UNAVAILABLE',
+  /** A data-source URL that can never work: malformed, a missing file, Quarry's own database. */
+  'INVALID_DATASOURCE_URL',
+  /** Quarry's own database (APP_DATABASE_URL) cannot be reached right now. */
+  'APP_DATABASE_UNAVAILABLE',
   /** REDIS_URL is set and the ask queue cannot take or run the question (Redis down, no worker). */
   'QUEUE_UNAVAILABLE',
   'STOPPED',

@@ -1,5 +1,6 @@
 export * from './api.js';
 export * from './askEnd.js';
+export * from './dataSourceUrl.js';
 export * from './errorCodes.js';
 export * from './events.js';
 export * from './jobs.js';

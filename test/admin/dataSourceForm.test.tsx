@@ -39,7 +39,9 @@ describe('data source form', () => {
     await user.click(screen.getByRole('button', { name: 'Test and save' }));
 
     expect(await screen.findByText(/name must start with a lower-case letter/)).toBeTruthy();
-    expect(screen.getByText(/url must look like mysql:\/\//)).toBeTruthy();
+    expect(
+      screen.getByText(/url uses the unsupported scheme "oracle:" \(write mysql:\/\//),
+    ).toBeTruthy();
     expect(server.requests).toHaveLength(0);
   });
 

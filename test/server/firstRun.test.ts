@@ -184,7 +184,7 @@ describe('npm start on a fresh checkout', () => {
     child = started.child;
     // The admin token is generated and shown once, for the console.
     expect(started.output()).toMatch(
-      /Admin token \(shown once, stored in the app database\): \S{16,}/,
+      /Admin token \(shown once; only its hash is stored, so keep it now\): \S{16,}/,
     );
     const health = await fetch(`http://127.0.0.1:${started.port}/health`);
     expect(health.status).toBe(200);

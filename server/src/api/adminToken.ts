@@ -1,50 +1,57 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { QuarryError } from '../errors.js';
+import { tokenDigest, tokenMatches } from '../http/auth.js';
 import type { KnowledgeStore } from '../knowledge/port.js';
 
+/** Where releases before hashing kept the generated token in plain text; removed at start. */
 export const ADMIN_TOKEN_SETTING = 'admin_token';
+/** The SHA-256 (hex) of the generated admin token: all the app database knows of it. */
+export const ADMIN_TOKEN_DIGEST_SETTING = 'admin_token_sha256';
 
 /**
- * The admin token: `ADMIN_TOKEN` when configured; otherwise the one stored in the app
- * database; otherwise a new random one, stored and printed once. Every server process
- * sharing the database ends up with the same token, and only the process that stored it
- * prints it.
+ * The admin token's digest (`tokenDigest`): of `ADMIN_TOKEN` when configured (never stored);
+ * otherwise the one stored in the app database; otherwise of a new random token, whose digest
+ * is stored and which is printed once. Every server process sharing the database ends up with
+ * the same digest, and only the process that stored it prints the token. A plain-text token
+ * left by an older release is replaced by its digest.
  */
 export async function ensureAdminToken(
   store: Pick<KnowledgeStore, 'settings'>,
   configured: string | undefined,
   print: (line: string) => void,
 ): Promise<string> {
-  if (configured) return configured;
-  const stored = await store.settings.get(ADMIN_TOKEN_SETTING);
+  if (configured) return tokenDigest(configured);
+  const legacy = await store.settings.get(ADMIN_TOKEN_SETTING);
+  if (legacy) {
+    await store.settings.setIfAbsent(ADMIN_TOKEN_DIGEST_SETTING, tokenDigest(legacy));
+    await store.settings.delete(ADMIN_TOKEN_SETTING);
+  }
+  const stored = await store.settings.get(ADMIN_TOKEN_DIGEST_SETTING);
   if (stored) return stored;
   const generated = randomBytes(32).toString('base64url');
-  const kept = await store.settings.setIfAbsent(ADMIN_TOKEN_SETTING, generated);
-  if (kept === generated) {
-    print(`Admin token (shown once, stored in the app database): ${generated}`);
+  const digest = tokenDigest(generated);
+  const kept = await store.settings.setIfAbsent(ADMIN_TOKEN_DIGEST_SETTING, digest);
+  if (kept === digest) {
+    print(`Admin token (shown once; only its hash is stored, so keep it now): ${generated}`);
   }
   return kept;
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+/** Compares a candidate with a token digest in constant time. */
+export function adminTokenMatches(candidate: string, expectedDigest: string): boolean {
+  return tokenMatches(tokenDigest(candidate), expectedDigest);
 }
 
 /**
- * Compares in constant time. Hashing first gives both sides the same length, so neither the
- * content nor the length of the token leaks through timing.
+ * Express middleware: `Authorization: Bearer <ADMIN_TOKEN>` (checked against its digest) or 401
+ * before anything else runs.
  */
-export function adminTokenMatches(candidate: string, expected: string): boolean {
-  return timingSafeEqual(digest(candidate), digest(expected));
-}
-
-/** Express middleware: `Authorization: Bearer <ADMIN_TOKEN>` or 401 before anything else runs. */
-export function requireAdminToken(adminToken: string) {
+export function requireAdminToken(adminTokenDigest: string) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (match?.[1] && adminTokenMatches(match[1].trim(), adminToken)) {
+    if (match?.[1] && adminTokenMatches(match[1].trim(), adminTokenDigest)) {
       next();
       return;
     }

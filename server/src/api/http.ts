@@ -2,6 +2,7 @@ import { type ApiErrorBody, type ErrorCode, type Reason, reasonOfIssue } from '@
 import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
 import { QuarryError, toQuarryError } from '../errors.js';
+import { appDatabaseUnavailable } from '../knowledge/unavailable.js';
 import type { Logger } from '../logger.js';
 import { refusalReason } from '../sql/refusalReasons.js';
 
@@ -73,6 +74,7 @@ export function notAvailable(feature: string): QuarryError {
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   BAD_REQUEST: 400,
+  INVALID_DATASOURCE_URL: 400,
   UNSAFE_SQL: 400,
   DRY_RUN_FAILED: 400,
   SQL_EXECUTION_FAILED: 400,
@@ -85,6 +87,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   DATASOURCE_UNAVAILABLE: 502,
   LLM_NOT_CONFIGURED: 503,
   LLM_UNAVAILABLE: 503,
+  APP_DATABASE_UNAVAILABLE: 503,
 };
 
 /** body-parser's own errors (malformed JSON, body too large) carry `type` and `status`. */
@@ -128,10 +131,17 @@ export function apiErrorHandler(logger: Logger) {
       next(thrown);
       return;
     }
-    const error = fromBodyParser(thrown) ?? toQuarryError(thrown);
+    const error = fromBodyParser(thrown) ?? appDatabaseUnavailable(thrown) ?? toQuarryError(thrown);
     const override = error.context.httpStatus;
     const status = typeof override === 'number' ? override : (STATUS_BY_CODE[error.code] ?? 500);
-    if (status >= 500 && status !== 501) {
+    if (error.code === 'APP_DATABASE_UNAVAILABLE') {
+      // An outage, not a bug: clients may retry; the log says what the driver said.
+      response.setHeader('Retry-After', '5');
+      logger.warn(
+        { err: thrown, method: request.method, path: request.originalUrl },
+        'admin API: the app database is unreachable',
+      );
+    } else if (status >= 500 && status !== 501) {
       logger.error(
         { err: thrown, method: request.method, path: request.originalUrl },
         'admin API error',

@@ -17,7 +17,10 @@ import {
 
 export interface AdminApiDeps {
   store: KnowledgeStore;
-  adminToken: string;
+  /** SHA-256 (hex) of the admin token (see `ensureAdminToken`). */
+  adminTokenDigest: string;
+  /** Quarry's own database: refused as a data source (INVALID_DATASOURCE_URL). */
+  appDatabaseUrl: string;
   logger: Logger;
   /** Runs read-only SQL with a small row cap (the guard and data source adapters live elsewhere). */
   previewSql?: (
@@ -47,7 +50,7 @@ const CSV_LIMIT = '20mb';
  */
 export function createAdminApiRouter(deps: AdminApiDeps): Router {
   const router = express.Router();
-  router.use(requireAdminToken(deps.adminToken));
+  router.use(requireAdminToken(deps.adminTokenDigest));
   router.use(express.json({ limit: '5mb' }));
   router.use(
     express.text({

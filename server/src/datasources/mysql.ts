@@ -7,6 +7,7 @@ import { toCell, toResult, toRows } from './cells.js';
 import type { DataSourceDeps } from './index.js';
 import { createMysqlSession, type MysqlTarget } from './mysqlSession.js';
 import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS } from './queryErrors.js';
+import { checkDataSourceUrl, invalidDataSourceUrl } from './url.js';
 
 /** Quotes an identifier for MySQL/MariaDB: backticks, embedded backticks doubled. */
 export function quoteMysqlIdentifier(name: string): string {
@@ -27,7 +28,8 @@ const DEFAULT_POOL_IDLE_MS = 60_000;
 /**
  * Reads `mysql://user:pass@host:port/db` (or `mariadb://…`) with the optional parameters
  * `pool_size` (most connections at once, default 5) and `pool_idle_ms` (an unused connection
- * closes after this long, default 60000); throws DATASOURCE_UNAVAILABLE naming what is wrong.
+ * closes after this long, default 60000); throws INVALID_DATASOURCE_URL (the URL itself) or
+ * DATASOURCE_UNAVAILABLE (a parameter) naming what is wrong.
  */
 export function parseMysqlUrl(url: string): MysqlTarget {
   const invalid = (why: string) =>
@@ -35,21 +37,12 @@ export function parseMysqlUrl(url: string): MysqlTarget {
       'DATASOURCE_UNAVAILABLE',
       `The data source URL ${redactUrl(url)} ${why}; use mysql://user:pass@host:port/db.`,
     );
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw invalid('is not a valid URL');
-  }
-  if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') {
-    throw invalid('is not a mysql:// URL');
-  }
-  if (!parsed.hostname) throw invalid('names no host');
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-  if (!database || database.includes('/')) throw invalid('names no database');
+  // Host, port, credentials (with `@`, `:`, `/`, `#`, `%`) and database: the one URL reader.
+  const parsed = checkDataSourceUrl(url);
+  if (parsed.kind !== 'mysql') throw invalidDataSourceUrl('is not a mysql:// URL');
   const wholeNumber = (name: string, fallback: number, min: number) => {
-    const raw = parsed.searchParams.get(name);
-    if (raw === null) return fallback;
+    const raw = parsed.params[name];
+    if (raw === undefined) return fallback;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < min) {
       throw invalid(`has ${name}=${raw}, which must be a whole number of at least ${min}`);
@@ -57,11 +50,11 @@ export function parseMysqlUrl(url: string): MysqlTarget {
     return value;
   };
   return {
-    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: parsed.port ? Number(parsed.port) : 3306,
-    user: decodeURIComponent(parsed.username),
-    password: decodeURIComponent(parsed.password),
-    database,
+    host: parsed.host,
+    port: parsed.port,
+    user: parsed.user,
+    password: parsed.password,
+    database: parsed.database,
     poolSize: wholeNumber('pool_size', DEFAULT_POOL_SIZE, 1),
     poolIdleMs: wholeNumber('pool_idle_ms', DEFAULT_POOL_IDLE_MS, 1000),
   };

@@ -10,6 +10,7 @@ import {
   quotePostgresIdentifier,
 } from './postgresSession.js';
 import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS } from './queryErrors.js';
+import { checkDataSourceUrl, invalidDataSourceUrl } from './url.js';
 
 const DEFAULT_POOL_SIZE = 5;
 const DEFAULT_POOL_IDLE_MS = 60_000;
@@ -27,7 +28,8 @@ const SSL_MODES: Record<string, PostgresTarget['ssl']> = {
 /**
  * Reads `postgres://user:pass@host:port/db` (or `postgresql://…`) with the optional parameters
  * `schema` (default `public`), `sslmode` (`disable`, `require`, `verify-full`), `pool_size` and
- * `pool_idle_ms`; throws DATASOURCE_UNAVAILABLE naming what is wrong.
+ * `pool_idle_ms`; throws INVALID_DATASOURCE_URL (the URL itself) or DATASOURCE_UNAVAILABLE (a
+ * parameter) naming what is wrong.
  */
 export function parsePostgresUrl(url: string): PostgresTarget {
   const invalid = (why: string) =>
@@ -35,22 +37,13 @@ export function parsePostgresUrl(url: string): PostgresTarget {
       'DATASOURCE_UNAVAILABLE',
       `The data source URL ${redactUrl(url)} ${why}; use postgres://user:pass@host:port/db?schema=public.`,
     );
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw invalid('is not a valid URL');
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw invalid('is not a postgres:// URL');
-  }
-  if (!parsed.hostname) throw invalid('names no host');
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-  if (!database || database.includes('/')) throw invalid('names no database');
-  const params = parsed.searchParams;
+  // Host, port, credentials (with `@`, `:`, `/`, `#`, `%`) and database: the one URL reader.
+  const parsed = checkDataSourceUrl(url);
+  if (parsed.kind !== 'postgres') throw invalidDataSourceUrl('is not a postgres:// URL');
+  const params = new Map(Object.entries(parsed.params));
   const wholeNumber = (name: string, fallback: number, min: number) => {
     const raw = params.get(name);
-    if (raw === null) return fallback;
+    if (raw === undefined) return fallback;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < min) {
       throw invalid(`has ${name}=${raw}, which must be a whole number of at least ${min}`);
@@ -65,11 +58,11 @@ export function parsePostgresUrl(url: string): PostgresTarget {
   const schema = params.get('schema') ?? 'public';
   if (!schema.trim()) throw invalid('has an empty schema');
   return {
-    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: parsed.port ? Number(parsed.port) : 5432,
-    user: decodeURIComponent(parsed.username),
-    password: decodeURIComponent(parsed.password),
-    database,
+    host: parsed.host,
+    port: parsed.port,
+    user: parsed.user,
+    password: parsed.password,
+    database: parsed.database,
     schema,
     ssl,
     poolSize: wholeNumber('pool_size', DEFAULT_POOL_SIZE, 1),

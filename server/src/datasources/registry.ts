@@ -20,6 +20,8 @@ export interface DataSourceRegistry {
 export interface DataSourceRegistryDeps {
   /** The URL currently configured for a name; undefined when no such data source exists. */
   resolveUrl(name: string): Promise<string | undefined>;
+  /** Quarry's own database: a data source naming it is refused (INVALID_DATASOURCE_URL). */
+  appDatabaseUrl?: string;
   logger: Logger;
   /** QUERY_TIMEOUT_MS: the time limit of dry runs (queries bring their own). */
   queryTimeoutMs?: number;
@@ -53,6 +55,7 @@ export function createDataSourceRegistry(deps: DataSourceRegistryDeps): DataSour
       const dataSource = openDataSource(url, {
         logger: deps.logger,
         queryTimeoutMs: deps.queryTimeoutMs,
+        appDatabaseUrl: deps.appDatabaseUrl,
       });
       opened.set(name, { url, dataSource });
       if (current) {

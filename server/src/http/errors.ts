@@ -1,9 +1,11 @@
 import type { ErrorCode } from '@quarry/shared';
 import type { Response } from 'express';
 import { toQuarryError } from '../errors.js';
+import { appDatabaseUnavailable } from '../knowledge/unavailable.js';
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   BAD_REQUEST: 400,
+  INVALID_DATASOURCE_URL: 400,
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   DATASOURCE_NOT_FOUND: 404,
@@ -14,6 +16,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   LLM_UNAVAILABLE: 503,
   DATASOURCE_UNAVAILABLE: 503,
   QUEUE_UNAVAILABLE: 503,
+  APP_DATABASE_UNAVAILABLE: 503,
 };
 
 /** The one place HTTP errors are shaped: `{error: {code, message, fields?}}`, no internals. */
@@ -32,8 +35,9 @@ export function sendError(response: Response, thrown: unknown): void {
     response.status(parserStatus).json({ error: { code, message } });
     return;
   }
-  const error = toQuarryError(thrown);
+  const error = appDatabaseUnavailable(thrown) ?? toQuarryError(thrown);
   const status = STATUS_BY_CODE[error.code] ?? 500;
+  if (error.code === 'APP_DATABASE_UNAVAILABLE') response.setHeader('Retry-After', '5');
   const fields = error.context.fields;
   const message =
     status === 500 ? 'Internal error; the server log has the details.' : error.message;

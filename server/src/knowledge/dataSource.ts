@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { parseDataSourceUrl } from '@quarry/shared';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { QuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -44,24 +45,18 @@ export function dataSourceOptions(url: string, synchronize: boolean): DataSource
       },
     };
   }
-  if (/^(mysql|mariadb):\/\//.test(url)) {
-    let parsed: URL;
-    try {
-      parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
-    } catch (cause) {
-      throw invalidUrl(url, cause);
-    }
-    const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-    if (database === '') throw invalidUrl(url);
+  const reading = parseDataSourceUrl(url);
+  if (reading.ok && reading.value.kind === 'mysql') {
+    const target = reading.value;
     return {
       ...common,
       // TypeORM reads MariaDB's column metadata correctly only when told it is MariaDB.
-      type: url.startsWith('mariadb:') ? 'mariadb' : 'mysql',
-      host: parsed.hostname,
-      port: parsed.port ? Number(parsed.port) : 3306,
-      username: decodeURIComponent(parsed.username),
-      password: decodeURIComponent(parsed.password),
-      database,
+      type: target.scheme === 'mariadb' ? 'mariadb' : 'mysql',
+      host: target.host,
+      port: target.port,
+      username: target.user,
+      password: target.password,
+      database: target.database,
       charset: 'utf8mb4_unicode_ci',
       // Timestamps are stored in UTC whatever the server's or database's time zone.
       timezone: 'Z',

@@ -106,6 +106,8 @@ export interface DataSourceRepository {
   getUrl(name: string): Promise<string | undefined>;
   /** Makes `default` point at `url` (`DATABASE_URL` or the bundled demo database). */
   ensureDefault(url: string): Promise<void>;
+  /** Encrypts URLs stored before encryption at rest; returns how many it sealed. */
+  sealPlaintextUrls(): Promise<number>;
 }
 
 export interface AskCreate {
@@ -223,6 +225,7 @@ export interface SettingsRepository {
   set(key: string, value: string): Promise<void>;
   /** Stores `value` unless the key exists; returns what is stored afterwards (race-safe). */
   setIfAbsent(key: string, value: string): Promise<string>;
+  delete(key: string): Promise<void>;
 }
 
 export interface AbbreviationDictionaries {

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.js';
+import { createSecretBox } from '../secrets.js';
 import { openAppDatabase } from './dataSource.js';
 import type { AbbreviationDictionaries, KnowledgeStore } from './port.js';
 import { createAskHistory } from './repositories/asks.js';
@@ -15,9 +17,19 @@ export interface KnowledgeStoreDeps {
   /** `sqlite:<path>` (parent directories are created; WAL) or `mysql://user:pass@host:port/db`. */
   url: string;
   logger: Logger;
+  /**
+   * Key material data-source URLs are encrypted with (QUARRY_SECRET_KEY, or the generated key
+   * file: see `loadSecretKey`). Every process sharing the app database needs the same one;
+   * composition roots always pass it. Unset (tests, tools): a key of this process only, so
+   * what it stores is readable by it alone.
+   */
+  secretKey?: string;
   /** Tests only: build the schema from the entities instead of running the migrations. */
   synchronize?: boolean;
 }
+
+/** The key of stores opened without one: lives and dies with this process. */
+const PROCESS_SECRET_KEY = randomBytes(32).toString('base64url');
 
 /**
  * Opens the app database (`APP_DATABASE_URL`), runs pending migrations, and returns the
@@ -40,6 +52,12 @@ export async function openKnowledgeStore(deps: KnowledgeStoreDeps): Promise<Know
     }
   }
   const revision = new Revision(dataSource);
+  const datasources = createDataSourceRepository(
+    dataSource,
+    createSecretBox(deps.secretKey ?? PROCESS_SECRET_KEY),
+  );
+  const sealed = await datasources.sealPlaintextUrls();
+  if (sealed > 0) deps.logger.info({ sealed }, 'encrypted stored data-source URLs');
 
   let cachedDictionaries: { revision: number; maps: AbbreviationDictionaries } | undefined;
   let closed = false;
@@ -51,7 +69,7 @@ export async function openKnowledgeStore(deps: KnowledgeStoreDeps): Promise<Know
       department: createDictionaryRepository(dataSource, revision, 'department'),
       project: createDictionaryRepository(dataSource, revision, 'project'),
     },
-    datasources: createDataSourceRepository(dataSource),
+    datasources,
     asks: createAskHistory(dataSource),
     settings: createSettingsRepository(dataSource),
     schemaDescriptions: createSchemaDescriptionRepository(dataSource, revision),

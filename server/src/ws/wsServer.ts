@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
-import type { AskEvent, AskFrame, RefusalFrame } from '@quarry/shared';
+import type { AskEvent, RefusalFrame } from '@quarry/shared';
 import { queryFrameSchema } from '@quarry/shared';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { type AskLimiter, askerKey, askerLimitMessage } from '../asks/askLimiter.js';
@@ -7,7 +7,10 @@ import type { AskService } from '../asks/askService.js';
 import { isAuthorized, requestToken } from '../http/auth.js';
 import type { Logger } from '../logger.js';
 import { createChunkCoalescer } from './chunkCoalescer.js';
+import { eventFrames } from './eventFrames.js';
+import { createFrameSender, type OutgoingFrame } from './frameSender.js';
 import { createMessageRate } from './messageRate.js';
+import { watchMessageSizes } from './messageSizeGuard.js';
 import { createTextRenderer, errorFrame } from './textFrames.js';
 
 /** Characters of a frame that reach the log; the frame itself is sent whole. */
@@ -22,6 +25,10 @@ export interface WsLimits {
   messageBurst: number;
   /** Messages refused for rate in a row after which the connection is closed (1008). */
   floodCloseAfter: number;
+  /** Bytes buffered for a socket above which frames wait (and merge) in Quarry instead. */
+  sendBufferBytes: number;
+  /** A socket blocked this long without draining has its running asks stopped. */
+  sendStallMs: number;
 }
 
 export const DEFAULT_WS_LIMITS: WsLimits = {
@@ -30,10 +37,9 @@ export const DEFAULT_WS_LIMITS: WsLimits = {
   messagesPerSecond: 5,
   messageBurst: 10,
   floodCloseAfter: 100,
+  sendBufferBytes: 4 * 1024 * 1024,
+  sendStallMs: 30_000,
 };
-
-/** Frames over this are refused by the ws library itself (it closes with 1009). */
-const HARD_PAYLOAD_LIMIT = 16 * 1024 * 1024;
 
 type Mode = 'text' | 'json';
 
@@ -51,7 +57,9 @@ export function attachWebSocketServer(deps: {
   askLimiter?: AskLimiter;
 }): WebSocketServer {
   const limits = { ...DEFAULT_WS_LIMITS, ...deps.limits };
-  const wss = new WebSocketServer({ noServer: true, maxPayload: HARD_PAYLOAD_LIMIT });
+  // The library itself refuses longer messages from their header, before buffering any of
+  // them (it closes with 1009); `watchMessageSizes` lets the error frame go out first.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
 
   deps.server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -63,7 +71,16 @@ export function attachWebSocketServer(deps: {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      watchMessageSizes(socket, limits.maxMessageBytes, (bytes) => {
+        const message = `The message is ${bytes} bytes; at most ${limits.maxMessageBytes} bytes are accepted.`;
+        const refusal: RefusalFrame = { type: 'error', code: 'PAYLOAD_TOO_LARGE', message };
+        const json = url.searchParams.get('format') === 'json';
+        ws.send(json ? JSON.stringify(refusal) : errorFrame(message));
+        deps.logger.info({ bytes }, 'WebSocket message too large: refused and closed (1009)');
+      });
+      wss.emit('connection', ws, request);
+    });
   });
 
   wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
@@ -95,13 +112,28 @@ function handleConnection(
     closeAfterRefusals: deps.limits.floodCloseAfter,
   });
 
+  const sender = createFrameSender(ws, {
+    bufferBytes: deps.limits.sendBufferBytes,
+    stallMs: deps.limits.sendStallMs,
+    onStall: (state) => {
+      deps.logger.warn(
+        { ...state, askIds: [...running] },
+        'WebSocket client is not reading its frames: stopping its running asks',
+      );
+      for (const askId of running) void deps.asks.stop(askId);
+    },
+    onResume: (state) => deps.logger.info(state, 'WebSocket client is reading again'),
+  });
+
   // Every frame is logged at debug, as the seed does at info (one line per ask is at info, from
   // the ask service: a line per frame cost more CPU than the frame itself). A result's rows are
   // cut after a few lines' worth, so a 1,000-row answer does not put company data in the logs.
+  // Frames go through `sender`, which holds them while the client is not reading.
   const logFrames = deps.logger.isLevelEnabled('debug');
-  const send = (frame: string, askId?: string, chunk = false) => {
+  const send = (outgoing: OutgoingFrame | string, askId?: string, chunk = false) => {
     if (ws.readyState !== WebSocket.OPEN) return;
-    ws.send(frame);
+    const frame = typeof outgoing === 'string' ? outgoing : outgoing.text;
+    sender.send(typeof outgoing === 'string' ? { kind: 'final', text: outgoing } : outgoing);
     if (!logFrames) return;
     const logged =
       frame.length > LOGGED_FRAME_CHARS
@@ -142,15 +174,6 @@ function handleConnection(
       );
       return;
     }
-    const size = byteLength(data);
-    if (size > deps.limits.maxMessageBytes) {
-      refuse(
-        connectionMode,
-        'PAYLOAD_TOO_LARGE',
-        `The message is ${size} bytes; at most ${deps.limits.maxMessageBytes} bytes are accepted.`,
-      );
-      return;
-    }
     let parsedJson: unknown;
     try {
       parsedJson = JSON.parse(rawText(data));
@@ -184,6 +207,15 @@ function handleConnection(
     }
     const query = parsed.data;
     const mode: Mode = query.format ?? connectionMode;
+    // A client that has not read its earlier answers gets no new ones to hold.
+    if (sender.behind || sender.stalled) {
+      refuse(
+        mode,
+        'RATE_LIMITED',
+        'This connection has not read its earlier answers yet; read them before asking again.',
+      );
+      return;
+    }
     if (accepted >= deps.limits.maxConcurrentAsks) {
       refuse(
         mode,
@@ -205,8 +237,10 @@ function handleConnection(
       const render = createTextRenderer();
       let askIdForFrames = '';
       const events = createChunkCoalescer((event) => {
-        const frame: AskFrame = { ...event, ask_id: askIdForFrames };
-        send(JSON.stringify(frame), askIdForFrames, event.type.endsWith('_chunk'));
+        const chunk = event.type.endsWith('_chunk');
+        for (const frame of eventFrames(event, askIdForFrames, 'json', render)) {
+          send(frame, askIdForFrames, chunk);
+        }
       });
       const { askId, done } = deps.asks.ask(
         {
@@ -224,7 +258,8 @@ function handleConnection(
             askIdForFrames = id;
             events.push(event);
           } else {
-            for (const text of render(event)) send(text, id, event.type.endsWith('_chunk'));
+            const chunk = event.type.endsWith('_chunk');
+            for (const frame of eventFrames(event, id, mode, render)) send(frame, id, chunk);
           }
         },
       );
@@ -248,14 +283,10 @@ function handleConnection(
   });
 
   ws.on('close', () => {
+    sender.discard();
     for (const askId of running) void deps.asks.stop(askId);
   });
   ws.on('error', (error) => deps.logger.warn({ err: error }, 'WebSocket connection error'));
-}
-
-function byteLength(data: RawData): number {
-  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
-  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
 
 function rawText(data: RawData): string {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { dataSourceOptions } from '../../../server/src/knowledge/dataSource.js';
 import { knowledgeMigrations } from '../../../server/src/knowledge/migrations/index.js';
 import { openKnowledgeStore } from '../../../server/src/knowledge/store.js';
+import { sqliteDatabaseFile } from '../../support/sqliteFile.js';
 import { BACKENDS, createAppDatabase, silentLogger } from '../knowledge/appDatabase.js';
 import { type AdminApiHarness, startAdminApi } from './apiHarness.js';
 
@@ -28,7 +29,7 @@ describe.each(BACKENDS)('admin API access rules on %s', (backend) => {
     });
     await api.store.datasources.ensureDefault('sqlite:/tmp/default.sqlite');
     const created = await api.request('POST', '/api/datasources', {
-      body: { name: 'sales', url: 'sqlite:/tmp/sales.sqlite' },
+      body: { name: 'sales', url: `sqlite:${await sqliteDatabaseFile('sales')}` },
     });
     expect(created.status).toBe(201);
   });

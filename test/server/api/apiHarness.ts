@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { type AdminApiDeps, createAdminApiRouter } from '../../../server/src/api/router.js';
+import { tokenDigest } from '../../../server/src/http/auth.js';
 import type { KnowledgeStore } from '../../../server/src/knowledge/port.js';
 import { openKnowledgeStore } from '../../../server/src/knowledge/store.js';
 import {
@@ -50,14 +51,20 @@ export interface AdminApiHarness {
 export async function startAdminApi(
   backend: Backend,
   prefix: string,
-  optional: Omit<Partial<AdminApiDeps>, 'store' | 'adminToken' | 'logger'> = {},
+  optional: Omit<Partial<AdminApiDeps>, 'store' | 'adminTokenDigest' | 'logger'> = {},
 ): Promise<AdminApiHarness> {
   const db = await createAppDatabase(backend, prefix);
   const store = await openKnowledgeStore({ url: db.url, logger: silentLogger });
   const app = express();
   app.use(
     '/api',
-    createAdminApiRouter({ store, adminToken: ADMIN_TOKEN, logger: silentLogger, ...optional }),
+    createAdminApiRouter({
+      store,
+      adminTokenDigest: tokenDigest(ADMIN_TOKEN),
+      appDatabaseUrl: db.url,
+      logger: silentLogger,
+      ...optional,
+    }),
   );
   const server: Server = createServer(app);
   server.listen(0, '127.0.0.1');

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ensureAdminToken } from '../../../server/src/api/adminToken.js';
+import {
+  ADMIN_TOKEN_DIGEST_SETTING,
+  ADMIN_TOKEN_SETTING,
+  ensureAdminToken,
+} from '../../../server/src/api/adminToken.js';
+import { tokenDigest } from '../../../server/src/http/auth.js';
 import { openKnowledgeStore } from '../../../server/src/knowledge/store.js';
 import { BACKENDS, createAppDatabase, silentLogger } from '../knowledge/appDatabase.js';
 import { ADMIN_TOKEN, type AdminApiHarness, startAdminApi } from './apiHarness.js';
@@ -95,23 +100,49 @@ describe.each(BACKENDS)('ensureAdminToken on %s', (backend) => {
       const print = (line: string) => printed.push(line);
 
       expect(await ensureAdminToken(first, 'configured-token-123456', print)).toBe(
-        'configured-token-123456',
+        tokenDigest('configured-token-123456'),
       );
       expect(printed).toEqual([]);
+      expect(await first.settings.get(ADMIN_TOKEN_DIGEST_SETTING)).toBeUndefined();
 
       const [a, b] = await Promise.all([
         ensureAdminToken(first, undefined, print),
         ensureAdminToken(second, undefined, print),
       ]);
       expect(a).toBe(b);
-      expect(a.length).toBeGreaterThanOrEqual(32);
-      expect(printed).toEqual([`Admin token (shown once, stored in the app database): ${a}`]);
+      expect(printed).toHaveLength(1);
+      const token = /: (\S+)$/.exec(printed[0] ?? '')?.[1] ?? '';
+      expect(token.length).toBeGreaterThanOrEqual(32);
+      expect(printed[0]).toMatch(/only its hash is stored/);
+      // The app database knows the token only by its digest.
+      expect(a).toBe(tokenDigest(token));
+      expect(await first.settings.get(ADMIN_TOKEN_DIGEST_SETTING)).toBe(a);
+      expect(await first.settings.get(ADMIN_TOKEN_SETTING)).toBeUndefined();
 
       expect(await ensureAdminToken(second, undefined, print)).toBe(a);
       expect(printed).toHaveLength(1);
     } finally {
       await first.close();
       await second.close();
+      await db.drop();
+    }
+  });
+});
+
+describe.each(BACKENDS)('a plain-text admin token left by an older release on %s', (backend) => {
+  test('is replaced by its digest at start and keeps working', async () => {
+    const db = await createAppDatabase(backend, 'legacy_token');
+    const store = await openKnowledgeStore({ url: db.url, logger: silentLogger });
+    try {
+      await store.settings.set(ADMIN_TOKEN_SETTING, 'legacy-token-0123456789abcdef');
+      const printed: string[] = [];
+      const digest = await ensureAdminToken(store, undefined, (line) => printed.push(line));
+      expect(digest).toBe(tokenDigest('legacy-token-0123456789abcdef'));
+      expect(printed).toEqual([]);
+      expect(await store.settings.get(ADMIN_TOKEN_SETTING)).toBeUndefined();
+      expect(await store.settings.get(ADMIN_TOKEN_DIGEST_SETTING)).toBe(digest);
+    } finally {
+      await store.close();
       await db.drop();
     }
   });

@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BACKENDS } from '../knowledge/appDatabase.js';
 import { type AdminApiHarness, startAdminApi } from './apiHarness.js';
@@ -9,8 +13,16 @@ describe.each(BACKENDS)('admin API data sources on %s', (backend) => {
   let api: AdminApiHarness;
   const tested: string[] = [];
   const previewed: Array<[string, string]> = [];
+  let dir: string;
+  /** A real SQLite database file: data-source URLs must name one. */
+  let sqliteFile: string;
 
   beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'quarry-ds-'));
+    sqliteFile = join(dir, 'sales.sqlite');
+    const file = new Database(sqliteFile);
+    file.exec('CREATE TABLE orders (id INTEGER PRIMARY KEY)');
+    file.close();
     api = await startAdminApi(backend, 'datasources', {
       testConnection: async (url) => {
         tested.push(url);
@@ -36,6 +48,7 @@ describe.each(BACKENDS)('admin API data sources on %s', (backend) => {
   });
   afterAll(async () => {
     await api?.close();
+    await rm(dir, { recursive: true, force: true });
   });
 
   test('create, list, read by id or name, change the description, delete', async () => {
@@ -66,13 +79,13 @@ describe.each(BACKENDS)('admin API data sources on %s', (backend) => {
     expect(await api.store.datasources.getUrl('sales')).toBe(SALES_URL);
 
     const duplicate = await api.request('POST', '/api/datasources', {
-      body: { name: 'sales', url: 'sqlite:x' },
+      body: { name: 'sales', url: `sqlite:${sqliteFile}` },
     });
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.error.fields).toHaveProperty('name');
 
     const temp = await api.request('POST', '/api/datasources', {
-      body: { name: 'temp', url: 'sqlite:/tmp/t.sqlite' },
+      body: { name: 'temp', url: `sqlite:${sqliteFile}` },
     });
     expect(temp.body.has_password).toBe(false);
     expect((await api.request('DELETE', '/api/datasources/temp')).status).toBe(204);
@@ -126,7 +139,7 @@ describe.each(BACKENDS)('admin API data sources on %s', (backend) => {
 
   test('test connection: ok, the driver message on failure, and stored passwords are reused', async () => {
     const ok = await api.request('POST', '/api/datasources/test', {
-      body: { url: 'sqlite:/tmp/x.sqlite' },
+      body: { url: `sqlite:${sqliteFile}` },
     });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ ok: true });

@@ -23,6 +23,8 @@ import {
 } from '../../support/worker.js';
 
 const SQL = 'SELECT name FROM departments ORDER BY id';
+/** Workers are real processes on a shared machine: waits allow for a busy one. */
+const POLL = { timeout: 20_000 };
 const texts = (frames: { text: string }[]) => frames.map((frame) => frame.text);
 
 interface V1Result {
@@ -31,7 +33,7 @@ interface V1Result {
   row_count?: number;
 }
 
-describe('asks as bull jobs on Redis', () => {
+describe('asks as bull jobs on Redis', { timeout: 90_000 }, () => {
   let quarry: TestQuarry | undefined;
   let queueName = '';
   const workers: RunningWorker[] = [];
@@ -86,7 +88,7 @@ describe('asks as bull jobs on Redis', () => {
     });
     const ids = [await ask(server, '列出所有部门'), await ask(server, '所有部门的名字')];
     for (const id of ids) {
-      await expect.poll(async () => (await resultOf(server, id)).status).toBe('finished');
+      await expect.poll(async () => (await resultOf(server, id)).status, POLL).toBe('finished');
       expect((await resultOf(server, id)).row_count).toBeGreaterThan(0);
     }
     expect(server.fake.chatRequests).toHaveLength(2);
@@ -101,22 +103,22 @@ describe('asks as bull jobs on Redis', () => {
       chunkDelayMs: 2000,
     });
     const id = await ask(server, '列出所有部门');
-    await expect.poll(() => server.fake.chatRequests[0]?.firstChunkAt).toBeDefined();
+    await expect.poll(() => server.fake.chatRequests[0]?.firstChunkAt, POLL).toBeDefined();
     const stop = await fetch(`${server.baseUrl}/v1/asks/${id}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ status: 'stopped' }),
     });
     expect(await stop.json()).toEqual({ query_id: id, stopped: true });
-    await expect.poll(async () => (await resultOf(server, id)).status).toBe('stopped');
-    await expect.poll(() => server.fake.chatRequests[0]?.abortedAt).toBeDefined();
+    await expect.poll(async () => (await resultOf(server, id)).status, POLL).toBe('stopped');
+    await expect.poll(() => server.fake.chatRequests[0]?.abortedAt, POLL).toBeDefined();
     expect(server.fake.chatRequests[0]?.finishedAt).toBeUndefined();
   });
 
   it('takes a waiting ask off the queue when it is stopped before any worker runs it', async () => {
     const server = await startEnqueuingServer();
     const id = await ask(server, '列出所有部门');
-    await expect.poll(async () => (await queueCounts(queueName)).waiting).toBe(1);
+    await expect.poll(async () => (await queueCounts(queueName)).waiting, POLL).toBe(1);
     const stop = await fetch(`${server.baseUrl}/v1/asks/${id}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
@@ -150,8 +152,8 @@ describe('asks as bull jobs on Redis', () => {
     processes.push(doomed);
     server.fake.enqueue({ content: SQL, hang: true } satisfies FakeChatReply);
     const ws = await connect(`${server.wsUrl}?format=json`);
-    const answer = collectFrames(ws, query('列出所有部门'), isClosingEvent);
-    await expect.poll(() => server.fake.chatRequests.length).toBe(1);
+    const answer = collectFrames(ws, query('列出所有部门'), isClosingEvent, 60_000);
+    await expect.poll(() => server.fake.chatRequests.length, POLL).toBe(1);
     await doomed.kill();
     const events = (await answer).map((frame) => JSON.parse(frame.text) as Record<string, unknown>);
     expect(events.at(-1)).toMatchObject({
@@ -162,7 +164,7 @@ describe('asks as bull jobs on Redis', () => {
 
     workers.push(await startWorkerHere(server));
     server.fake.enqueue(`\`\`\`sql\n${SQL}\n\`\`\``);
-    const next = await collectFrames(ws, query('列出所有部门'), isClosingEvent);
+    const next = await collectFrames(ws, query('列出所有部门'), isClosingEvent, 60_000);
     ws.close();
     expect(JSON.parse(next.at(-1)?.text as string)).toMatchObject({ type: 'result' });
   });
@@ -177,8 +179,8 @@ describe('asks as bull jobs on Redis', () => {
       chunkDelayMs: 300,
     });
     const ws = await connect(server.wsUrl);
-    const answer = collectFrames(ws, query('列出所有部门'));
-    await expect.poll(() => server.fake.chatRequests[0]?.firstChunkAt).toBeDefined();
+    const answer = collectFrames(ws, query('列出所有部门'), undefined, 60_000);
+    await expect.poll(() => server.fake.chatRequests[0]?.firstChunkAt, POLL).toBeDefined();
     const exitCode = worker.stop();
     const frames = texts(await answer);
     ws.close();

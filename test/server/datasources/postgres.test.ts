@@ -381,9 +381,7 @@ describe('PostgreSQL data source specifics', () => {
     for (const [url, message] of cases) {
       expect(() => openDataSource(url, { logger }), url).toThrow(message);
     }
-    expect(() => openDataSource('postgres://u:Secr3tPw@/db', { logger })).toThrow(
-      /not a valid URL/,
-    );
+    expect(() => openDataSource('postgres://u:Secr3tPw@/db', { logger })).toThrow(/names no host/);
     try {
       openDataSource('postgres://u:Secr3tPw@/db', { logger });
     } catch (error) {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,13 +86,22 @@ describe('SQLite data source specifics', () => {
     expect((await waiting).rows).toEqual([{ n: 16 }]);
   });
 
-  it('reports a missing file as unavailable, naming the path', async () => {
+  it('refuses a missing file at once, and reports one removed later as unavailable, naming the path', async () => {
     const missing = join(dir, 'missing.sqlite');
-    const absent = openDataSource(`sqlite:${missing}`, { logger });
+    expect(() => openDataSource(`sqlite:${missing}`, { logger })).toThrowError(
+      expect.objectContaining({
+        code: 'INVALID_DATASOURCE_URL',
+        message: `The data source URL names ${missing}, which does not exist.`,
+      }),
+    );
+    const doomed = join(dir, 'doomed.sqlite');
+    await copyFile(join(dir, 'demo.sqlite'), doomed);
+    const absent = openDataSource(`sqlite:${doomed}`, { logger });
+    await rm(doomed);
     try {
       const error = await failure(absent.execute('SELECT 1', LIMITS));
       expect(error.code).toBe('DATASOURCE_UNAVAILABLE');
-      expect(error.message).toContain(missing);
+      expect(error.message).toContain(doomed);
       expect((await failure(absent.describe())).code).toBe('DATASOURCE_UNAVAILABLE');
     } finally {
       await absent.close();
@@ -133,7 +142,7 @@ describe('openDataSource URLs', () => {
       } catch (caught) {
         error = caught;
       }
-      expect(error).toMatchObject({ code: 'DATASOURCE_UNAVAILABLE' });
+      expect(error).toMatchObject({ code: 'INVALID_DATASOURCE_URL' });
       expect((error as Error).message).not.toContain('topsecret');
     }
   });

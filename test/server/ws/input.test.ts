@@ -64,7 +64,6 @@ describe('/ws streaming, bad input and events mode', () => {
       JSON.stringify({ type: 'query', query: 'x', thread_id: {} }),
       /Invalid "thread_id"/,
     ],
-    ['2 MB of text', 'x'.repeat(2 * 1024 * 1024), /bytes; at most/],
   ])('answers %s with an error frame and keeps the connection', async (_case, payload, message) => {
     const ws = await connect(quarry.wsUrl);
     const reply = nextFrame(ws);
@@ -78,6 +77,36 @@ describe('/ws streaming, bad input and events mode', () => {
     expect(JSON.parse(frames.at(-1)?.text ?? '{}').status).toBe('success');
     ws.close();
   });
+
+  it.each([
+    ['text', '', 64 * 1024 + 1],
+    ['events', '?format=json', 2 * 1024 * 1024],
+  ])(
+    'refuses a message over 64 KiB in %s mode: an error frame, then the library closes (1009) without reading it',
+    async (_mode, search, bytes) => {
+      const ws = await connect(`${quarry.wsUrl}${search}`);
+      const reply = nextFrame(ws);
+      const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+      ws.send('x'.repeat(bytes));
+      const message = `The message is ${bytes} bytes; at most 65536 bytes are accepted.`;
+      expect(JSON.parse(await reply)).toEqual(
+        search
+          ? { type: 'error', code: 'PAYLOAD_TOO_LARGE', message }
+          : { status: 'error', message },
+      );
+      expect(await closed).toBe(1009);
+
+      // A message of exactly the limit is read (and refused as what it is: not JSON).
+      const next = await connect(quarry.wsUrl);
+      const answer = nextFrame(next);
+      next.send('x'.repeat(64 * 1024));
+      expect(JSON.parse(await answer).message).toMatch(/not valid JSON/);
+      quarry.fake.enqueue(`\`\`\`sql\n${SQL}\n\`\`\``);
+      const frames = await collectFrames(next, query('前三个部门'));
+      expect(JSON.parse(frames.at(-1)?.text ?? '{}').status).toBe('success');
+      next.close();
+    },
+  );
 
   it('answers a binary frame with an error frame', async () => {
     const ws = await connect(quarry.wsUrl);

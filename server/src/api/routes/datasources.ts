@@ -8,13 +8,33 @@ import {
   testConnectionSchema,
 } from '@quarry/shared';
 import { type Request, Router } from 'express';
-import { QuarryError } from '../../errors.js';
+import type { z } from 'zod';
+import { validateDataSourceUrl } from '../../datasources/url.js';
+import { isQuarryError, QuarryError } from '../../errors.js';
 import type { KnowledgeStore } from '../../knowledge/port.js';
 import { mergeMaskedPassword } from '../../knowledge/repositories/datasources.js';
 import { badRequest, notAvailable, parseWith } from '../http.js';
 import type { AdminApiDeps } from '../router.js';
 import { objectBody } from './crud.js';
 import { semanticLayerRoutes } from './semantics.js';
+
+/**
+ * Parses a data-source body; when the URL is all that is wrong, the error is
+ * INVALID_DATASOURCE_URL with the reason (still a 400 naming the `url` field).
+ */
+function parseDataSourceBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  try {
+    return parseWith(schema, objectBody(body));
+  } catch (error) {
+    const fields = isQuarryError(error, 'BAD_REQUEST')
+      ? (error.context.fields as Record<string, string> | undefined)
+      : undefined;
+    if (fields?.url === undefined || Object.keys(fields).length !== 1) throw error;
+    throw new QuarryError('INVALID_DATASOURCE_URL', error instanceof Error ? error.message : '', {
+      context: { fields },
+    });
+  }
+}
 
 /** `:id` is a number or a name; names start with a letter, so the two never collide. */
 function idOrName(request: Request): number | string {
@@ -80,13 +100,14 @@ export function dataSourceRoutes(deps: AdminApiDeps): Router {
   });
 
   router.post('/', async (request, response) => {
-    const input = parseWith(dataSourceInputSchema, objectBody(request.body));
+    const input = parseDataSourceBody(dataSourceInputSchema, request.body);
+    await validateDataSourceUrl(input.url, { appDatabaseUrl: deps.appDatabaseUrl });
     response.status(201).json(await store.datasources.create(input));
   });
 
   router.post('/test', async (request, response) => {
     if (!deps.testConnection) throw notAvailable('Testing a connection');
-    const body = parseWith(testConnectionSchema, objectBody(request.body));
+    const body = parseDataSourceBody(testConnectionSchema, request.body);
     const stored = body.name ? await store.datasources.getUrl(body.name) : undefined;
     if (body.name && stored === undefined) {
       throw badRequest(`There is no data source named "${body.name}".`, {
@@ -94,6 +115,7 @@ export function dataSourceRoutes(deps: AdminApiDeps): Router {
       });
     }
     const url = body.url ? (stored ? mergeMaskedPassword(body.url, stored) : body.url) : stored;
+    await validateDataSourceUrl(url as string, { appDatabaseUrl: deps.appDatabaseUrl });
     try {
       await deps.testConnection(url as string);
     } catch (error) {
@@ -110,7 +132,10 @@ export function dataSourceRoutes(deps: AdminApiDeps): Router {
   });
 
   router.put('/:id', async (request, response) => {
-    const input = parseWith(dataSourceUpdateSchema, objectBody(request.body));
+    const input = parseDataSourceBody(dataSourceUpdateSchema, request.body);
+    if (input.url !== undefined) {
+      await validateDataSourceUrl(input.url, { appDatabaseUrl: deps.appDatabaseUrl });
+    }
     response.json(await store.datasources.update(idOrName(request), input));
   });
 

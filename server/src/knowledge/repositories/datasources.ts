@@ -1,42 +1,23 @@
-import type { DataSourceView } from '@quarry/shared';
+import {
+  type DataSourceView,
+  maskDataSourceUrl,
+  PASSWORD_MASK,
+  restoreMaskedPassword,
+} from '@quarry/shared';
 import type { DataSource, FindOptionsWhere, Repository } from 'typeorm';
 import { QuarryError } from '../../errors.js';
+import type { SecretBox } from '../../secrets.js';
 import { DataSourceEntity, type DataSourceRow } from '../entities/index.js';
 import type { DataSourceRepository } from '../port.js';
 import { iso, uniquely } from './common.js';
 import { listPage } from './listPage.js';
 
 export const DEFAULT_DATASOURCE = 'default';
-export const MASK = '***';
-
-const PASSWORD_IN_AUTHORITY = /^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)([^@/]*)@/i;
-const PASSWORD_IN_QUERY = /([?&]password=)([^&]*)/i;
+export const MASK = PASSWORD_MASK;
 
 /** The URL with any password replaced by `***`, and whether there was one. */
 export function maskUrl(url: string): { url: string; has_password: boolean } {
-  let hasPassword = false;
-  const masked = url
-    .replace(PASSWORD_IN_AUTHORITY, (match, head: string, password: string) => {
-      if (password === '') return match;
-      hasPassword = true;
-      return `${head}${MASK}@`;
-    })
-    .replace(PASSWORD_IN_QUERY, (match, head: string, password: string) => {
-      if (password === '') return match;
-      hasPassword = true;
-      return `${head}${MASK}`;
-    });
-  return { url: masked, has_password: hasPassword };
-}
-
-/** Where a URL connects, as `user@host:port`; undefined for one without a host (sqlite:). */
-function endpointOf(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return parsed.host ? `${parsed.username}@${parsed.host}` : undefined;
-  } catch {
-    return undefined;
-  }
+  return maskDataSourceUrl(url);
 }
 
 /**
@@ -45,27 +26,29 @@ function endpointOf(url: string): string | undefined {
  * port, so a changed URL can never carry the stored password to another server.
  */
 export function mergeMaskedPassword(candidate: string, stored: string): string {
-  if (candidate.includes(MASK) && endpointOf(candidate) !== endpointOf(stored)) {
+  const merged = restoreMaskedPassword(candidate, stored);
+  if (merged === undefined) {
     const message =
       'The user, host or port changed: enter the password for the new connection instead of ***.';
     throw new QuarryError('BAD_REQUEST', message, { context: { fields: { url: message } } });
   }
-  const storedAuthority = PASSWORD_IN_AUTHORITY.exec(stored)?.[2] ?? '';
-  const storedQuery = PASSWORD_IN_QUERY.exec(stored)?.[2] ?? '';
-  return candidate
-    .replace(PASSWORD_IN_AUTHORITY, (match, head: string, password: string) =>
-      password === MASK ? `${head}${storedAuthority}@` : match,
-    )
-    .replace(PASSWORD_IN_QUERY, (match, head: string, password: string) =>
-      password === MASK ? `${head}${storedQuery}` : match,
-    );
+  return merged;
 }
 
-function toView(row: DataSourceRow): DataSourceView {
+/** Shown instead of a URL sealed under another QUARRY_SECRET_KEY. */
+const UNREADABLE_URL = '(encrypted with another QUARRY_SECRET_KEY; enter the URL again)';
+
+function toView(row: DataSourceRow, secrets: SecretBox): DataSourceView {
+  let shown: { url: string; has_password: boolean };
+  try {
+    shown = maskUrl(secrets.open(row.url));
+  } catch {
+    shown = { url: UNREADABLE_URL, has_password: true };
+  }
   return {
     id: row.id,
     name: row.name,
-    ...maskUrl(row.url),
+    ...shown,
     description: row.description,
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
@@ -76,11 +59,27 @@ function whereOf(idOrName: number | string): FindOptionsWhere<DataSourceRow> {
   return typeof idOrName === 'number' ? { id: idOrName } : { name: idOrName };
 }
 
+/** Whether a stored (sealed or legacy) URL is `url`; one sealed under another key is not. */
+function sealedUrlIs(stored: string, url: string, secrets: SecretBox): boolean {
+  try {
+    return secrets.open(stored) === url;
+  } catch {
+    return false;
+  }
+}
+
 const duplicate = (name: string) => `A data source named "${name}" already exists.`;
 
-/** Data sources; the real URL leaves this module only through `getUrl`. */
-export function createDataSourceRepository(dataSource: DataSource): DataSourceRepository {
+/**
+ * Data sources; the real URL leaves this module only through `getUrl`. URLs are stored sealed
+ * by `secrets` (AES-GCM), so the app database alone holds no password.
+ */
+export function createDataSourceRepository(
+  dataSource: DataSource,
+  secrets: SecretBox,
+): DataSourceRepository {
   const rows: Repository<DataSourceRow> = dataSource.getRepository(DataSourceEntity);
+  const view = (row: DataSourceRow) => toView(row, secrets);
 
   const require = async (idOrName: number | string): Promise<DataSourceRow> => {
     const row = await rows.findOneBy(whereOf(idOrName));
@@ -98,25 +97,25 @@ export function createDataSourceRepository(dataSource: DataSource): DataSourceRe
         rows,
         options,
         { searchColumns: ['name', 'description'], order: { name: 'ASC' } },
-        toView,
+        view,
       ),
 
     async get(idOrName) {
       const row = await rows.findOneBy(whereOf(idOrName));
-      return row ? toView(row) : undefined;
+      return row ? view(row) : undefined;
     },
 
     async create(input) {
       const now = new Date();
       const values = {
         name: input.name,
-        url: input.url,
+        url: secrets.seal(input.url),
         description: input.description || null,
         created_at: now,
         updated_at: now,
       };
       const result = await uniquely('name', duplicate(input.name), () => rows.insert(values));
-      return toView({ ...values, id: Number(result.identifiers[0]?.id) });
+      return view({ ...values, id: Number(result.identifiers[0]?.id) });
     },
 
     async update(idOrName, input) {
@@ -126,10 +125,12 @@ export function createDataSourceRepository(dataSource: DataSource): DataSourceRe
         throw new QuarryError('BAD_REQUEST', message, { context: { fields: { name: message } } });
       }
       const patch: Partial<DataSourceRow> = { updated_at: new Date() };
-      if (input.url !== undefined) patch.url = mergeMaskedPassword(input.url, stored.url);
+      if (input.url !== undefined) {
+        patch.url = secrets.seal(mergeMaskedPassword(input.url, secrets.open(stored.url)));
+      }
       if (input.description !== undefined) patch.description = input.description || null;
       await rows.update({ id: stored.id }, patch);
-      return toView(await require(stored.id));
+      return view(await require(stored.id));
     },
 
     async delete(idOrName) {
@@ -145,28 +146,45 @@ export function createDataSourceRepository(dataSource: DataSource): DataSourceRe
 
     async getUrl(name) {
       const row = await rows.findOne({ select: { url: true }, where: { name } });
-      return row?.url;
+      return row === null ? undefined : secrets.open(row.url);
     },
 
     async ensureDefault(url) {
       const stored = await rows.findOneBy({ name: DEFAULT_DATASOURCE });
       const now = new Date();
+      const sealed = secrets.seal(url);
       if (stored) {
-        if (stored.url !== url) await rows.update({ id: stored.id }, { url, updated_at: now });
+        if (!sealedUrlIs(stored.url, url, secrets)) {
+          await rows.update({ id: stored.id }, { url: sealed, updated_at: now });
+        }
         return;
       }
       try {
         await rows.insert({
           name: DEFAULT_DATASOURCE,
-          url,
+          url: sealed,
           description: 'The database DATABASE_URL points at.',
           created_at: now,
           updated_at: now,
         });
       } catch {
         // Another process inserted it first; make sure it carries our URL.
-        await rows.update({ name: DEFAULT_DATASOURCE }, { url, updated_at: now });
+        await rows.update({ name: DEFAULT_DATASOURCE }, { url: sealed, updated_at: now });
       }
+    },
+
+    async sealPlaintextUrls() {
+      let sealed = 0;
+      for (const row of await rows.find({ select: { id: true, url: true } })) {
+        if (secrets.isSealed(row.url)) continue;
+        // Only where the row still holds the plaintext read: another process may seal it too.
+        const result = await rows.update(
+          { id: row.id, url: row.url },
+          { url: secrets.seal(row.url) },
+        );
+        sealed += result.affected ?? 0;
+      }
+      return sealed;
     },
   };
 }

@@ -16,6 +16,10 @@ export function createSettingsRepository(dataSource: DataSource): SettingsReposi
       await rows.upsert({ key, value, updated_at: new Date() }, { conflictPaths: ['key'] });
     },
 
+    async delete(key) {
+      await rows.delete({ key });
+    },
+
     async setIfAbsent(key, value) {
       const stored = await get(key);
       if (stored !== undefined) return stored;
