@@ -19,10 +19,12 @@ const QUESTIONS = 40;
 const MB = 1024 * 1024;
 /**
  * The bound this test holds the server to: while a client that never reads asks 40 questions
- * with ~10 MB answers, server RSS grows by at most this over the warmed-up baseline. Without
- * backpressure all 40 answers (~400 MB as frames, twice that while built) pile up in memory.
+ * with ~10 MB answers, server RSS grows by at most this over the warmed-up baseline (measured
+ * 30–110 MB: the answers of the few asks accepted before it fell behind, held once in the socket
+ * and once for polls, and another client's 10 MB answer). Without backpressure every answer
+ * piles up: 200+ MB within 12 s and rising, and the asks are never stopped.
  */
-const PEAK_GROWTH_BOUND = 100 * MB;
+const PEAK_GROWTH_BOUND = 160 * MB;
 /** After that client is gone, RSS is back within this of the baseline. */
 const SETTLED_GROWTH_BOUND = 60 * MB;
 
