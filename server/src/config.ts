@@ -67,6 +67,8 @@ const environmentSchema = z.object({
   ASK_WORKER_CONCURRENCY: integer(0, 1000).default(20),
   ASK_WORKER_TIMEOUT_MS: integer(3000, 600_000).default(30_000),
   ASK_QUEUE_WAIT_TIMEOUT_MS: integer(1000, 3_600_000).default(120_000),
+  ASK_JOB_LOCK_MS: integer(1000, 600_000).default(10_000),
+  ASK_WORKER_STOP_GRACE_MS: integer(0, 3_600_000).default(60_000),
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: httpUrl.optional(),
   LLM_MODEL: optionalText,
@@ -131,6 +133,13 @@ export interface Config {
     workerTimeoutMs: number;
     /** An ask no worker has taken for this long fails instead of waiting forever. */
     waitTimeoutMs: number;
+    /**
+     * A worker holds a running ask's bull lock for this long, renewing it every half; when it
+     * dies, another worker takes the ask within about twice this (it runs at most twice).
+     */
+    jobLockMs: number;
+    /** On SIGTERM/SIGINT a worker lets its running asks finish this long, then hands them back. */
+    stopGraceMs: number;
   };
   llm: {
     apiKey: string | undefined;
@@ -233,6 +242,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       concurrency: e.ASK_WORKER_CONCURRENCY,
       workerTimeoutMs: e.ASK_WORKER_TIMEOUT_MS,
       waitTimeoutMs: e.ASK_QUEUE_WAIT_TIMEOUT_MS,
+      jobLockMs: e.ASK_JOB_LOCK_MS,
+      stopGraceMs: e.ASK_WORKER_STOP_GRACE_MS,
     },
     llm: {
       apiKey: e.OPENAI_API_KEY,

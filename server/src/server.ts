@@ -202,11 +202,17 @@ async function openAskRunner(
     const queue = createInProcessAskQueue(pipeline);
     return { queue, describe: () => 'in-process', close: () => queue.close() };
   }
-  const bus = openAskJobBus({ redisUrl: config.redisUrl, name: config.askQueue.name, logger });
+  const bus = openAskJobBus({
+    redisUrl: config.redisUrl,
+    name: config.askQueue.name,
+    jobLockMs: config.askQueue.jobLockMs,
+    logger,
+  });
   const queue = await createBullAskQueue({
     bus,
     waitTimeoutMs: config.askQueue.waitTimeoutMs,
     workerTimeoutMs: config.askQueue.workerTimeoutMs,
+    jobLockMs: config.askQueue.jobLockMs,
     logger,
   });
   const worker =
@@ -216,6 +222,7 @@ async function openAskRunner(
           deps: pipeline,
           concurrency: config.askQueue.concurrency,
           workerTimeoutMs: config.askQueue.workerTimeoutMs,
+          stopGraceMs: config.askQueue.stopGraceMs,
           logger,
         })
       : undefined;

@@ -19,7 +19,9 @@ export type AskStep =
   | 'executing'
   | 'diagnosing'
   | 'rewriting'
-  | 'executing_rewrite';
+  | 'executing_rewrite'
+  /** The worker running the ask died; another worker runs it again from the start. */
+  | 'restarted';
 
 export type Intent = 'TEXT_TO_SQL' | 'GENERAL' | 'USER_GUIDE' | 'MISLEADING_QUERY';
 

@@ -78,20 +78,37 @@ export interface WorkerProcess {
   stop(): Promise<number | null>;
   /** SIGKILL: the worker dies mid-ask, as a crashed machine would. */
   kill(): Promise<void>;
+  /** Resolves once it exited: its exit code, or the signal that ended it. */
+  exited: Promise<number | NodeJS.Signals | null>;
+  /** Sends `signal` to its whole process group (spawned `viaNpm` only). */
+  signalGroup(signal: NodeJS.Signals): void;
 }
 
-/** `npm run worker` as a separate process, resolved once it takes asks. */
+/**
+ * A worker as a separate process, resolved once it takes asks: `node --import tsx` on the
+ * worker's main, or with `viaNpm` the real `npm run worker` in a process group of its own
+ * (`signalGroup` then signals npm, the shell and node at once, as Ctrl-C or systemd do).
+ */
 export async function spawnWorker(
   quarry: TestQuarry,
   env: Record<string, string> = {},
+  options: { viaNpm?: boolean } = {},
 ): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/worker/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...workerEnv(quarry, env), LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const workerEnvironment = { ...process.env, ...workerEnv(quarry, env), LOG_LEVEL: 'info' };
+  const child = options.viaNpm
+    ? spawn('npm', ['run', '--silent', 'worker'], {
+        cwd: ROOT,
+        env: workerEnvironment,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      })
+    : spawn(process.execPath, ['--import', 'tsx', 'server/src/worker/main.ts'], {
+        cwd: ROOT,
+        env: workerEnvironment,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
   let output = '';
-  const exited = once(child, 'exit') as Promise<[number | null]>;
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   await new Promise<void>((ready, fail) => {
     const timer = setTimeout(() => fail(new Error(`worker did not start:\n${output}`)), 30_000);
     const onData = (data: Buffer) => {
@@ -111,6 +128,10 @@ export async function spawnWorker(
   return {
     child,
     output: () => output,
+    exited: exited.then(([code, signal]) => code ?? signal),
+    signalGroup(signal) {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, signal);
+    },
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
@@ -118,7 +139,8 @@ export async function spawnWorker(
     },
     async kill() {
       if (child.exitCode !== null) return;
-      child.kill('SIGKILL');
+      if (options.viaNpm && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      else child.kill('SIGKILL');
       await exited;
     },
   };

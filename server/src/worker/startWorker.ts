@@ -29,7 +29,12 @@ export async function startQuarryWorker(
     );
   }
   const built = await buildPipeline(config, logger, options);
-  const bus = openAskJobBus({ redisUrl: config.redisUrl, name: config.askQueue.name, logger });
+  const bus = openAskJobBus({
+    redisUrl: config.redisUrl,
+    name: config.askQueue.name,
+    jobLockMs: config.askQueue.jobLockMs,
+    logger,
+  });
   let worker: AskWorker;
   try {
     worker = await startAskWorker({
@@ -37,6 +42,7 @@ export async function startQuarryWorker(
       deps: built.pipeline,
       concurrency: config.askQueue.concurrency,
       workerTimeoutMs: config.askQueue.workerTimeoutMs,
+      stopGraceMs: config.askQueue.stopGraceMs,
       logger,
     });
   } catch (error) {

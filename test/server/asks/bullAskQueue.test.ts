@@ -4,7 +4,6 @@ import { resolve } from 'node:path';
 import { seedMessages } from '@quarry/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningWorker } from '../../../server/src/worker/startWorker.js';
-import type { FakeChatReply } from '../../fakes/openaiServer.js';
 import {
   collectFrames,
   connect,
@@ -144,29 +143,6 @@ describe('asks as bull jobs on Redis', { timeout: 90_000 }, () => {
     expect(frames[1]).toMatch(/npm run worker/);
     expect(JSON.parse(frames[2] as string)).toMatchObject({ status: 'error' });
     expect(await queueCounts(queueName)).toEqual({ waiting: 0, active: 0 });
-  });
-
-  it('fails the ask of a worker that dies mid-answer; the next ask is answered by another', async () => {
-    const server = await startEnqueuingServer({ ASK_WORKER_TIMEOUT_MS: '3000' });
-    const doomed = await spawnWorker(server, { ASK_WORKER_CONCURRENCY: '1' });
-    processes.push(doomed);
-    server.fake.enqueue({ content: SQL, hang: true } satisfies FakeChatReply);
-    const ws = await connect(`${server.wsUrl}?format=json`);
-    const answer = collectFrames(ws, query('列出所有部门'), isClosingEvent, 60_000);
-    await expect.poll(() => server.fake.chatRequests.length, POLL).toBe(1);
-    await doomed.kill();
-    const events = (await answer).map((frame) => JSON.parse(frame.text) as Record<string, unknown>);
-    expect(events.at(-1)).toMatchObject({
-      type: 'error',
-      code: 'QUEUE_UNAVAILABLE',
-      message: expect.stringMatching(/worker .* stopped responding/),
-    });
-
-    workers.push(await startWorkerHere(server));
-    server.fake.enqueue(`\`\`\`sql\n${SQL}\n\`\`\``);
-    const next = await collectFrames(ws, query('列出所有部门'), isClosingEvent, 60_000);
-    ws.close();
-    expect(JSON.parse(next.at(-1)?.text as string)).toMatchObject({ type: 'result' });
   });
 
   it('lets a worker told to stop (SIGTERM) finish the ask it runs before it exits', async () => {

@@ -13,7 +13,10 @@ const REMEMBERED_STOPS = 1000;
 export interface AskWorker {
   /** `host:pid`, as the ask's `started` message and the logs name it. */
   id: string;
-  /** Takes no new asks and waits for the running ones to end. */
+  /**
+   * Takes no new asks and waits `stopGraceMs` for the running ones to end; those still running
+   * then are handed back to the queue (their locks released) for another worker to run.
+   */
   close(): Promise<void>;
 }
 
@@ -21,18 +24,24 @@ export interface AskWorker {
  * Runs asks from the bull queue, `concurrency` at a time, with the same pipeline as the
  * in-process queue. Promises: each ask's events go to the submitting server's reply channel
  * in order, with a heartbeat at least every third of `workerTimeoutMs` while the ask runs,
- * and its outcome last; a stop from any server aborts the ask's model call and query.
+ * and its outcome last; a stop from any server aborts the ask's model call and query; closing
+ * never loses an ask: it finishes, or goes back to the queue.
  */
 export async function startAskWorker(options: {
   bus: AskJobBus;
   deps: PipelineDeps;
   concurrency: number;
   workerTimeoutMs: number;
+  /** How long closing waits for running asks before handing them back. */
+  stopGraceMs: number;
   logger: Logger;
 }): Promise<AskWorker> {
   const { bus, deps, logger } = options;
   const id = `${hostname()}:${process.pid}`;
   const running = new Map<string, AbortController>();
+  const jobs = new Map<string, Job>();
+  /** Set once the running asks are handed back: nothing more is said about them. */
+  let handedBack = false;
   const stopped = new Set<string>();
 
   await bus.subscribe(bus.controlChannel, (text) => {
@@ -61,10 +70,13 @@ export async function startAskWorker(options: {
     }
     const { input, reply_to: replyTo } = data;
     const askId = input.askId;
-    const send = (message: AskJobMessage) => bus.publish(replyTo, message);
+    const send = (message: AskJobMessage) => {
+      if (!handedBack) bus.publish(replyTo, message);
+    };
     const controller = new AbortController();
     if (stopped.delete(askId)) controller.abort();
     running.set(askId, controller);
+    jobs.set(askId, job);
     send({ type: 'started', ask_id: askId, worker: id });
     const heartbeat = setInterval(
       () => send({ type: 'heartbeat', ask_id: askId }),
@@ -82,6 +94,7 @@ export async function startAskWorker(options: {
     } finally {
       clearInterval(heartbeat);
       running.delete(askId);
+      jobs.delete(askId);
     }
   };
 
@@ -96,8 +109,27 @@ export async function startAskWorker(options: {
     async close() {
       // A local pause takes nothing new and resolves once the running asks have ended; with
       // Redis down nothing new can come, so only the running asks are waited for.
-      if (bus.connected()) await bus.jobs.pause(true);
-      while (running.size > 0) await new Promise((done) => setTimeout(done, 50));
+      if (bus.connected()) await bus.jobs.pause(true, true);
+      const deadline = Date.now() + options.stopGraceMs;
+      while (running.size > 0 && Date.now() < deadline) {
+        await new Promise((done) => setTimeout(done, 50));
+      }
+      if (running.size === 0) return;
+      // Out of time: give the asks back. With its lock released, the next stalled-job check
+      // of any worker puts each job back on the queue, and another worker runs it again.
+      handedBack = true;
+      const askIds = [...jobs.keys()];
+      logger.warn(
+        { worker: id, askIds, graceMs: options.stopGraceMs },
+        'ask worker: running asks did not finish in time; handing them back to the queue',
+      );
+      await Promise.all(
+        [...jobs.values()].map((job) =>
+          job.releaseLock().catch((error: unknown) => {
+            logger.warn({ err: error, jobId: job.id }, 'ask worker: could not release a job');
+          }),
+        ),
+      );
     },
   };
 }

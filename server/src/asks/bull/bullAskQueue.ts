@@ -12,6 +12,10 @@ import type { AskQueue } from '../askQueue.js';
 import type { AskJobBus } from './jobBus.js';
 import { parseJobMessage } from './messages.js';
 
+/** Events-mode message of the `restarted` step (text mode sends the seed's frames only). */
+export const ASK_RESTARTED_MESSAGE =
+  '处理该问题的工作进程已停止，另一个工作进程正在从头重新回答...';
+
 /** Longest wait for Redis to take a job before the ask fails instead of hanging. */
 const ENQUEUE_TIMEOUT_MS = 5000;
 
@@ -22,6 +26,10 @@ interface PendingAsk {
   started: boolean;
   /** An event has reached the client: a failure needs no `received` frame before it. */
   emitted: boolean;
+  /** The worker running it, from its `started` message; another one later means a restart. */
+  worker: string | undefined;
+  /** Its worker went silent while bull still held the job as running: waiting for recovery. */
+  recovering: boolean;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -29,14 +37,19 @@ interface PendingAsk {
  * Asks as bull jobs on Redis: any worker of the queue (`npm run worker`, or this process when
  * it also works) runs them, and their events come back on this process's reply channel in
  * order. Promises beyond `AskQueue`'s: a question no worker takes within `waitTimeoutMs` fails
- * and leaves the queue; a running ask whose worker goes silent for `workerTimeoutMs` (it died,
- * or Redis dropped) fails; Redis unreachable fails the ask at once. Each such failure is a
- * QUEUE_UNAVAILABLE error event and outcome, so clients see a sentence, never a hang.
+ * and leaves the queue; an ask whose worker dies is run again by another worker (bull's
+ * stalled-job recovery, see jobBus.ts), its client told so by a `restarted` status; a running
+ * ask whose worker goes silent for `workerTimeoutMs` and that bull does not hand to another
+ * worker within two lock times (Redis dropped, or it died twice) fails; Redis unreachable
+ * fails the ask at once. Each such failure is a QUEUE_UNAVAILABLE error event and outcome, so
+ * clients see a sentence, never a hang.
  */
 export async function createBullAskQueue(options: {
   bus: AskJobBus;
   waitTimeoutMs: number;
   workerTimeoutMs: number;
+  /** ASK_JOB_LOCK_MS: how long bull takes to notice a dead worker is about twice this. */
+  jobLockMs: number;
   logger: Logger;
 }): Promise<AskQueue> {
   const { bus, logger } = options;
@@ -49,13 +62,44 @@ export async function createBullAskQueue(options: {
     }, ms);
   };
   const watchWorker = (askId: string, ask: PendingAsk) =>
-    rearm(askId, ask, options.workerTimeoutMs, () =>
-      fail(
-        askId,
-        'QUEUE_UNAVAILABLE',
-        `The worker answering this question stopped responding for ${seconds(options.workerTimeoutMs)} s; ask again.`,
-      ),
+    rearm(askId, ask, options.workerTimeoutMs, () => void onWorkerSilent(askId, ask));
+
+  /**
+   * The worker said nothing for `workerTimeoutMs`. While bull still has the job, a dead
+   * worker's ask goes back to the queue once its lock expires: wait for that (two lock times,
+   * once), and for a worker to take it (`waitTimeoutMs`); otherwise the ask is lost: fail it.
+   */
+  const onWorkerSilent = async (askId: string, ask: PendingAsk) => {
+    const state = await jobState(askId);
+    if (pending.get(askId) !== ask) return;
+    if (state === 'waiting') {
+      logger.warn({ askId, worker: ask.worker }, 'ask queue: an ask is back on the queue');
+      rearm(askId, ask, options.waitTimeoutMs, () => void onWaitExpired(askId, ask));
+      return;
+    }
+    if (state === 'active' && !ask.recovering) {
+      ask.recovering = true;
+      rearm(askId, ask, 2 * options.jobLockMs + options.workerTimeoutMs, () => {
+        void onWorkerSilent(askId, ask);
+      });
+      return;
+    }
+    fail(
+      askId,
+      'QUEUE_UNAVAILABLE',
+      `The worker answering this question stopped responding for ${seconds(options.workerTimeoutMs)} s; ask again.`,
     );
+  };
+
+  /** Where bull has the job now; undefined when it is gone (done, failed) or Redis is not there. */
+  const jobState = async (askId: string): Promise<string | undefined> => {
+    try {
+      const job = await bus.jobs.getJob(askId);
+      return job ? await job.getState() : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 
   const settle = (askId: string, outcome: AskOutcome) => {
     const ask = pending.get(askId);
@@ -135,11 +179,25 @@ export async function createBullAskQueue(options: {
       settle(message.ask_id, message.outcome);
       return;
     }
-    if (!ask.started) {
-      ask.started = true;
-      if (message.type === 'started') {
+    ask.started = true;
+    if (message.type === 'started') {
+      if (ask.worker !== undefined && ask.worker !== message.worker) {
+        logger.warn(
+          { askId: message.ask_id, worker: message.worker, previous: ask.worker },
+          'ask queue: the worker of an ask stopped; another worker runs it again',
+        );
+        ask.emitted = true;
+        ask.onEvent({
+          type: 'status',
+          status: 'understanding',
+          step: 'restarted',
+          message: ASK_RESTARTED_MESSAGE,
+        });
+      } else {
         logger.debug({ askId: message.ask_id, worker: message.worker }, 'ask taken by a worker');
       }
+      ask.worker = message.worker;
+      ask.recovering = false;
     }
     watchWorker(message.ask_id, ask);
     if (message.type === 'event') {
@@ -160,6 +218,8 @@ export async function createBullAskQueue(options: {
         resolve,
         started: false,
         emitted: false,
+        worker: undefined,
+        recovering: false,
         timer: undefined,
       };
       pending.set(askId, ask);

@@ -38,6 +38,8 @@ export interface AskJobBus {
 export function openAskJobBus(options: {
   redisUrl: string;
   name: string;
+  /** bull's lock on a running job (ASK_JOB_LOCK_MS): renewed every half, checked as often. */
+  jobLockMs: number;
   logger: Logger;
 }): AskJobBus {
   const { redisUrl, name, logger } = options;
@@ -45,9 +47,13 @@ export function openAskJobBus(options: {
   const jobs = new Bull<AskJobData>(name, redisUrl, {
     prefix: PREFIX,
     settings: {
-      // An ask whose worker died is not run again behind the user's back: it fails, and the
-      // server waiting for it reports that (see bullAskQueue.ts).
-      maxStalledCount: 0,
+      // A worker that dies stops renewing its lock; within about two lock times a surviving
+      // worker's stalled-job check puts the ask back on the queue and another worker runs it
+      // again (asks only read). Once only: a second stall fails it, so an ask runs at most twice.
+      lockDuration: options.jobLockMs,
+      lockRenewTime: Math.floor(options.jobLockMs / 2),
+      stalledInterval: options.jobLockMs,
+      maxStalledCount: 1,
     },
   });
   jobs.on('error', (error) => logger.warn({ ...where, err: error }, 'ask queue: Redis error'));
