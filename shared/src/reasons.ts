@@ -103,6 +103,14 @@ const CATALOGUE = {
     en: 'SELECT * would include hidden columns ({columns}); list the columns you need.',
     zh: 'SELECT * 会包含已隐藏的列（{columns}）；请列出需要的列。',
   },
+  sql_other_database: {
+    en: 'This SQL reads {table}, outside the database {database} that questions are answered from; use only that database’s tables.',
+    zh: '这条 SQL 读取了 {table}，它不在回答问题所用的数据库 {database} 中；请只使用该数据库的表。',
+  },
+  sql_unscoped_schema: {
+    en: 'This SQL reads {table} without limiting it to the database {database}; ask about the tables themselves.',
+    zh: '这条 SQL 读取 {table} 时没有限定在数据库 {database} 内；请直接询问数据表本身。',
+  },
   sql_raw_file: {
     en: 'This SQL reads {table}, which exposes the raw database file.',
     zh: '这条 SQL 读取了 {table}，会暴露数据库文件本身。',

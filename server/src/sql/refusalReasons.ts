@@ -15,6 +15,28 @@ export function refusalReason(message: string): Reason {
   }
   const hiddenList = /hidden columns \(([^)]*)\)/.exec(message);
   if (hiddenList) return { code: 'sql_hidden_star', params: { columns: hiddenList[1] as string } };
+  const outside = /reads (.+?), outside the database (\S+) that/.exec(message);
+  if (outside) {
+    return {
+      code: 'sql_other_database',
+      params: { table: outside[1] as string, database: outside[2] as string },
+    };
+  }
+  const unscoped =
+    /reads (information_schema\.\S+) without limiting it to the database ([^;\s]+)/.exec(message);
+  if (unscoped) {
+    return {
+      code: 'sql_unscoped_schema',
+      params: { table: unscoped[1] as string, database: unscoped[2] as string },
+    };
+  }
+  const databases = /^SHOW DATABASES lists databases other than (\S+),/.exec(message);
+  if (databases) {
+    return {
+      code: 'sql_other_database',
+      params: { table: 'SHOW DATABASES', database: databases[1] as string },
+    };
+  }
   if (/more than one statement/.test(message)) return { code: 'sql_stacked' };
   const rawFile = /reads (\S+), which exposes the raw database file/.exec(message);
   if (rawFile) return { code: 'sql_raw_file', params: { table: rawFile[1] as string } };

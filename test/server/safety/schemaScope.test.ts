@@ -39,9 +39,10 @@ describe('asks read only the configured MySQL database', () => {
     ]) {
       const closing = await ask(sql);
       expect(closing, sql).toMatchObject({ type: 'error', code: 'UNSAFE_SQL' });
+      // Worded for the asker in the question's language (Chinese here), naming the database.
       expect(String(closing.message), sql).toMatch(
         new RegExp(
-          `outside the database ${database.name}|limiting it to the database ${database.name}`,
+          `不在回答问题所用的数据库 ${database.name} 中|没有限定在数据库 ${database.name} 内`,
         ),
       );
     }
