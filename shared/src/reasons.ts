@@ -164,6 +164,43 @@ const CATALOGUE = {
     en: 'There is no column {column} in data source "{datasource}".',
     zh: '数据源“{datasource}”中没有列 {column}。',
   },
+  semantic_no_table: { en: 'There is no table {table}.', zh: '没有表 {table}。' },
+  semantic_no_column: {
+    en: 'The table {table} has no column {column}.',
+    zh: '表 {table} 中没有列 {column}。',
+  },
+  semantic_column_taken: {
+    en: 'The table {table} already has a column named {name}; choose another name.',
+    zh: '表 {table} 已有名为 {name} 的列；请换一个名称。',
+  },
+  semantic_table_taken: {
+    en: 'The data source already has a table named {name}; choose another name.',
+    zh: '数据源中已有名为 {name} 的表；请换一个名称。',
+  },
+  expression_unterminated: {
+    en: 'The expression is not one expression: it has an unterminated string, name or comment.',
+    zh: '表达式不完整：其中的字符串、名称或注释没有结束。',
+  },
+  expression_semicolon: {
+    en: 'The expression is not one expression: it holds a semicolon.',
+    zh: '表达式只能是一个表达式，不能包含分号。',
+  },
+  expression_unbalanced: {
+    en: 'The expression is not one expression: its parentheses are not balanced.',
+    zh: '表达式的括号不配对。',
+  },
+  metric_not_select: {
+    en: "A metric's SQL must be one read-only SELECT; this one starts with {head}.",
+    zh: '指标的 SQL 必须是一条只读 SELECT 语句；这条以 {head} 开头。',
+  },
+  metric_column_unnamed: {
+    en: 'Every output column of a metric needs its own plain name: give each expression an alias with AS.',
+    zh: '指标的每个输出列都需要一个独立的简单名称：请用 AS 给每个表达式起个别名。',
+  },
+  metric_column_alias: {
+    en: 'Every output column of a metric needs its own plain name: give {column} an alias with AS.',
+    zh: '指标的每个输出列都需要一个独立的简单名称：请用 AS 给 {column} 起个别名。',
+  },
 } satisfies Record<string, Record<Locale, string>>;
 
 export type ReasonCode = keyof typeof CATALOGUE;

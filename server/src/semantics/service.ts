@@ -65,7 +65,11 @@ function withoutDefinition(
 
 function refuse(problem: Problem): never {
   throw new QuarryError('BAD_REQUEST', problem.message, {
-    context: { fields: { [problem.field]: problem.message } },
+    context: {
+      fields: { [problem.field]: problem.message },
+      reason: problem.reason,
+      fieldReasons: { [problem.field]: problem.reason },
+    },
   });
 }
 

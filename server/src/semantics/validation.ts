@@ -1,9 +1,11 @@
-import type {
-  CalculatedFieldInput,
-  CellValue,
-  MetricColumn,
-  MetricInput,
-  RelationshipInput,
+import {
+  type CalculatedFieldInput,
+  type CellValue,
+  describeReason,
+  type MetricColumn,
+  type MetricInput,
+  type Reason,
+  type RelationshipInput,
 } from '@quarry/shared';
 import { isQuarryError } from '../errors.js';
 import type { SemanticDefinitions } from '../knowledge/port.js';
@@ -11,13 +13,23 @@ import { dryRunSql } from '../pipeline/stages/dryRun.js';
 import type { DataSource, QueryResult, SqlDialect, TableInfo } from '../ports.js';
 import type { AccessRules } from '../sql/guard.js';
 import { isSignificant, tokenizeSql, tokenText } from '../sql/lexer.js';
+import { refusalReason } from '../sql/refusalReasons.js';
 import { expandSemantics } from '../sql/semantics.js';
 import { semanticCatalog } from './view.js';
 
-/** What is wrong with a definition: the field to fix and a sentence naming the problem. */
+/**
+ * What is wrong with a definition: the field to fix, a sentence naming the problem (English)
+ * and the same as a reason, so the console can say it in the admin's language.
+ */
 export interface Problem {
   field: string;
   message: string;
+  reason: Reason;
+}
+
+/** A problem worded by its reason. */
+function problem(field: string, reason: Reason): Problem {
+  return { field, message: describeReason(reason, 'en'), reason };
 }
 
 /** Where a definition is checked: its data source as it is now. */
@@ -60,13 +72,23 @@ async function runsReadOnly(
     };
   } catch (error) {
     if (isQuarryError(error, 'UNSAFE_SQL')) {
-      return { problem: { field, message: `${what} is not a read-only query: ${error.message}` } };
+      return {
+        problem: {
+          field,
+          message: `${what} is not a read-only query: ${error.message}`,
+          reason: refusalReason(error.message),
+        },
+      };
     }
     if (isQuarryError(error, 'DRY_RUN_FAILED') || isQuarryError(error, 'SQL_EXECUTION_FAILED')) {
       return {
         problem: {
           field,
           message: `${what} does not run on data source ${context.datasource}: ${error.message}`,
+          reason: {
+            code: 'sql_does_not_run',
+            params: { datasource: context.datasource, detail: error.message },
+          },
         },
       };
     }
@@ -79,19 +101,29 @@ export async function checkRelationship(
   input: RelationshipInput,
 ): Promise<Problem | null> {
   const from = findTable(context, input.from_table);
-  if (!from) return { field: 'from_table', message: `There is no table ${input.from_table}.` };
+  if (!from) {
+    return problem('from_table', {
+      code: 'semantic_no_table',
+      params: { table: input.from_table },
+    });
+  }
   const to = findTable(context, input.to_table);
-  if (!to) return { field: 'to_table', message: `There is no table ${input.to_table}.` };
+  if (!to) {
+    return problem('to_table', { code: 'semantic_no_table', params: { table: input.to_table } });
+  }
   const fromMissing = missingColumn(from, input.from_columns);
   if (fromMissing) {
-    return {
-      field: 'from_columns',
-      message: `The table ${from.name} has no column ${fromMissing}.`,
-    };
+    return problem('from_columns', {
+      code: 'semantic_no_column',
+      params: { table: from.name, column: fromMissing },
+    });
   }
   const toMissing = missingColumn(to, input.to_columns);
   if (toMissing) {
-    return { field: 'to_columns', message: `The table ${to.name} has no column ${toMissing}.` };
+    return problem('to_columns', {
+      code: 'semantic_no_column',
+      params: { table: to.name, column: toMissing },
+    });
   }
   const { dialect } = context.dataSource;
   const condition = input.from_columns
@@ -103,18 +135,18 @@ export async function checkRelationship(
 }
 
 /** Whether `expression` is one self-contained expression: balanced, terminated, no `;`. */
-function expressionShapeProblem(expression: string, dialect: SqlDialect): string | null {
+function expressionShapeProblem(expression: string, dialect: SqlDialect): Reason | null {
   let depth = 0;
   for (const token of tokenizeSql(expression, dialect)) {
-    if (!token.terminated) return 'it has an unterminated string, name or comment';
+    if (!token.terminated) return { code: 'expression_unterminated' };
     if (!isSignificant(token) || token.kind !== 'symbol') continue;
     const symbol = tokenText(expression, token);
-    if (symbol === ';') return 'it holds a semicolon';
+    if (symbol === ';') return { code: 'expression_semicolon' };
     if (symbol === '(') depth += 1;
     if (symbol === ')') depth -= 1;
-    if (depth < 0) return 'it closes a parenthesis it did not open';
+    if (depth < 0) return { code: 'expression_unbalanced' };
   }
-  return depth === 0 ? null : 'its parentheses are not balanced';
+  return depth === 0 ? null : { code: 'expression_unbalanced' };
 }
 
 /**
@@ -146,16 +178,16 @@ export async function checkCalculatedField(
   input: CalculatedFieldInput,
 ): Promise<Problem | null> {
   const table = findTable(context, input.table);
-  if (!table) return { field: 'table', message: `There is no table ${input.table}.` };
+  if (!table)
+    return problem('table', { code: 'semantic_no_table', params: { table: input.table } });
   if (table.columns.some((column) => lower(column.name) === lower(input.name))) {
-    return {
-      field: 'name',
-      message: `The table ${table.name} already has a column named ${input.name}; choose another name.`,
-    };
+    return problem('name', {
+      code: 'semantic_column_taken',
+      params: { table: table.name, name: input.name },
+    });
   }
   const shape = expressionShapeProblem(input.expression, context.dataSource.dialect);
-  if (shape)
-    return { field: 'expression', message: `The expression is not one expression: ${shape}.` };
+  if (shape) return problem('expression', shape);
   const sql = calculatedFieldSelect(context, input, table);
   const ran = await runsReadOnly(context, sql, 'expression', 'The expression');
   return 'problem' in ran ? ran.problem : null;
@@ -189,10 +221,7 @@ export async function checkMetric(
   const { dialect } = context.dataSource;
   if (findTable(context, input.name)) {
     return {
-      problem: {
-        field: 'name',
-        message: `The data source already has a table named ${input.name}; choose another name.`,
-      },
+      problem: problem('name', { code: 'semantic_table_taken', params: { name: input.name } }),
     };
   }
   const body = metricBody(input.sql, dialect);
@@ -200,10 +229,10 @@ export async function checkMetric(
   const head = first ? tokenText(body, first).toUpperCase() : '';
   if (head !== 'SELECT' && head !== 'WITH') {
     return {
-      problem: {
-        field: 'sql',
-        message: `A metric's SQL must be one read-only SELECT; this one starts with ${head || 'nothing'}.`,
-      },
+      problem: problem(
+        'sql',
+        head ? { code: 'metric_not_select', params: { head } } : { code: 'sql_no_statement' },
+      ),
     };
   }
   const expanded = expandSemantics(body, dialect, {
@@ -224,6 +253,10 @@ export async function checkMetric(
       problem: {
         field: 'sql',
         message: `The metric's SQL does not run on data source ${context.datasource}: ${error.message}`,
+        reason: {
+          code: 'sql_does_not_run',
+          params: { datasource: context.datasource, detail: error.message },
+        },
       },
     };
   }
@@ -231,10 +264,12 @@ export async function checkMetric(
   for (const column of result.columns) {
     if (!/^[\p{L}_][\p{L}\p{N}_]*$/u.test(column) || seen.has(lower(column))) {
       return {
-        problem: {
-          field: 'sql',
-          message: `Every output column of a metric needs its own plain name: give ${column || 'each expression'} an alias with AS.`,
-        },
+        problem: problem(
+          'sql',
+          column
+            ? { code: 'metric_column_alias', params: { column } }
+            : { code: 'metric_column_unnamed' },
+        ),
       };
     }
     seen.add(lower(column));

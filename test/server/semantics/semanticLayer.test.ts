@@ -282,6 +282,11 @@ describe.each(['sqlite', 'mariadb'] as const)('the semantic layer on %s', (backe
     expect(write.status).toBe(400);
     expect(write.body.error.message).toMatch(/^A metric's SQL must be one read-only SELECT/);
     expect(write.body.error.fields).toHaveProperty('sql');
+    expect(write.body.error.reason).toEqual({
+      code: 'metric_not_select',
+      params: { head: 'DELETE' },
+    });
+    expect(write.body.error.field_reasons.sql).toEqual(write.body.error.reason);
 
     const stacked = await api(quarry, 'POST', 'default/metrics', {
       name: 'stacked_sales',
@@ -291,6 +296,8 @@ describe.each(['sqlite', 'mariadb'] as const)('the semantic layer on %s', (backe
     expect(stacked.status).toBe(400);
     expect(stacked.body.error.message).toMatch(/^The metric's SQL is not a read-only query: /);
     expect(stacked.body.error.message).toContain('not a read');
+    expect(stacked.body.error.reason.code).toMatch(/^sql_/);
+    expect(stacked.body.error.field_reasons.sql.code).toBe(stacked.body.error.reason.code);
 
     const broken = await api(quarry, 'POST', 'default/metrics', {
       name: 'broken_sales',
@@ -301,6 +308,9 @@ describe.each(['sqlite', 'mariadb'] as const)('the semantic layer on %s', (backe
     expect(broken.body.error.message).toMatch(
       /^The metric's SQL does not run on data source default: .*no_such_column/,
     );
+    expect(broken.body.error.reason.code).toBe('sql_does_not_run');
+    expect(broken.body.error.reason.params.datasource).toBe('default');
+    expect(broken.body.error.reason.params.detail).toContain('no_such_column');
 
     const clash = await api(quarry, 'POST', 'default/metrics', {
       name: 'sales',
@@ -309,6 +319,10 @@ describe.each(['sqlite', 'mariadb'] as const)('the semantic layer on %s', (backe
     });
     expect(clash.status).toBe(400);
     expect(clash.body.error.fields).toHaveProperty('name');
+    expect(clash.body.error.field_reasons.name).toEqual({
+      code: 'semantic_table_taken',
+      params: { name: 'sales' },
+    });
 
     const field = await api(quarry, 'POST', 'default/calculated-fields', {
       table: 'employees',
@@ -318,6 +332,10 @@ describe.each(['sqlite', 'mariadb'] as const)('the semantic layer on %s', (backe
     });
     expect(field.status).toBe(400);
     expect(field.body.error.message).toContain('already has a column named salary');
+    expect(field.body.error.reason).toEqual({
+      code: 'semantic_column_taken',
+      params: { table: 'employees', name: 'salary' },
+    });
 
     const breakout = await api(quarry, 'POST', 'default/calculated-fields', {
       table: 'employees',
@@ -327,6 +345,21 @@ describe.each(['sqlite', 'mariadb'] as const)('the semantic layer on %s', (backe
     });
     expect(breakout.status).toBe(400);
     expect(breakout.body.error.fields).toHaveProperty('expression');
+    expect(breakout.body.error.field_reasons.expression).toEqual({ code: 'expression_unbalanced' });
+
+    const nowhere = await api(quarry, 'POST', 'default/relationships', {
+      from_table: 'no_such_table',
+      from_columns: ['id'],
+      to_table: 'employees',
+      to_columns: ['id'],
+      kind: 'many_to_one',
+    });
+    expect(nowhere.status).toBe(400);
+    expect(nowhere.body.error.message).toBe('There is no table no_such_table.');
+    expect(nowhere.body.error.field_reasons.from_table).toEqual({
+      code: 'semantic_no_table',
+      params: { table: 'no_such_table' },
+    });
     expect((await api(quarry, 'GET', 'default/metrics')).body.total).toBe(2);
     expect(await run('SELECT COUNT(*) AS n FROM sales')).toEqual([{ n: 1500 }]);
   });
