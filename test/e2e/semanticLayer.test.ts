@@ -106,4 +106,33 @@ describe('the semantic layer pages in Chromium against the real server', () => {
       .waitFor();
     expect(errors).toEqual([]);
   });
+
+  it('in Chinese, says why a definition is refused in Chinese, not in English', async () => {
+    await page.getByLabel('Language').selectOption('zh');
+    await page.getByRole('heading', { name: 'default 的语义层' }).waitFor();
+    await page.getByRole('button', { name: '新建指标' }).click();
+    const dialog = page.getByRole('dialog', { name: '新建指标' });
+    await dialog.getByLabel('名称').fill('sales');
+    await dialog.getByLabel('描述').fill('与表同名');
+    await dialog.getByLabel('SQL').fill('SELECT region FROM sales');
+    await dialog.getByRole('button', { name: '保存' }).click();
+    await expect
+      .poll(() => dialog.locator('.field-error').allTextContents())
+      .toEqual(['数据源中已有名为 sales 的表；请换一个名称。']);
+
+    await dialog.getByLabel('名称').fill('wipe_sales');
+    await dialog.getByLabel('SQL').fill('DELETE FROM sales');
+    await dialog.getByRole('button', { name: '运行' }).click();
+    await expect
+      .poll(() => dialog.getByRole('alert').allTextContents())
+      .toContain('指标的 SQL 必须是一条只读 SELECT 语句；这条以 DELETE 开头。');
+    await dialog.getByRole('button', { name: '保存' }).click();
+    await expect
+      .poll(() => dialog.locator('.field-error').allTextContents())
+      .toEqual(['指标的 SQL 必须是一条只读 SELECT 语句；这条以 DELETE 开头。']);
+    const shown = (await dialog.textContent()) ?? '';
+    expect(shown).not.toMatch(/metric|must be|read-only|starts with/i);
+    await screenshot(page, 'semantic-layer-refusal-zh');
+    expect(errors).toEqual([]);
+  });
 });
