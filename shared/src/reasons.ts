@@ -148,6 +148,10 @@ const CATALOGUE = {
     en: 'The rewrite repeated SQL that was already tried, so Quarry stopped correcting it after {n} attempts.',
     zh: '重写结果与已尝试过的 SQL 相同，因此在第 {n} 次尝试后停止了纠错。',
   },
+  connection_failed: {
+    en: 'Could not connect: {detail}',
+    zh: '无法连接数据源。驱动程序的报错：{detail}',
+  },
   sql_failed: {
     en: 'The database could not run this SQL: {detail}',
     zh: '数据库无法运行这条 SQL。数据库的报错：{detail}',

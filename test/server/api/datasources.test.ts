@@ -149,6 +149,10 @@ describe.each(BACKENDS)('admin API data sources on %s', (backend) => {
     expect(failed.status).toBe(400);
     expect(failed.body.error.message).toMatch(/ECONNREFUSED/);
     expect(failed.body.error.fields.url).toMatch(/ECONNREFUSED/);
+    expect(failed.body.error.reason).toMatchObject({
+      code: 'connection_failed',
+      params: { detail: expect.stringMatching(/ECONNREFUSED/) },
+    });
 
     await api.request('POST', '/api/datasources/test', { body: { name: 'sales' } });
     expect(tested.at(-1)).toBe(SALES_URL);

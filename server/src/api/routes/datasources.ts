@@ -120,7 +120,12 @@ export function dataSourceRoutes(deps: AdminApiDeps): Router {
       await deps.testConnection(url as string);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      throw badRequest(`Could not connect: ${message}`, { url: message });
+      const reason = { code: 'connection_failed', params: { detail: message } } as const;
+      throw badRequest(
+        `Could not connect: ${message}`,
+        { url: message },
+        { reason, fieldReasons: { url: reason } },
+      );
     }
     response.json({ ok: true });
   });
