@@ -226,7 +226,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     try {
       checkDataSourceUrl(e.DATABASE_URL, { appDatabaseUrl: e.APP_DATABASE_URL });
     } catch (error) {
-      const reason = isQuarryError(error) ? String(error.context.reason) : String(error);
+      const reason = isQuarryError(error) ? String(error.context.detail) : String(error);
       throw new ConfigError(
         `Invalid configuration: DATABASE_URL ${reason} (got ${shownValue('DATABASE_URL', e.DATABASE_URL)})`,
       );

@@ -152,6 +152,10 @@ const CATALOGUE = {
     en: 'Could not connect: {detail}',
     zh: '无法连接数据源。驱动程序的报错：{detail}',
   },
+  invalid_datasource_url: {
+    en: 'The data source URL {detail}.',
+    zh: '数据源连接地址不可用（{detail}）。',
+  },
   sql_failed: {
     en: 'The database could not run this SQL: {detail}',
     zh: '数据库无法运行这条 SQL。数据库的报错：{detail}',

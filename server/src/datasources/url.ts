@@ -5,6 +5,7 @@ import {
   type NetworkUrl,
   type ParsedDataSourceUrl,
   parseDataSourceUrl,
+  type Reason,
   type SqliteUrl,
 } from '@quarry/shared';
 import { QuarryError } from '../errors.js';
@@ -21,9 +22,10 @@ import { QuarryError } from '../errors.js';
 const SQLITE_HEADER = Buffer.from('SQLite format 3\u0000', 'latin1');
 
 /** A URL that can never work, with the reason; the admin API answers it 400. */
-export function invalidDataSourceUrl(reason: string): QuarryError {
-  return new QuarryError('INVALID_DATASOURCE_URL', `The data source URL ${reason}.`, {
-    context: { reason, fields: { url: `url ${reason}` } },
+export function invalidDataSourceUrl(detail: string): QuarryError {
+  const reason: Reason = { code: 'invalid_datasource_url', params: { detail } };
+  return new QuarryError('INVALID_DATASOURCE_URL', `The data source URL ${detail}.`, {
+    context: { detail, reason, fields: { url: `url ${detail}` }, fieldReasons: { url: reason } },
   });
 }
 

@@ -203,6 +203,11 @@ describe.each(BACKENDS)('the data-source API refuses unusable URLs on %s', (back
         expect(response.status, `${method} ${path} ${JSON.stringify(url)}`).toBe(400);
         expect(response.body.error.code).toBe('INVALID_DATASOURCE_URL');
         expect(response.body.error.fields.url).toMatch(reason);
+        // The console says it in the admin's language from the reason code.
+        expect(response.body.error.reason).toEqual({
+          code: 'invalid_datasource_url',
+          params: { detail: expect.stringMatching(reason) },
+        });
       }
     }
     expect((await api.request('GET', '/api/datasources/broken')).status).toBe(404);

@@ -2,6 +2,7 @@ import {
   dataSourceInputSchema,
   dataSourceUpdateSchema,
   listQuerySchema,
+  parseDataSourceUrl,
   type SchemaDescription,
   schemaDescriptionInputSchema,
   sqlBodySchema,
@@ -9,7 +10,7 @@ import {
 } from '@quarry/shared';
 import { type Request, Router } from 'express';
 import type { z } from 'zod';
-import { validateDataSourceUrl } from '../../datasources/url.js';
+import { invalidDataSourceUrl, validateDataSourceUrl } from '../../datasources/url.js';
 import { isQuarryError, QuarryError } from '../../errors.js';
 import type { KnowledgeStore } from '../../knowledge/port.js';
 import { mergeMaskedPassword } from '../../knowledge/repositories/datasources.js';
@@ -30,9 +31,11 @@ function parseDataSourceBody<S extends z.ZodType>(schema: S, body: unknown): z.i
       ? (error.context.fields as Record<string, string> | undefined)
       : undefined;
     if (fields?.url === undefined || Object.keys(fields).length !== 1) throw error;
-    throw new QuarryError('INVALID_DATASOURCE_URL', error instanceof Error ? error.message : '', {
-      context: { fields },
-    });
+    const url = (body as { url?: unknown } | null)?.url;
+    const reading = typeof url === 'string' ? parseDataSourceUrl(url) : undefined;
+    // The URL's own problem, said as every other refused URL is (reason code included).
+    if (reading && !reading.ok) throw invalidDataSourceUrl(reading.reason);
+    throw error;
   }
 }
 
