@@ -8,7 +8,8 @@ WORKDIR /app
 COPY . .
 # Installs every workspace and builds the admin console (root postinstall).
 RUN npm install --no-audit --no-fund && npm cache clean --force
-ENV NODE_ENV=production PORT=3000
+# Inside a container the published port is the boundary: listen on every interface.
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 EXPOSE 3000 3001
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

@@ -33,6 +33,9 @@ const environmentSchema = z.object({
 
 export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
 
+/** The names of every variable the bot reads (`.env.example` lists each; a test checks). */
+export const BOT_ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+
 export interface BotConfig {
   slack: {
     botToken: string;

@@ -1,6 +1,7 @@
 import type { Logger as SlackLogger } from '@slack/bolt';
 import { LogLevel as SlackLogLevel } from '@slack/bolt';
 import { pino } from 'pino';
+import pretty from 'pino-pretty';
 import type { LogLevel } from './config.js';
 
 export type Logger = pino.Logger;
@@ -20,13 +21,27 @@ const REDACTED_PATHS = [
   'headers.authorization',
 ];
 
-/** The bot process's logger when it runs alone (`npm run bot`): JSON lines on stdout. */
+/**
+ * The bot process's logger when it runs alone (`npm run bot`): JSON lines on stdout, or short
+ * coloured lines when stdout is a terminal (as the server's logger does).
+ */
 export function createBotLogger(level: LogLevel): Logger {
-  return pino({
+  const options = {
     name: 'quarry-bot',
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-  });
+  };
+  if (!process.stdout.isTTY) return pino(options);
+  return pino(
+    options,
+    pretty({
+      sync: true,
+      colorize: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname,name',
+      singleLine: true,
+    }),
+  );
 }
 
 /**

@@ -14,7 +14,8 @@ import { createRecentMap, createRecentSet } from './memory.js';
 import { createAskLink } from './quarry/askLink.js';
 import { createQuarryHttp } from './quarry/quarryHttp.js';
 import { createBoltApp, eventDedupeMiddleware } from './slack/boltApp.js';
-import { createSlackOps } from './slack/slackOps.js';
+import { createSlackOps, type SlackCallOutcome } from './slack/slackOps.js';
+import { createSendBudget } from './slack/updateCoalescer.js';
 import { createUserNames } from './slack/userNames.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -22,6 +23,13 @@ const HOUR = 60 * 60 * 1000;
 export interface SlackBotOptions {
   /** Least time between two updates of one Slack message (default 1 s, Slack's guidance). */
   updateIntervalMs?: number;
+  /**
+   * Least time between two message updates anywhere in the workspace (default 1 s: `chat.update`
+   * is a Tier 3 method, about 50 a minute per workspace), shared by every answer at once.
+   */
+  workspaceUpdateIntervalMs?: number;
+  /** Told about every Slack Web API call and how it ended (the server counts them in /metrics). */
+  onSlackCall?: (method: string, outcome: SlackCallOutcome) => void;
   /** Waits between attempts to reach the server's `/ws`. */
   connectBackoffMs?: readonly number[];
   /** How long the server's "no ask in this thread" is believed before asking again (default 30 s). */
@@ -58,7 +66,9 @@ export async function startSlackBot(
   });
   const identity = await lookUpBotIdentity(client, config.slack.apiUrl);
 
-  const slack = createSlackOps(client, log);
+  const slack = createSlackOps(client, log, {
+    ...(options.onSlackCall ? { onCall: options.onSlackCall } : {}),
+  });
   const link = createAskLink({
     wsUrl: config.quarry.wsUrl,
     apiToken: config.quarry.apiToken,
@@ -90,6 +100,7 @@ export async function startSlackBot(
     userNames: createUserNames({ slack, logger: log }),
     logger: log,
     updateIntervalMs: options.updateIntervalMs ?? 1000,
+    updateBudget: createSendBudget({ minIntervalMs: options.workspaceUpdateIntervalMs ?? 1000 }),
   });
 
   const bolt = createBoltApp({ slack: config.slack, identity, logger: log });

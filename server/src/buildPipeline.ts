@@ -8,8 +8,9 @@ import { demoDictionaries } from './demo/dictionaries.js';
 import { isQuarryError } from './errors.js';
 import type { KnowledgeStore } from './knowledge/port.js';
 import { openKnowledgeStore } from './knowledge/store.js';
-import { createOpenAiClient } from './llm/openaiClient.js';
+import { createOpenAiClient, type OpenAiClient } from './llm/openaiClient.js';
 import type { Logger } from './logger.js';
+import type { QuarryMetrics } from './metrics.js';
 import {
   type AccessRuleCache,
   applyAccessRules,
@@ -32,6 +33,8 @@ export interface BuiltPipeline {
   registry: DataSourceRegistry;
   accessRules: AccessRuleCache;
   semantics: SemanticLayer;
+  /** The model client (also `pipeline.llm`), for readiness checks. */
+  llm: OpenAiClient;
   /** Closes the data sources, then the app database. */
   close(): Promise<void>;
 }
@@ -54,6 +57,8 @@ export async function buildPipeline(
      * job; workers only read knowledge).
      */
     manageDemoKnowledge?: boolean;
+    /** Where model calls and query times are counted for `/metrics`. */
+    metrics?: QuarryMetrics;
   } = {},
 ): Promise<BuiltPipeline> {
   const store = await openKnowledgeStore({
@@ -81,8 +86,11 @@ export async function buildPipeline(
     appDatabaseUrl: config.appDatabaseUrl,
     logger,
     queryTimeoutMs: config.ask.queryTimeoutMs,
+    observeExecution: options.metrics
+      ? (seconds, outcome) => options.metrics?.sqlSeconds.observe({ outcome }, seconds)
+      : undefined,
   });
-  const llm = createOpenAiClient({ config: config.llm, logger });
+  const llm = createOpenAiClient({ config: config.llm, logger, metrics: options.metrics });
   const schemas = createSchemaCache({ dataSource: (name) => registry.get(name) });
   const accessRules = createAccessRuleCache(knowledgeReads.accessRules);
   // The one way to a data source's tables for the model: retrieval, DDL, intent and sample
@@ -137,6 +145,7 @@ export async function buildPipeline(
     registry,
     accessRules,
     semantics,
+    llm,
     async close() {
       await registry.closeAll();
       await store.close();

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { DATASOURCE_URL_FORMS, parseDataSourceUrl } from '@quarry/shared';
 import dotenv from 'dotenv';
@@ -49,9 +50,20 @@ const optionalText = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+const HOST_NAME =
+  /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
 /** Every environment variable Quarry reads, with its default. Unknown variables are ignored. */
 const environmentSchema = z.object({
   PORT: integer(0, 65535).default(3000),
+  // Loopback unless told otherwise: `/ws` and `/v1/*` are open while API_TOKENS is unset.
+  HOST: z
+    .string()
+    .trim()
+    .refine((host) => isIP(host) !== 0 || HOST_NAME.test(host), {
+      message: 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0',
+    })
+    .default('127.0.0.1'),
   DATABASE_URL: dataSourceUrl.optional(),
   APP_DATABASE_URL: databaseUrl.default('sqlite:./data/quarry.sqlite'),
   REDIS_URL: z
@@ -117,8 +129,13 @@ const environmentSchema = z.object({
 
 export type Environment = z.infer<typeof environmentSchema>;
 
+/** The names of every variable the server reads (`.env.example` lists each; a test checks). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+
 export interface Config {
   port: number;
+  /** Interface the HTTP + WebSocket server listens on. */
+  host: string;
   /** Undefined means the bundled demo database. */
   databaseUrl: string | undefined;
   appDatabaseUrl: string;
@@ -234,6 +251,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   return {
     port: e.PORT,
+    host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     appDatabaseUrl: e.APP_DATABASE_URL,
     redisUrl: e.REDIS_URL,

@@ -35,7 +35,12 @@ async function main(): Promise<void> {
       ...environment,
       QUARRY_SERVER_URL: environment.QUARRY_SERVER_URL ?? `ws://127.0.0.1:${server.port}/ws`,
     });
-    const bot = await startSlackBot(botConfig, logger);
+    const bot = await startSlackBot(botConfig, logger, {
+      onSlackCall: (method, outcome) => {
+        server.metrics.slackCalls.inc({ method, outcome });
+        if (outcome === 'rate_limited') server.metrics.slackRateLimited.inc({ method });
+      },
+    });
     closers.unshift(() => bot.close());
   }
 

@@ -17,11 +17,14 @@ import type { Config } from './config.js';
 import { openDataSource } from './datasources/index.js';
 import { createHttpApp } from './http/app.js';
 import { clientTokens } from './http/auth.js';
+import { checkReadiness, type ReadinessCheck } from './http/readiness.js';
 import { createV1Router } from './http/v1Routes.js';
 import { checkFullName } from './knowledge/checks/dictionaryCheck.js';
 import { checkSql } from './knowledge/checks/sqlPairCheck.js';
 import type { KnowledgeStore } from './knowledge/port.js';
-import type { Logger } from './logger.js';
+import { type Logger, redactUrl } from './logger.js';
+import { createMetrics, type QuarryMetrics } from './metrics.js';
+import { classifyQuestion } from './pipeline/questionIntent.js';
 import { dryRunSql } from './pipeline/stages/dryRun.js';
 import { previewAbbreviations } from './pipeline/stages/postProcessing.js';
 import type { PipelineDeps } from './pipeline/types.js';
@@ -32,6 +35,8 @@ export interface RunningServer {
   /** SHA-256 (hex) of the admin token; the token itself is never kept. */
   adminTokenDigest: string;
   store: KnowledgeStore;
+  /** What `/metrics` reports; the in-process Slack bot counts its API calls here too. */
+  metrics: QuarryMetrics;
   close(): Promise<void>;
 }
 
@@ -53,17 +58,22 @@ export async function startQuarryServer(
   } = {},
 ): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const built = await buildPipeline(config, logger, { ...options, manageDemoKnowledge: true });
+  const metrics = createMetrics();
+  const built = await buildPipeline(config, logger, {
+    ...options,
+    manageDemoKnowledge: true,
+    metrics,
+  });
   const { pipeline, store, registry, accessRules, semantics } = built;
   const adminTokenDigest = await ensureAdminToken(store, config.adminToken, print);
-  const asksRunner = await openAskRunner(config, pipeline, logger);
+  const asksRunner = await openAskRunner(config, pipeline, logger, metrics);
   const queue = asksRunner.queue;
   const history = createQueuedAskHistory(createKnowledgeAskHistory(store), {
     logger,
     limit: config.askHistoryQueueLimit,
     storeAnswers: () => store.revision(),
   });
-  const asks = createAskService({ queue, history, logger });
+  const asks = createAskService({ queue, history, logger, metrics });
   const askLimiter = createAskLimiter(config.limits.asksPerUser);
   const apiTokens = clientTokens(config.apiTokens, adminTokenDigest);
 
@@ -131,6 +141,7 @@ export async function startQuarryServer(
         return true;
       },
       threadAskCount: (threadId) => store.asks.countInThread(threadId),
+      classifyIntent: (input) => classifyQuestion(pipeline, input),
     }),
     adminApi,
     adminStaticDir: ADMIN_STATIC_DIR,
@@ -138,7 +149,24 @@ export async function startQuarryServer(
       llm_configured: Boolean(config.llm.apiKey || config.llm.baseUrl),
       ask_queue: asksRunner.describe(),
     }),
+    ready: () => checkReadiness(readinessChecks, READY_CHECK_TIMEOUT_MS),
+    metrics: async () => ({
+      contentType: metrics.registry.contentType,
+      text: await metrics.registry.metrics(),
+    }),
   });
+  const readinessChecks: ReadinessCheck[] = [
+    { name: 'app_database', check: async () => void (await store.revision()) },
+    {
+      name: 'default_datasource',
+      check: async () => (await registry.get('default')).dryRun('SELECT 1'),
+    },
+    ...(asksRunner.readiness ? [asksRunner.readiness] : []),
+    {
+      name: 'model',
+      check: (timeoutMs) => built.llm.ping(timeoutMs),
+    },
+  ];
 
   const http = createServer(app);
   const wss = attachWebSocketServer({
@@ -155,18 +183,26 @@ export async function startQuarryServer(
       sendStallMs: config.limits.wsSendStallMs,
     },
   });
-  http.listen(config.port);
+  metrics.gauge('quarry_websocket_connections', 'Open /ws connections', () => wss.clients.size);
+  metrics.gauge(
+    'quarry_ask_queue_depth',
+    'Asks waiting on Redis for a worker (0 when asks run in-process)',
+    () => asksRunner.waiting(),
+  );
+  http.listen(config.port, config.host);
   await once(http, 'listening');
   const port = (http.address() as AddressInfo).port;
+  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
   logger.info(
-    { port },
-    `Quarry is listening on http://localhost:${port} (WebSocket /ws, console /admin)`,
+    { host: config.host, port },
+    `Quarry is listening on http://${shownHost}:${port} (WebSocket /ws, console /admin)`,
   );
 
   return {
     port,
     adminTokenDigest,
     store,
+    metrics,
     async close() {
       for (const client of wss.clients) client.terminate();
       wss.close();
@@ -186,8 +222,15 @@ interface AskRunner {
   queue: AskQueue;
   /** For `/health`: `in-process`, or the Redis queue and whether it is reachable now. */
   describe(): Record<string, unknown> | string;
+  /** Asks waiting for a worker. */
+  waiting(): Promise<number>;
+  /** `/ready`'s look at the queue, when there is one to look at. */
+  readiness?: ReadinessCheck;
   close(): Promise<void>;
 }
+
+/** Longest a `/ready` check may take before its dependency counts as not ready. */
+const READY_CHECK_TIMEOUT_MS = 2000;
 
 /**
  * In-process without REDIS_URL. With it, asks become bull jobs, and this process also works on
@@ -197,10 +240,16 @@ async function openAskRunner(
   config: Config,
   pipeline: PipelineDeps,
   logger: Logger,
+  metrics: QuarryMetrics,
 ): Promise<AskRunner> {
   if (!config.redisUrl) {
     const queue = createInProcessAskQueue(pipeline);
-    return { queue, describe: () => 'in-process', close: () => queue.close() };
+    return {
+      queue,
+      describe: () => 'in-process',
+      waiting: async () => 0,
+      close: () => queue.close(),
+    };
   }
   const bus = openAskJobBus({
     redisUrl: config.redisUrl,
@@ -214,6 +263,7 @@ async function openAskRunner(
     workerTimeoutMs: config.askQueue.workerTimeoutMs,
     jobLockMs: config.askQueue.jobLockMs,
     logger,
+    onTaken: (seconds) => metrics.queueWaitSeconds.observe(seconds),
   });
   const worker =
     config.askQueue.concurrency > 0
@@ -234,6 +284,15 @@ async function openAskRunner(
       connected: bus.connected(),
       working_here: worker !== undefined,
     }),
+    waiting: async () => (bus.connected() ? await bus.jobs.getWaitingCount() : 0),
+    readiness: {
+      name: 'redis',
+      check: async () => {
+        if (!bus.connected()) {
+          throw new Error(`Redis at ${redactUrl(config.redisUrl ?? '')} is unreachable`);
+        }
+      },
+    },
     async close() {
       await queue.close();
       await worker?.close();

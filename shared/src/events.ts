@@ -21,7 +21,9 @@ export type AskStep =
   | 'rewriting'
   | 'executing_rewrite'
   /** The worker running the ask died; another worker runs it again from the start. */
-  | 'restarted';
+  | 'restarted'
+  /** The ask is over: the terminal `status` frame (`finished`, `failed` or `stopped`), sent last. */
+  | 'done';
 
 export type Intent = 'TEXT_TO_SQL' | 'GENERAL' | 'USER_GUIDE' | 'MISLEADING_QUERY';
 

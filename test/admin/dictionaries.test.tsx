@@ -3,6 +3,7 @@ import type { DictionaryEntry } from '@quarry/shared';
 import { screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { REWRITE_EXAMPLE } from '../../admin/src/features/dictionaries/example.js';
 import { AppRoutes } from '../../admin/src/routes.js';
 import { fakeApi, page, renderConsole } from './harness.js';
 
@@ -130,9 +131,7 @@ describe('dictionaries', () => {
     });
     await userEvent.setup().click(await screen.findByRole('button', { name: 'Rewrite' }));
     const rewritten = await screen.findByTestId('rewritten-sql');
-    expect(rewritten.textContent).toBe(
-      "SELECT name FROM employees WHERE department = '人力资源部'",
-    );
+    expect(rewritten.textContent).toBe(REWRITE_EXAMPLE.replace("'HR'", "'人力资源部'"));
     expect(screen.getByRole('heading', { name: 'Rewritten' })).toBeTruthy();
   });
 });

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -81,10 +82,27 @@ export async function buildConsole(): Promise<void> {
   });
 }
 
-/** Debian's Chromium, headless; installed by .ci/run when missing. */
+/** Debian's Chromium; `npm run setup` (and .ci/run) installs it when missing. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/**
+ * Why the browser suite cannot run here, or undefined when it can. Outside CI a machine without
+ * Chromium skips the suite and says so; in CI (`CI=true`, as `.ci/run` and the landing script
+ * run it) the suite always runs, and fails when Chromium is missing.
+ */
+export function browserSuiteSkipReason(
+  env: Record<string, string | undefined> = process.env,
+  chromiumPath = CHROMIUM_PATH,
+): string | undefined {
+  if (env.CI === 'true' || env.CI === '1') return undefined;
+  if (existsSync(chromiumPath)) return undefined;
+  return `Chromium is not installed at ${chromiumPath}; run \`npm run setup\` to install it (and CJK fonts), then npm test again`;
+}
+
+/** Debian's Chromium, headless. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });

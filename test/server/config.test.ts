@@ -16,6 +16,7 @@ describe('configuration', () => {
     const config = parseConfig({});
     expect(config).toMatchObject({
       port: 3000,
+      host: '127.0.0.1',
       databaseUrl: undefined,
       appDatabaseUrl: 'sqlite:./data/quarry.sqlite',
       redisUrl: undefined,
@@ -53,6 +54,10 @@ describe('configuration', () => {
     [
       { REDIS_URL: 'localhost:6379' },
       /^Invalid configuration: REDIS_URL must be redis:\/\/host:port/,
+    ],
+    [
+      { HOST: 'every interface' },
+      /^Invalid configuration: HOST must be an IP address or a host name/,
     ],
     [
       { OPENAI_BASE_URL: 'ftp://x' },

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REWRITE_EXAMPLE } from '../../admin/src/features/dictionaries/example.js';
 import { demoSql } from '../../server/src/demo/build.js';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb.js';
 import { startTestQuarry } from '../support/quarry.js';
@@ -93,5 +94,32 @@ describe("the demo's dictionaries and descriptions", () => {
     await withServer({}, async (baseUrl) => {
       expect(await entries(baseUrl, 'department')).toContain('RD=研发中心');
     });
+  });
+});
+
+describe('the console\'s dictionary "Try it" example', () => {
+  it('runs on the demo company once the demo dictionary rewrote it', async () => {
+    const quarry = await startTestQuarry();
+    try {
+      const post = async (path: string, body: unknown) => {
+        const response = await fetch(`${quarry.baseUrl}${path}`, {
+          method: 'POST',
+          headers: ADMIN,
+          body: JSON.stringify(body),
+        });
+        expect(response.status).toBe(200);
+        return response.json();
+      };
+      const { sql } = (await post('/api/dictionaries/preview', { sql: REWRITE_EXAMPLE })) as {
+        sql: string;
+      };
+      expect(sql).toContain("'人力资源部'");
+      const result = (await post('/api/datasources/default/preview', { sql })) as {
+        rows: unknown[];
+      };
+      expect(result.rows.length).toBeGreaterThan(0);
+    } finally {
+      await quarry.close();
+    }
   });
 });

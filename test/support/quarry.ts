@@ -127,10 +127,23 @@ export function isClosingTextFrame(text: string): boolean {
   }
 }
 
-/** Events mode: the ask is over at its `result`, `reply` or `error` event. */
+/** Events mode: the ask is over at its terminal `status` frame (finished, failed or stopped). */
 export function isClosingEvent(text: string): boolean {
-  const parsed = JSON.parse(text) as { type?: string };
-  return parsed.type === 'result' || parsed.type === 'reply' || parsed.type === 'error';
+  const parsed = JSON.parse(text) as { type?: string; status?: string };
+  return (
+    parsed.type === 'status' &&
+    (parsed.status === 'finished' || parsed.status === 'failed' || parsed.status === 'stopped')
+  );
+}
+
+/**
+ * The ask's outcome event among its events: its `result`, `reply` or `error` (the terminal
+ * `status` comes after it, and more events may come between them).
+ */
+export function outcomeEvent<T extends { type?: unknown }>(events: readonly T[]): T | undefined {
+  return events.findLast(
+    (event) => event.type === 'result' || event.type === 'reply' || event.type === 'error',
+  );
 }
 
 export const query = (question: string, extra: Record<string, unknown> = {}) =>

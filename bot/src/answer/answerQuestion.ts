@@ -3,7 +3,12 @@ import type { Logger } from '../logger.js';
 import type { RecentMap } from '../memory.js';
 import type { AskLink } from '../quarry/askLink.js';
 import type { SlackOps } from '../slack/slackOps.js';
-import { type Clock, createUpdateCoalescer, systemClock } from '../slack/updateCoalescer.js';
+import {
+  type Clock,
+  createUpdateCoalescer,
+  type SendBudget,
+  systemClock,
+} from '../slack/updateCoalescer.js';
 import type { UserNames } from '../slack/userNames.js';
 import {
   type AnswerState,
@@ -51,6 +56,8 @@ export interface AnswererDeps {
   logger: Logger;
   /** Least time between two updates of one message. */
   updateIntervalMs: number;
+  /** The workspace's update budget, shared by every answer. */
+  updateBudget?: SendBudget;
   clock?: Clock;
 }
 
@@ -85,7 +92,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
         log.error({ err: toBotError(error) }, 'could not post the answer message');
         return;
       }
-      deps.threads.remember(question.channel, question.threadTs);
+      deps.threads.remember(question.channel, question.threadTs, question.userId);
       const reaction = question.messageTs
         ? deps.reactions.start(question.channel, question.messageTs)
         : undefined;
@@ -95,6 +102,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
         clock,
         minIntervalMs: deps.updateIntervalMs,
         lastSentAt: clock.now(),
+        ...(deps.updateBudget ? { budget: deps.updateBudget } : {}),
         send: async (next) => {
           const rendered = renderAnswer(next, { tableBlock });
           await deps.slack.updateMessage(question.channel, ts, rendered);

@@ -200,13 +200,18 @@ function applyPart(state: AnswerState, frame: AskFrame | RefusalFrame): AnswerSt
   }
 }
 
+/** Where unfenced SQL starts: a line opening with a query keyword. */
+const UNFENCED_SQL = /(?:^|\n)[ \t(]*((?:SELECT|WITH)\b[\s\S]*)$/i;
+
 /**
  * The SQL inside a model's streaming reply, for display while it is written: the text of its
- * first code fence (language tag and a half-arrived closing fence removed), else the text.
+ * first code fence (language tag and a half-arrived closing fence removed), else the text from
+ * the first line that opens a query. Nothing until then: the model's preamble ("Here is") is
+ * not SQL, and neither is a keyword still arriving ("SEL").
  */
 export function sqlInStream(raw: string): string {
   const fence = raw.indexOf('```');
-  if (fence === -1) return raw.trim();
+  if (fence === -1) return UNFENCED_SQL.exec(raw)?.[1]?.trim() ?? '';
   let body = raw.slice(fence + 3).replace(/^[A-Za-z]*(\n|$)/, '');
   const end = body.indexOf('```');
   if (end !== -1) body = body.slice(0, end);

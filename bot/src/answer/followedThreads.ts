@@ -19,8 +19,13 @@ export function threadIdOf(channel: string, threadTs: string): string {
  * whose ask never reached the server's history.
  */
 export interface FollowedThreads {
-  /** The bot answers in this thread. */
-  remember(channel: string, threadTs: string): void;
+  /** The bot answers in this thread, a question `askerId` asked. */
+  remember(channel: string, threadTs: string, askerId?: string): void;
+  /**
+   * Whether this user asked the bot a question in the thread (as far as this process saw: after
+   * a restart, until they ask again, the server's intent stage decides for them too).
+   */
+  isAsker(channel: string, threadTs: string, userId: string): boolean;
   /**
    * Whether a reply in the thread is a follow-up. Never throws: when the server cannot say, the
    * answer is false (the reply goes unanswered) with a warning in the log, and nothing is kept,
@@ -48,6 +53,7 @@ export function createFollowedThreads(options: {
     ttlMs: options.notFollowedTtlMs ?? 30_000,
     now,
   });
+  const askers = createRecentSet({ limit: 50_000, ttlMs: 30 * DAY, now });
   // Replies arriving together in one unknown thread share one lookup.
   const lookups = new Map<string, Promise<boolean>>();
   const keyOf = (channel: string, threadTs: string) => `${channel}:${threadTs}`;
@@ -68,8 +74,12 @@ export function createFollowedThreads(options: {
   };
 
   return {
-    remember(channel, threadTs) {
+    remember(channel, threadTs, askerId) {
       followed.add(keyOf(channel, threadTs));
+      if (askerId) askers.add(`${keyOf(channel, threadTs)}:${askerId}`);
+    },
+    isAsker(channel, threadTs, userId) {
+      return askers.has(`${keyOf(channel, threadTs)}:${userId}`);
     },
     isFollowed(channel, threadTs) {
       const key = keyOf(channel, threadTs);

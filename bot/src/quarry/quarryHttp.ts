@@ -1,4 +1,4 @@
-import type { FeedbackRating, ResultRow } from '@quarry/shared';
+import type { FeedbackRating, Intent, ResultRow } from '@quarry/shared';
 import { BotError } from '../errors.js';
 
 export interface StoredResult {
@@ -22,7 +22,14 @@ export interface QuarryHttp {
   fetchResult(askId: string): Promise<StoredResult | undefined>;
   /** `GET /v1/threads/:id`: how many asks the server's history holds for the thread (0: none). */
   threadAskCount(threadId: string): Promise<number>;
+  /**
+   * `POST /v1/intent`: what the server's intent stage makes of a message in a thread (with the
+   * thread's earlier turns), without answering it.
+   */
+  classifyIntent(query: string, threadId: string): Promise<Intent>;
 }
+
+const INTENTS: readonly Intent[] = ['TEXT_TO_SQL', 'GENERAL', 'USER_GUIDE', 'MISLEADING_QUERY'];
 
 export function createQuarryHttp(options: {
   baseUrl: string;
@@ -92,6 +99,14 @@ export function createQuarryHttp(options: {
       if (!view || !Array.isArray(view.columns) || !Array.isArray(view.rows)) return undefined;
       const question = typeof view.question === 'string' ? view.question : '';
       return { question, columns: view.columns as string[], rows: view.rows as ResultRow[] };
+    },
+    async classifyIntent(query, threadId) {
+      const view = (await request('POST', '/v1/intent', { query, thread_id: threadId })) as
+        | { intent?: unknown }
+        | undefined;
+      const intent = INTENTS.find((known) => known === view?.intent);
+      if (!intent) throw new BotError('INTERNAL', 'POST /v1/intent: the answer carries no intent');
+      return intent;
     },
     async threadAskCount(threadId) {
       const path = `/v1/threads/${encodeURIComponent(threadId)}`;

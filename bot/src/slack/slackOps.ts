@@ -12,10 +12,11 @@ export interface SlackMessage {
 }
 
 /**
- * The Slack Web API calls the bot makes, each turning failures into BotErrors. Every call but
- * `updateMessage` and `userName` waits out a 429 (`Retry-After`) and tries again a few times;
- * updates are throttled and retried by their coalescer, which knows whether a newer update
- * replaced them.
+ * The Slack Web API calls the bot makes, each turning failures into BotErrors. Slack limits
+ * each method per workspace, so a 429 pauses that method for every caller in the process until
+ * its `Retry-After` has passed: calls made meanwhile wait instead of earning 429s of their own.
+ * Every call but `updateMessage` and `userName` then tries again a few times; updates are
+ * throttled and retried by their coalescer, which knows whether a newer update replaced them.
  */
 export interface SlackOps {
   postMessage(channel: string, message: SlackMessage, threadTs?: string): Promise<string>;
@@ -43,10 +44,16 @@ export interface SlackOps {
   userName(userId: string): Promise<string | undefined>;
 }
 
+/** What became of one Web API call, for `/metrics`. */
+export type SlackCallOutcome = 'ok' | 'error' | 'rate_limited';
+
 export interface SlackOpsOptions {
   /** Times a rate-limited call is retried after waiting Slack's Retry-After. */
   rateLimitRetries?: number;
   sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  /** Told about every Web API call (each attempt) and how it ended. */
+  onCall?: (method: string, outcome: SlackCallOutcome) => void;
 }
 
 /**
@@ -61,23 +68,54 @@ export function createSlackOps(
   const retries = options.rateLimitRetries ?? 3;
   const sleep =
     options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? Date.now;
+  /** Per method: until when Slack asked every caller to wait. */
+  const pausedUntil = new Map<string, number>();
 
+  const waitForMethod = async (method: string) => {
+    for (;;) {
+      const wait = (pausedUntil.get(method) ?? 0) - now();
+      if (wait <= 0) return;
+      await sleep(wait);
+    }
+  };
+
+  /**
+   * `retry`: wait out this call's own 429 and try again; `wait`: wait while the method is paused
+   * (false: fail at once, for calls never worth holding a question for).
+   */
   const call = async <T>(
     method: string,
     run: () => Promise<T>,
-    retryRateLimits = true,
+    { retry = true, wait = true }: { retry?: boolean; wait?: boolean } = {},
   ): Promise<T> => {
     for (let attempt = 0; ; attempt += 1) {
+      const paused = (pausedUntil.get(method) ?? 0) - now();
+      if (!wait && paused > 0) {
+        throw new BotError('SLACK_RATE_LIMITED', `${method}: paused by Slack's rate limit`, {
+          context: { retryAfterMs: paused, method },
+        });
+      }
+      await waitForMethod(method);
       try {
-        return await run();
+        const result = await run();
+        options.onCall?.(method, 'ok');
+        return result;
       } catch (thrown) {
         const error: BotError = toBotError(thrown);
-        if (retryRateLimits && error.code === 'SLACK_RATE_LIMITED' && attempt < retries) {
-          const wait = error.retryAfterMs ?? 1000;
-          logger.info({ method, wait }, 'Slack rate limit: waiting before retrying');
-          await sleep(wait);
-          continue;
+        const limited = error.code === 'SLACK_RATE_LIMITED';
+        options.onCall?.(method, limited ? 'rate_limited' : 'error');
+        if (limited) {
+          const until = now() + (error.retryAfterMs ?? 1000);
+          if (until > (pausedUntil.get(method) ?? 0)) {
+            pausedUntil.set(method, until);
+            logger.info(
+              { method, wait: until - now() },
+              'Slack rate limit: pausing this method for every caller',
+            );
+          }
         }
+        if (retry && limited && attempt < retries) continue;
         throw new BotError(error.code, `${method}: ${error.message}`, {
           cause: error.cause ?? thrown,
           context: { ...error.context, method },
@@ -106,7 +144,7 @@ export function createSlackOps(
       await call(
         'chat.update',
         () => client.chat.update({ channel, ts, text: message.text, blocks: message.blocks ?? [] }),
-        false,
+        { retry: false },
       );
     },
     async postEphemeral(channel, user, text, threadTs) {
@@ -145,7 +183,10 @@ export function createSlackOps(
       await call('views.open', () => client.views.open({ trigger_id: triggerId, view }));
     },
     async userName(userId) {
-      const { user } = await call('users.info', () => client.users.info({ user: userId }), false);
+      const { user } = await call('users.info', () => client.users.info({ user: userId }), {
+        retry: false,
+        wait: false,
+      });
       // Slack sends "" for a display name the user never set.
       return [user?.profile?.display_name, user?.real_name, user?.profile?.real_name, user?.name]
         .map((name) => name?.trim())

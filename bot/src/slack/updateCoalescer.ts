@@ -11,6 +11,44 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
+/**
+ * One budget of message updates for the whole workspace, shared by every message's coalescer:
+ * Slack limits `chat.update` per workspace, so three answers at once must share one rate, not
+ * take one each. Promises: one send at a time, and each starts at least `minIntervalMs` after
+ * the previous one was answered, however many messages wait; turns are given in order.
+ */
+export interface SendBudget {
+  /** Waits for this sender's turn; call the returned function once Slack has answered. */
+  acquire(): Promise<() => void>;
+}
+
+export function createSendBudget(options: { minIntervalMs: number; clock?: Clock }): SendBudget {
+  const clock = options.clock ?? systemClock;
+  let queue: Promise<void> = Promise.resolve();
+  let lastDone = Number.NEGATIVE_INFINITY;
+  return {
+    acquire() {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const turn = queue.then(async () => {
+        const wait = lastDone + options.minIntervalMs - clock.now();
+        if (wait > 0) await new Promise<void>((resolve) => clock.setTimeout(resolve, wait));
+        let done = false;
+        return () => {
+          if (done) return;
+          done = true;
+          lastDone = clock.now();
+          release();
+        };
+      });
+      queue = turn.then(() => released);
+      return turn;
+    },
+  };
+}
+
 export interface CoalescerOptions<T> {
   /** Delivers one value (one `chat.update`). Throwing keeps the value for a retry if `retryDelay` says so. */
   send: (value: T) => Promise<void>;
@@ -29,6 +67,8 @@ export interface CoalescerOptions<T> {
   onGiveUp?: (error: unknown) => void;
   /** When the last send happened before the coalescer existed (the `chat.postMessage`). */
   lastSentAt?: number;
+  /** The workspace's update budget, shared with every other message's coalescer. */
+  budget?: SendBudget;
   clock?: Clock;
 }
 
@@ -81,9 +121,18 @@ export function createUpdateCoalescer<T>(options: CoalescerOptions<T>): UpdateCo
 
   const sendPending = async () => {
     if (pending === null) return;
-    const { value } = pending;
-    pending = null;
     inFlight = true;
+    // The newest value when the budget gives the turn is the one sent.
+    const release = options.budget ? await options.budget.acquire() : () => undefined;
+    const taken = pending;
+    pending = null;
+    if (taken === null) {
+      release();
+      inFlight = false;
+      settleIfIdle();
+      return;
+    }
+    const { value } = taken;
     try {
       await options.send(value);
       failures = 0;
@@ -99,6 +148,7 @@ export function createUpdateCoalescer<T>(options: CoalescerOptions<T>): UpdateCo
         if (pending === null) pending = { value };
       }
     } finally {
+      release();
       inFlight = false;
       lastDone = clock.now();
     }

@@ -44,6 +44,19 @@ export function adminTokenMatches(candidate: string, expectedDigest: string): bo
 }
 
 /**
+ * A lost admin token: only its hash is stored, so it cannot be shown again; this makes a new
+ * one, stores its digest in place of the old and returns it (servers read the digest at start,
+ * so they need a restart to take it).
+ */
+export async function resetAdminToken(store: Pick<KnowledgeStore, 'settings'>): Promise<string> {
+  const fresh = randomBytes(32).toString('base64url');
+  await store.settings.set(ADMIN_TOKEN_DIGEST_SETTING, tokenDigest(fresh));
+  if (await store.settings.get(ADMIN_TOKEN_SETTING))
+    await store.settings.delete(ADMIN_TOKEN_SETTING);
+  return fresh;
+}
+
+/**
  * Express middleware: `Authorization: Bearer <ADMIN_TOKEN>` (checked against its digest) or 401
  * before anything else runs.
  */

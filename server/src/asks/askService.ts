@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AnswerPart, AskEvent, AskSource } from '@quarry/shared';
 import type { Logger } from '../logger.js';
+import type { QuarryMetrics } from '../metrics.js';
 import type { AskInput, AskOutcome } from '../pipeline/types.js';
 import type { AskQueue } from './askQueue.js';
 import { type AskView, applyEvent, initialView } from './askState.js';
@@ -28,7 +29,10 @@ export interface AskRequest {
 }
 
 export interface AskService {
-  /** Starts an ask; `onEvent` sees every event in order. */
+  /**
+   * Starts an ask; `onEvent` sees every event in order, the last one always a terminal `status`
+   * (`finished`, `failed` or `stopped`, step `done`), delivered before `done` resolves.
+   */
   ask(
     request: AskRequest,
     onEvent?: (event: AskEvent, askId: string) => void,
@@ -36,6 +40,13 @@ export interface AskService {
   view(askId: string): Promise<AskView | undefined>;
   stop(askId: string): Promise<boolean>;
 }
+
+/** The terminal status frame's message, per outcome. */
+const TERMINAL_MESSAGES: Record<AskOutcome['status'], string> = {
+  finished: '查询完成',
+  failed: '查询失败',
+  stopped: '查询已停止',
+};
 
 /** Views of finished asks kept for polling; older ones are answered from history. */
 const RECENT_VIEWS = 2000;
@@ -52,7 +63,9 @@ export function createAskService(deps: {
   logger: Logger;
   /** Result cells kept for polls (default 1,000,000). */
   keptCells?: number;
+  metrics?: Pick<QuarryMetrics, 'asks' | 'asksRunning' | 'stageSeconds' | 'corrections'>;
 }): AskService {
+  const { metrics } = deps;
   const views = new Map<string, AskView>();
 
   /** Views holding rows, oldest first, with their cell counts. */
@@ -108,10 +121,31 @@ export function createAskService(deps: {
       const started = deps.history.recordStart(input).catch((error: unknown) => {
         deps.logger.error({ err: error, askId }, 'ask history: could not record the ask');
       });
-      const { done } = deps.queue.submit(input, (event) => {
+      const deliver = (event: AskEvent) => {
+        if (event.type === 'rewrite') metrics?.corrections.inc();
         const view = views.get(askId);
         if (view) update(askId, applyEvent(view, event));
         onEvent?.(event, askId);
+      };
+      metrics?.asksRunning.inc();
+      const submitted = deps.queue.submit(input, deliver);
+      // Whichever queue ran the ask, its outcome settles after its last event: the terminal
+      // status goes here, after everything the ask sent, and before `done` resolves.
+      const done = submitted.done.then((outcome) => {
+        if (metrics) {
+          metrics.asksRunning.dec();
+          metrics.asks.inc({ source: request.source, outcome: outcome.status });
+          for (const [stage, ms] of Object.entries(outcome.timings)) {
+            metrics.stageSeconds.observe({ stage }, ms / 1000);
+          }
+        }
+        deliver({
+          type: 'status',
+          status: outcome.status,
+          step: 'done',
+          message: TERMINAL_MESSAGES[outcome.status],
+        });
+        return outcome;
       });
       void done.then((outcome) => {
         logOutcome(deps.logger, input, outcome, performance.now() - startedAt);

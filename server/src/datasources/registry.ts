@@ -25,6 +25,8 @@ export interface DataSourceRegistryDeps {
   logger: Logger;
   /** QUERY_TIMEOUT_MS: the time limit of dry runs (queries bring their own). */
   queryTimeoutMs?: number;
+  /** Told how long each `execute` took, for `/metrics`. */
+  observeExecution?: ((seconds: number, outcome: 'ok' | 'error') => void) | undefined;
 }
 
 /** Creates an empty registry; nothing is opened until `get`. */
@@ -52,11 +54,14 @@ export function createDataSourceRegistry(deps: DataSourceRegistryDeps): DataSour
           context: { datasource: name },
         });
       }
-      const dataSource = openDataSource(url, {
-        logger: deps.logger,
-        queryTimeoutMs: deps.queryTimeoutMs,
-        appDatabaseUrl: deps.appDatabaseUrl,
-      });
+      const dataSource = timedExecutions(
+        openDataSource(url, {
+          logger: deps.logger,
+          queryTimeoutMs: deps.queryTimeoutMs,
+          appDatabaseUrl: deps.appDatabaseUrl,
+        }),
+        deps.observeExecution,
+      );
       opened.set(name, { url, dataSource });
       if (current) {
         deps.logger.info({ datasource: name, url: redactUrl(url) }, 'data source URL changed');
@@ -80,4 +85,31 @@ export function createDataSourceRegistry(deps: DataSourceRegistryDeps): DataSour
       );
     },
   };
+}
+
+/** The same data source, its `execute` timed for `observe`; itself when nobody observes. */
+function timedExecutions(
+  dataSource: DataSource,
+  observe: DataSourceRegistryDeps['observeExecution'],
+): DataSource {
+  if (!observe) return dataSource;
+  const execute: DataSource['execute'] = async (sql, options) => {
+    const started = performance.now();
+    try {
+      const result = await dataSource.execute(sql, options);
+      observe((performance.now() - started) / 1000, 'ok');
+      return result;
+    } catch (error) {
+      observe((performance.now() - started) / 1000, 'error');
+      throw error;
+    }
+  };
+  // Everything else is the adapter's own, whatever members it has.
+  return new Proxy(dataSource, {
+    get(target, property) {
+      if (property === 'execute') return execute;
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }

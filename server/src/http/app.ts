@@ -9,9 +9,10 @@ import express, {
 import { toQuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { sendError } from './errors.js';
+import type { ReadinessReport } from './readiness.js';
 
 /**
- * The express app: health, the v1 ask API, the admin API and the console's static files.
+ * The express app: health, readiness, metrics, the v1 ask API, the admin API and the console's static files.
  * Routers come built from the composition root.
  */
 export function createHttpApp(deps: {
@@ -20,12 +21,29 @@ export function createHttpApp(deps: {
   adminApi?: Router;
   adminStaticDir?: string;
   health: () => Promise<Record<string, unknown>>;
+  /** `/ready`: each dependency's readiness. */
+  ready?: () => Promise<ReadinessReport>;
+  /** `/metrics`: the Prometheus text and its content type. */
+  metrics?: () => Promise<{ contentType: string; text: string }>;
 }): Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/health', async (_request, response) => {
     response.json({ status: 'ok', ...(await deps.health()) });
   });
+  const { ready, metrics } = deps;
+  if (ready) {
+    app.get('/ready', async (_request, response) => {
+      const report = await ready();
+      response.status(report.ready ? 200 : 503).json(report);
+    });
+  }
+  if (metrics) {
+    app.get('/metrics', async (_request, response) => {
+      const { contentType, text } = await metrics();
+      response.type(contentType).send(text);
+    });
+  }
   app.use('/v1', deps.v1);
   if (deps.adminApi) app.use('/api', deps.adminApi);
   if (deps.adminStaticDir && existsSync(deps.adminStaticDir)) {

@@ -1,4 +1,4 @@
-import { askRequestSchema } from '@quarry/shared';
+import { askRequestSchema, type Intent } from '@quarry/shared';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { type AskLimiter, askerKey, askerLimitMessage } from '../asks/askLimiter.js';
@@ -9,6 +9,11 @@ import { sendError } from './errors.js';
 
 const stopSchema = z.object({
   status: z.literal('stopped', { error: '"status" must be "stopped"' }),
+});
+const intentSchema = z.object({
+  query: askRequestSchema.shape.query,
+  thread_id: askRequestSchema.shape.thread_id,
+  datasource: askRequestSchema.shape.datasource,
 });
 const feedbackSchema = z.object({
   rating: z.enum(['up', 'down'], { error: '"rating" must be "up" or "down"' }),
@@ -28,6 +33,13 @@ export function createV1Router(deps: {
   recordFeedback: (askId: string, feedback: z.infer<typeof feedbackSchema>) => Promise<boolean>;
   /** How many asks the ask history holds with this thread id. */
   threadAskCount: (threadId: string) => Promise<number>;
+  /** The intent stage on a message, without answering it (`POST /v1/intent`). */
+  classifyIntent?: (input: {
+    question: string;
+    datasource: string;
+    threadId?: string | undefined;
+    signal: AbortSignal;
+  }) => Promise<{ intent: Intent; rephrasedQuestion: string }>;
 }): Router {
   const router = express.Router();
   router.use(express.json({ limit: '64kb' }));
@@ -89,6 +101,22 @@ export function createV1Router(deps: {
     const found = await deps.recordFeedback(request.params.id as string, feedback);
     if (!found) throw new QuarryError('NOT_FOUND', `No ask with id ${request.params.id}.`);
     response.json({ ok: true });
+  });
+
+  router.post('/intent', async (request, response) => {
+    const body = parseBody(intentSchema, request.body);
+    if (!deps.classifyIntent) {
+      throw new QuarryError('INTERNAL', 'Intent classification is not available in this server.');
+    }
+    const controller = new AbortController();
+    response.on('close', () => controller.abort());
+    const understood = await deps.classifyIntent({
+      question: body.query,
+      datasource: body.datasource ?? 'default',
+      threadId: body.thread_id,
+      signal: controller.signal,
+    });
+    response.json({ intent: understood.intent, rephrased_question: understood.rephrasedQuestion });
   });
 
   router.get('/threads/:thread_id', async (request, response) => {

@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import type { Config } from '../config.js';
 import { QuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { QuarryMetrics } from '../metrics.js';
 import type { ChatRequest, Embedder, LlmClient } from '../ports.js';
 import { abortable, formatDuration, NOT_CONFIGURED_MESSAGE, toLlmError } from './failures.js';
 
@@ -16,7 +17,18 @@ const OPENAI_BASE_URL = 'https://api.openai.com/v1';
  */
 const EMBEDDING_BATCH_SIZE = 64;
 
-export type OpenAiClient = LlmClient & Embedder & { model(): Promise<string> };
+export type OpenAiClient = LlmClient &
+  Embedder & {
+    model(): Promise<string>;
+    /** Whether the endpoint answers (for `/ready`): throws a QuarryError saying why not. */
+    ping(timeoutMs: number): Promise<void>;
+  };
+
+/** Token counts as OpenAI-compatible endpoints report them (some report none). */
+interface Usage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+}
 
 /**
  * The LlmClient and Embedder ports over any OpenAI-compatible endpoint (OpenAI, Azure, Ollama,
@@ -26,8 +38,21 @@ export type OpenAiClient = LlmClient & Embedder & { model(): Promise<string> };
  * QuarryErrors. Construction never throws or calls the network: an unconfigured client fails
  * each call with LLM_NOT_CONFIGURED, so the server can start without a model.
  */
-export function createOpenAiClient(deps: { config: Config['llm']; logger: Logger }): OpenAiClient {
-  const { config } = deps;
+export function createOpenAiClient(deps: {
+  config: Config['llm'];
+  logger: Logger;
+  metrics?: Pick<QuarryMetrics, 'llmCalls' | 'llmTokens'> | undefined;
+}): OpenAiClient {
+  const { config, metrics } = deps;
+  const counted = (kind: 'complete' | 'stream' | 'embed', outcome: 'ok' | 'error') =>
+    metrics?.llmCalls.inc({ kind, outcome });
+  const countTokens = (usage: Usage | null | undefined) => {
+    if (!metrics || !usage) return;
+    if (usage.prompt_tokens) metrics.llmTokens.inc({ type: 'prompt' }, usage.prompt_tokens);
+    if (usage.completion_tokens) {
+      metrics.llmTokens.inc({ type: 'completion' }, usage.completion_tokens);
+    }
+  };
   const logger = deps.logger.child({ component: 'llm' });
   const configured = config.apiKey !== undefined || config.baseUrl !== undefined;
   const baseURL = config.baseUrl ?? OPENAI_BASE_URL;
@@ -103,12 +128,15 @@ export function createOpenAiClient(deps: { config: Config['llm']; logger: Logger
         signal,
       );
       const content = completion.choices[0]?.message.content ?? '';
+      counted('complete', 'ok');
+      countTokens(completion.usage);
       logger.debug(
         { model, durationMs: Date.now() - started, chars: content.length, json: !!request.json },
         'completion',
       );
       return content;
     } catch (error) {
+      counted('complete', 'error');
       throw toLlmError(error, context);
     }
   }
@@ -124,7 +152,8 @@ export function createOpenAiClient(deps: { config: Config['llm']; logger: Logger
       try {
         const chunks = await abortable(
           requireClient().chat.completions.create(
-            { ...chatBody(model, request), stream: true },
+            // The usage chunk comes last, with no choices; endpoints without it ignore the option.
+            { ...chatBody(model, request), stream: true, stream_options: { include_usage: true } },
             { signal },
           ),
           signal,
@@ -146,6 +175,7 @@ export function createOpenAiClient(deps: { config: Config['llm']; logger: Logger
           // An aborted SDK stream just ends, so why it ended is read from the flags below.
           for await (const chunk of chunks) {
             armIdleTimer();
+            countTokens(chunk.usage);
             const choice = chunk.choices[0];
             if (choice?.finish_reason) finished = true;
             const delta = choice?.delta?.content;
@@ -174,6 +204,7 @@ export function createOpenAiClient(deps: { config: Config['llm']; logger: Logger
             { context: { host, model } },
           );
         }
+        counted('stream', 'ok');
         logger.debug(
           { model, durationMs: Date.now() - started, chars, stream: true, attempt },
           'completion',
@@ -185,7 +216,10 @@ export function createOpenAiClient(deps: { config: Config['llm']; logger: Logger
         // may be re-opened only while the caller has seen nothing of it.
         const retry =
           opened && chars === 0 && failure.code !== 'STOPPED' && attempt < config.maxRetries;
-        if (!retry) throw failure;
+        if (!retry) {
+          counted('stream', 'error');
+          throw failure;
+        }
         logger.debug(
           { model, attempt, reason: failure.message },
           'stream failed before any text; retrying',
@@ -219,12 +253,26 @@ export function createOpenAiClient(deps: { config: Config['llm']; logger: Logger
           throw new Error(`it returned ${ordered.length} embeddings for ${batch.length} texts`);
         }
         vectors.push(...ordered.map((item) => item.embedding));
+        countTokens(response.usage);
       }
     } catch (error) {
+      counted('embed', 'error');
       throw toLlmError(error, context);
     }
+    counted('embed', 'ok');
     logger.debug({ model, durationMs: Date.now() - started, texts: texts.length }, 'embeddings');
     return vectors;
+  }
+
+  async function ping(timeoutMs: number): Promise<void> {
+    const openai = requireClient();
+    try {
+      await openai.models.list({ timeout: timeoutMs, maxRetries: 0 });
+    } catch (error) {
+      // An endpoint without a model list still answers: only an answer-less failure counts.
+      if (error instanceof OpenAI.APIError && error.status === 404) return;
+      throw toLlmError(error, { host, model: config.model ?? '', timeoutMs });
+    }
   }
 
   return {
@@ -232,5 +280,6 @@ export function createOpenAiClient(deps: { config: Config['llm']; logger: Logger
     stream,
     embed,
     model: () => resolveModel(),
+    ping,
   };
 }

@@ -250,4 +250,15 @@ describe('sqlInStream', () => {
     expect(sqlInStream('```sql\nSELECT 1\n```\nThis counts rows.')).toBe('SELECT 1');
     expect(sqlInStream('SELECT 2')).toBe('SELECT 2');
   });
+
+  it('shows nothing of the preamble before the SQL starts', () => {
+    expect(sqlInStream('Here is')).toBe('');
+    expect(sqlInStream('Here is the query you asked for:\n')).toBe('');
+    expect(sqlInStream('Here is the query:\n``')).toBe('');
+    expect(sqlInStream('SEL')).toBe('');
+    expect(sqlInStream('Here is the query:\nSELECT name FROM t')).toBe('SELECT name FROM t');
+    expect(sqlInStream('with t as (select 1) select * from t')).toBe(
+      'with t as (select 1) select * from t',
+    );
+  });
 });

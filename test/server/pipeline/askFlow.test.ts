@@ -5,6 +5,7 @@ import {
   collectFrames,
   connect,
   isClosingEvent,
+  outcomeEvent,
   query,
   startTestQuarry,
   type TestQuarry,
@@ -59,7 +60,7 @@ describe('the ask flow with every stage on', () => {
       sql: HEADCOUNT,
       from_history: true,
     });
-    expect(events.at(-1)).toMatchObject({ type: 'result', sql: HEADCOUNT, row_count: 1 });
+    expect(outcomeEvent(events)).toMatchObject({ type: 'result', sql: HEADCOUNT, row_count: 1 });
   });
 
   it('keeps the seed text frames for a verified question answered without the model', async () => {
@@ -129,7 +130,7 @@ describe('the ask flow with every stage on', () => {
       sql_pairs: 1,
       instructions: 2,
     });
-    expect(events.at(-1)).toMatchObject({ type: 'result', row_count: 1 });
+    expect(outcomeEvent(events)).toMatchObject({ type: 'result', row_count: 1 });
   });
 
   it('rephrases a follow-up in a thread from its history', async () => {
@@ -200,7 +201,7 @@ describe('the ask flow with every stage on', () => {
       ]),
     );
     const events = await askEvents(quarry, '你好');
-    expect(events.at(-1)).toMatchObject({
+    expect(outcomeEvent(events)).toMatchObject({
       type: 'reply',
       intent: 'GENERAL',
       reply: '你好！我可以回答关于部门、员工和销售的数据问题。',
@@ -249,7 +250,7 @@ describe('the ask flow with every stage on', () => {
         ]),
       );
       const events = await askEvents(quarry, question);
-      expect(events.at(-1)).toMatchObject({ type: 'reply', intent: kind, reply });
+      expect(outcomeEvent(events)).toMatchObject({ type: 'reply', intent: kind, reply });
       expect(events.some((event) => event.type === 'reply_chunk')).toBe(true);
       expect(events.some((event) => event.type === 'sql' || event.type === 'result')).toBe(false);
       const replying = quarry.fake.chatRequests.find((request) =>
@@ -319,7 +320,10 @@ describe('the ask flow with every stage on', () => {
     expect(order.slice(-2)).toEqual(['SQL DIAGNOSIS', 'SQL CORRECTION']);
     const correction = quarry.fake.chatRequests.at(-1);
     expect(correction?.lastUser).toContain('Diagnosis: departments has no dept_name');
-    expect(events.at(-1)).toMatchObject({ type: 'result', sql: 'SELECT name FROM departments' });
+    expect(outcomeEvent(events)).toMatchObject({
+      type: 'result',
+      sql: 'SELECT name FROM departments',
+    });
   });
 });
 
@@ -352,7 +356,7 @@ describe('column pruning', () => {
     expect(
       events.some((event) => event.type === 'status' && event.step === 'pruning_columns'),
     ).toBe(true);
-    expect(events.at(-1)).toMatchObject({ type: 'result', row_count: 5 });
+    expect(outcomeEvent(events)).toMatchObject({ type: 'result', row_count: 5 });
   });
 });
 
@@ -474,7 +478,7 @@ describe('a verified SQL that fails', () => {
       ]),
     );
     const events = await askEvents(quarry, '列出所有部门名称');
-    expect(events.at(-1)).toMatchObject({
+    expect(outcomeEvent(events)).toMatchObject({
       type: 'result',
       sql: 'SELECT name FROM departments ORDER BY id',
     });

@@ -4,7 +4,7 @@ import { demoSql } from '../../../server/src/demo/build.js';
 import type { RecordedChatRequest } from '../../fakes/openaiServer.js';
 import { createTestPgDatabase, type TestPgDatabase } from '../../support/postgres.js';
 import { startTestQuarry, type TestQuarry } from '../../support/quarry.js';
-import { askEvents, askText, sqlReply } from '../safety/support.js';
+import { askEvents, askText, outcomeEvent, sqlReply } from '../safety/support.js';
 
 const HEADCOUNT = `SELECT d.name AS department, COUNT(*) AS headcount, MIN(e.hire_date) AS first_hired,
        AVG(e.salary)::numeric(12, 2) AS average_salary
@@ -123,7 +123,7 @@ describe('asks answered from a PostgreSQL data source', () => {
     for (const [question, sql] of cases) script.set(question, { generate: sql, correct: sql });
     for (const [question, sql, mentions] of cases) {
       const events = await askEvents(quarry.wsUrl, question);
-      const error = events.at(-1) as { type: string; code: string; message: string };
+      const error = outcomeEvent(events) as { type: string; code: string; message: string };
       expect(error, sql).toMatchObject({ type: 'error', code: 'UNSAFE_SQL' });
       expect(error.message, sql).toMatch(mentions);
     }

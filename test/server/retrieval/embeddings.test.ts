@@ -3,6 +3,7 @@ import {
   askEvents,
   LEVEL,
   type LoggedQuarry,
+  outcomeEvent,
   sqlReply,
   startLoggedQuarry,
 } from '../safety/support.js';
@@ -26,7 +27,7 @@ describe('retrieval with EMBEDDING_MODEL set', () => {
   it('embeds the question, the schema and the SQL pairs, and answers', async () => {
     quarry.fake.onChat(() => sqlReply(SQL));
     const events = await askEvents(quarry.wsUrl, '哪个项目的预算最高');
-    expect(events.at(-1)).toMatchObject({ type: 'result', sql: SQL, row_count: 1 });
+    expect(outcomeEvent(events)).toMatchObject({ type: 'result', sql: SQL, row_count: 1 });
     expect(embeddedTexts()).toContain('哪个项目的预算最高');
     expect(embeddedTexts().some((text) => text.includes('projects'))).toBe(true);
     expect(quarry.fake.embeddingRequests.every((request) => request.length <= 256)).toBe(true);
@@ -43,7 +44,7 @@ describe('retrieval with EMBEDDING_MODEL set', () => {
     });
     expect(created.status).toBe(201);
     const events = await askEvents(quarry.wsUrl, '哪个项目的预算最高？');
-    expect(events.at(-1)).toMatchObject({ type: 'result' });
+    expect(outcomeEvent(events)).toMatchObject({ type: 'result' });
     expect(embeddedTexts().sort()).toEqual(['哪个项目的预算最高？', '预算最高的项目'].sort());
   });
 
@@ -54,7 +55,7 @@ describe('retrieval with EMBEDDING_MODEL set', () => {
     expect(events.find((event) => event.type === 'retrieved')).toMatchObject({
       tables: expect.arrayContaining(['projects']),
     });
-    expect(events.at(-1)).toMatchObject({ type: 'result', sql: SQL });
+    expect(outcomeEvent(events)).toMatchObject({ type: 'result', sql: SQL });
     expect(
       quarry.logs.some((line) => line.level === LEVEL.warn && /embeddings failed/.test(line.msg)),
     ).toBe(true);

@@ -7,6 +7,7 @@ import {
   askText,
   LEVEL,
   type LoggedQuarry,
+  outcomeEvent,
   sqlReply,
   startLoggedQuarry,
 } from './support.js';
@@ -52,7 +53,7 @@ describe('the app database goes down and comes back', () => {
         body: JSON.stringify({ question: PAIR_QUESTION, sql: PAIR_SQL }),
       });
       expect(added.status).toBe(201);
-      expect((await askEvents(quarry.wsUrl, '研发中心有多少员工')).at(-1)).toMatchObject({
+      expect(outcomeEvent(await askEvents(quarry.wsUrl, '研发中心有多少员工'))).toMatchObject({
         type: 'result',
         sql: FINAL_SQL,
       });
@@ -67,7 +68,11 @@ describe('the app database goes down and comes back', () => {
         const events = await askEvents(quarry.wsUrl, `RD 有多少员工 (停机 ${n})`, {
           thread_id: 't-1',
         });
-        expect(events.at(-1)).toMatchObject({ type: 'result', sql: FINAL_SQL, row_count: 1 });
+        expect(outcomeEvent(events)).toMatchObject({
+          type: 'result',
+          sql: FINAL_SQL,
+          row_count: 1,
+        });
         asked.push(eventsAskId(events));
       }
       // The last good SQL pairs still reach the model's prompt: retrieval kept its index.
@@ -104,7 +109,7 @@ describe('the app database goes down and comes back', () => {
       expect(logged(quarry, LEVEL.error, /./)).toEqual([]);
 
       // Back to normal: the next ask reads the store again (the outage's end is logged).
-      expect((await askEvents(quarry.wsUrl, '研发中心有多少员工')).at(-1)).toMatchObject({
+      expect(outcomeEvent(await askEvents(quarry.wsUrl, '研发中心有多少员工'))).toMatchObject({
         type: 'result',
       });
       expect(logged(quarry, LEVEL.info, /^app database reachable again/)).toHaveLength(1);
@@ -126,7 +131,7 @@ describe('the app database goes down and comes back', () => {
       const ids: string[] = [];
       for (const n of [1, 2, 3]) {
         const events = await askEvents(quarry.wsUrl, `RD 有多少员工 (丢失 ${n})`);
-        expect(events.at(-1)).toMatchObject({ type: 'result' });
+        expect(outcomeEvent(events)).toMatchObject({ type: 'result' });
         ids.push(eventsAskId(events));
       }
       // The first ask's two writes fill the queue; the others' do not fit.

@@ -2,7 +2,14 @@ import { seedMessages } from '@quarry/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSql } from '../../../server/src/demo/build.js';
 import { type PrivateMariaDb, startPrivateMariaDb } from '../../support/mariadbServer.js';
-import { askEvents, askText, type LoggedQuarry, sqlReply, startLoggedQuarry } from './support.js';
+import {
+  askEvents,
+  askText,
+  type LoggedQuarry,
+  outcomeEvent,
+  sqlReply,
+  startLoggedQuarry,
+} from './support.js';
 
 const READER = { name: 'quarry_reader', password: 'Reader-Pass-7c1e9d' };
 const SQL = 'SELECT name FROM departments ORDER BY id LIMIT 3';
@@ -45,8 +52,8 @@ describe('the data source goes down and comes back while Quarry runs', () => {
     expect(text.slice(0, 2)).toEqual([seedMessages.received, seedMessages.generating]);
 
     const events = await askEvents(quarry.wsUrl, '前三个部门');
-    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'DATASOURCE_UNAVAILABLE' });
-    expect(String(events.at(-1)?.message)).toContain(where);
+    expect(outcomeEvent(events)).toMatchObject({ type: 'error', code: 'DATASOURCE_UNAVAILABLE' });
+    expect(String(outcomeEvent(events)?.message)).toContain(where);
     expect((await fetch(`${quarry.baseUrl}/health`)).status).toBe(200);
 
     await db.start();

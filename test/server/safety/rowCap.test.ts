@@ -4,6 +4,7 @@ import {
   askText,
   LEVEL,
   type LoggedQuarry,
+  outcomeEvent,
   sqlReply,
   startLoggedQuarry,
 } from './support.js';
@@ -20,7 +21,7 @@ describe('the row cap (QUERY_ROW_LIMIT)', () => {
   it('returns at most that many rows and says the result was capped', async () => {
     quarry.fake.enqueue(sqlReply(SQL));
     const events = await askEvents(quarry.wsUrl, '所有工时记录');
-    const result = events.at(-1) as {
+    const result = outcomeEvent(events) as {
       type: string;
       rows: unknown[];
       row_count: number;
@@ -38,7 +39,7 @@ describe('the row cap (QUERY_ROW_LIMIT)', () => {
   it('does not call a result capped that fits', async () => {
     quarry.fake.enqueue(sqlReply('SELECT id FROM timesheets ORDER BY id LIMIT 5'));
     const events = await askEvents(quarry.wsUrl, '前五条工时记录');
-    expect(events.at(-1)).toMatchObject({ type: 'result', row_count: 5, capped: false });
+    expect(outcomeEvent(events)).toMatchObject({ type: 'result', row_count: 5, capped: false });
   });
 });
 
@@ -56,7 +57,11 @@ describe('the byte cap (QUERY_RESULT_MAX_BYTES)', () => {
   it('returns whole rows up to that many bytes and says the result was capped', async () => {
     quarry.fake.enqueue(sqlReply(SQL));
     const events = await askEvents(quarry.wsUrl, '所有工时记录的填充');
-    const result = events.at(-1) as { type: string; rows: { id: number }[]; capped: boolean };
+    const result = outcomeEvent(events) as {
+      type: string;
+      rows: { id: number }[];
+      capped: boolean;
+    };
     expect(result).toMatchObject({ type: 'result', capped: true });
     expect(result.rows.length).toBeGreaterThan(0);
     expect(Buffer.byteLength(JSON.stringify(result.rows))).toBeLessThanOrEqual(MAX_BYTES);

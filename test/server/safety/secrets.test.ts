@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSql } from '../../../server/src/demo/build.js';
 import { routeByPrompt } from '../../fakes/openaiServer.js';
 import { type PrivateMariaDb, startPrivateMariaDb } from '../../support/mariadbServer.js';
+import { outcomeEvent } from '../../support/quarry.js';
 import { askEvents, askText, type LoggedQuarry, sqlReply, startLoggedQuarry } from './support.js';
 
 const SECRETS = {
@@ -79,7 +80,7 @@ describe('secrets never reach logs, frames or API responses', () => {
       ]),
     );
     const rejected = await askEvents(ws, '模型拒绝');
-    expect(rejected.at(-1)).toMatchObject({ type: 'error', code: 'LLM_UNAVAILABLE' });
+    expect(outcomeEvent(rejected)).toMatchObject({ type: 'error', code: 'LLM_UNAVAILABLE' });
     seen.push(JSON.stringify(rejected), ...(await askText(ws, '模型故障')));
 
     // Data sources that cannot be reached or refuse the password.
@@ -92,7 +93,7 @@ describe('secrets never reach logs, frames or API responses', () => {
     ] as const) {
       expect((await api('POST', '/api/datasources', { name, url })).status).toBe(201);
       const failed = await askEvents(ws, '前三个部门', { datasource: name });
-      expect(failed.at(-1)).toMatchObject({ type: 'error', code: 'DATASOURCE_UNAVAILABLE' });
+      expect(outcomeEvent(failed)).toMatchObject({ type: 'error', code: 'DATASOURCE_UNAVAILABLE' });
       seen.push(JSON.stringify(failed), ...(await askText(ws, '前三个部门', { datasource: name })));
       expect((await api('POST', '/api/datasources/test', { url })).status).toBe(400);
       expect((await api('POST', '/api/datasources/test', { name })).status).toBe(400);

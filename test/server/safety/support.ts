@@ -99,4 +99,6 @@ export function nextFrames(ws: WebSocket, count: number, timeoutMs = 10_000): Pr
   });
 }
 
+export { outcomeEvent } from '../../support/quarry.js';
+
 export const sqlReply = (sql: string) => `\`\`\`sql\n${sql}\n\`\`\``;

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { connect, query, type TestQuarry } from '../../support/quarry.js';
+import { connect, outcomeEvent, query, type TestQuarry } from '../../support/quarry.js';
 import { askEvents, nextFrames, sqlReply, startLoggedQuarry } from './support.js';
 
 const SQL = 'SELECT name FROM departments ORDER BY id LIMIT 3';
@@ -67,7 +67,7 @@ describe('/ws input limits', () => {
 
     quarry.fake.enqueue(sqlReply(SQL));
     const events = await askEvents(quarry.wsUrl, '前三个部门');
-    expect(events.at(-1)).toMatchObject({ type: 'result', row_count: 3 });
+    expect(outcomeEvent(events)).toMatchObject({ type: 'result', row_count: 3 });
     expect((await fetch(`${quarry.baseUrl}/health`)).status).toBe(200);
   });
 
@@ -105,9 +105,12 @@ describe('/ws input limits', () => {
 
     release();
     await expect
-      .poll(async () => (await askEvents(quarry.wsUrl, '再问一次', { user: 'U1' })).at(-1)?.type, {
-        timeout: 10_000,
-      })
+      .poll(
+        async () => outcomeEvent(await askEvents(quarry.wsUrl, '再问一次', { user: 'U1' }))?.type,
+        {
+          timeout: 10_000,
+        },
+      )
       .toBe('result');
   });
 });

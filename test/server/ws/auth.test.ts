@@ -3,6 +3,7 @@ import {
   collectFrames,
   connect,
   isClosingEvent,
+  outcomeEvent,
   query,
   startTestQuarry,
   type TestQuarry,
@@ -26,7 +27,9 @@ describe('/ws and /v1 with API_TOKENS set', () => {
     const ws = await connect(`${quarry.wsUrl}?format=json&token=${ADMIN_TOKEN}`);
     const frames = await collectFrames(ws, query('前两个部门'), isClosingEvent);
     ws.close();
-    expect(JSON.parse(frames.at(-1)?.text ?? '{}')).toMatchObject({
+    expect(
+      outcomeEvent(frames.map((frame) => JSON.parse(frame.text) as { type: string })),
+    ).toMatchObject({
       type: 'result',
       sql: SQL,
       columns: ['name'],

@@ -140,14 +140,26 @@ describe('/ws streaming, bad input and events mode', () => {
     expect(chunks.map((frame) => frame.delta).join('')).toBe(`\`\`\`sql\n${SQL}\n\`\`\``);
     expect(chunks.at(-1)?.sql).toBe(`\`\`\`sql\n${SQL}\n\`\`\``);
     expect(frames.find((frame) => frame.type === 'sql')?.sql).toBe(SQL);
-    const result = frames.at(-1);
-    expect(result).toMatchObject({
-      type: 'result',
+    expect(frames.find((frame) => frame.type === 'result')).toMatchObject({
       sql: SQL,
       columns: ['name'],
       row_count: 3,
       capped: false,
     });
+    // One terminal status, and nothing after it.
+    const terminal = frames.filter(
+      (frame) =>
+        frame.type === 'status' &&
+        ['finished', 'failed', 'stopped'].includes(frame.status as string),
+    );
+    expect(terminal).toEqual([frames.at(-1)]);
+    expect(terminal[0]).toMatchObject({
+      type: 'status',
+      status: 'finished',
+      step: 'done',
+      ask_id: askId,
+    });
+    expect(types.indexOf('result')).toBeLessThan(types.length - 1);
     expect(
       frames.filter((frame) => frame.type === 'status').map((frame) => frame.message),
     ).toContain(seedMessages.received);

@@ -4,14 +4,13 @@ import { errorMessage } from '../../lib/api';
 import { useT } from '../../lib/i18n';
 import { DataSourceSelect } from '../datasources/DataSourceSelect';
 import { useRewritePreview } from './api';
-
-const EXAMPLE = "SELECT name FROM employees WHERE department = 'HR'";
+import { REWRITE_EXAMPLE } from './example';
 
 /** "Try it": shows what the dictionaries do to a SQL string before any model writes one. */
 export function RewritePreview() {
   const t = useT();
   const labelId = useId();
-  const [sql, setSql] = useState(EXAMPLE);
+  const [sql, setSql] = useState(REWRITE_EXAMPLE);
   const [datasource, setDatasource] = useState('');
   const preview = useRewritePreview();
 

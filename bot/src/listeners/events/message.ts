@@ -1,4 +1,7 @@
 import type { Middleware, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { threadIdOf } from '../../answer/followedThreads.js';
+import { isPlainThanks, THANKS_REACTION } from '../../answer/thanks.js';
+import { toBotError } from '../../errors.js';
 import { mentionsUser, questionFromSlackText } from '../../slack/messageText.js';
 import type { ListenerDeps } from '../deps.js';
 
@@ -6,9 +9,11 @@ import type { ListenerDeps } from '../deps.js';
 const PERSON_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share']);
 
 /**
- * Direct messages, and replies in a thread the bot already answers (a follow-up needs no new
- * mention: the thread is the conversation), whichever instance answered it and whenever.
- * Bots, including this one, are never answered.
+ * Direct messages, and replies in a thread the bot already answers that address it, whichever
+ * instance answered it and whenever: a reply from someone who asked the bot there, or one the
+ * server's intent stage takes for a data question (colleagues talking among themselves in the
+ * thread are left alone; a mention arrives as `app_mention`). A plain "thanks" gets a reaction,
+ * not an answer. Bots, including this one, are never answered.
  */
 export function messageHandler(
   deps: ListenerDeps,
@@ -37,6 +42,23 @@ export function messageHandler(
     }
     if (question === '') return;
     if (!deps.questions.add(`${message.channel}:${message.ts}`)) return;
+    if (isPlainThanks(question)) {
+      await deps.slack
+        .addReaction(message.channel, message.ts, THANKS_REACTION)
+        .catch((error: unknown) =>
+          deps.logger.warn({ err: toBotError(error) }, 'could not react to a thanks'),
+        );
+      return;
+    }
+    if (!direct && threadTs !== undefined) {
+      const addressed = await addressesTheBot(deps, {
+        channel: message.channel,
+        threadTs,
+        user: message.user,
+        question,
+      });
+      if (!addressed) return;
+    }
     void deps.answerer.answer({
       channel: message.channel,
       threadTs: threadTs ?? message.ts,
@@ -45,4 +67,32 @@ export function messageHandler(
       userId: message.user,
     });
   };
+}
+
+/**
+ * A reply in a followed thread is for the bot when its author asked the bot there, or when the
+ * intent stage calls it a data question. When the server cannot say, the reply goes unanswered.
+ */
+async function addressesTheBot(
+  deps: ListenerDeps,
+  reply: { channel: string; threadTs: string; user: string; question: string },
+): Promise<boolean> {
+  if (deps.threads.isAsker(reply.channel, reply.threadTs, reply.user)) return true;
+  try {
+    const intent = await deps.quarry.classifyIntent(
+      reply.question,
+      threadIdOf(reply.channel, reply.threadTs),
+    );
+    deps.logger.debug(
+      { channel: reply.channel, thread: reply.threadTs, intent },
+      'a colleague replied in an answered thread',
+    );
+    return intent === 'TEXT_TO_SQL';
+  } catch (error) {
+    deps.logger.warn(
+      { err: toBotError(error), channel: reply.channel, thread: reply.threadTs },
+      'could not classify a reply in an answered thread; it is not answered',
+    );
+    return false;
+  }
 }

@@ -30,6 +30,8 @@ interface PendingAsk {
   worker: string | undefined;
   /** Its worker went silent while bull still held the job as running: waiting for recovery. */
   recovering: boolean;
+  /** When it was submitted, for the queue wait. */
+  submittedAt: number;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -51,6 +53,8 @@ export async function createBullAskQueue(options: {
   /** ASK_JOB_LOCK_MS: how long bull takes to notice a dead worker is about twice this. */
   jobLockMs: number;
   logger: Logger;
+  /** Told how long each ask waited before a worker took it, for `/metrics`. */
+  onTaken?: (waitSeconds: number) => void;
 }): Promise<AskQueue> {
   const { bus, logger } = options;
   const pending = new Map<string, PendingAsk>();
@@ -179,6 +183,7 @@ export async function createBullAskQueue(options: {
       settle(message.ask_id, message.outcome);
       return;
     }
+    if (!ask.started) options.onTaken?.((performance.now() - ask.submittedAt) / 1000);
     ask.started = true;
     if (message.type === 'started') {
       if (ask.worker !== undefined && ask.worker !== message.worker) {
@@ -220,6 +225,7 @@ export async function createBullAskQueue(options: {
         emitted: false,
         worker: undefined,
         recovering: false,
+        submittedAt: performance.now(),
         timer: undefined,
       };
       pending.set(askId, ask);
