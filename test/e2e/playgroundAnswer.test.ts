@@ -3,7 +3,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeByPrompt } from '../fakes/openaiServer.js';
 import { startTestQuarry, type TestQuarry } from '../support/quarry.js';
-import { buildConsole, LAPTOP, launchChromium, screenshot, watchForErrors } from './browser.js';
+import {
+  browserSuiteSkipReason,
+  buildConsole,
+  LAPTOP,
+  launchChromium,
+  screenshot,
+  watchForErrors,
+} from './browser.js';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
 const MONTHLY =
@@ -14,7 +21,10 @@ const ALL_SALES = 'SELECT id, order_no, customer, amount, sale_date FROM sales O
 const ANSWER = 'Sales climbed through the year.';
 const FOLLOW_UPS = ['Which region sold most?', 'Who sold most in March?', 'How did 2024 compare?'];
 
-describe('the playground: an answer, a chart, next questions', () => {
+const skipReason = browserSuiteSkipReason();
+const SUITE = `the playground: an answer, a chart, next questions${skipReason ? ` (NOT RUN: ${skipReason})` : ''}`;
+
+describe.skipIf(skipReason !== undefined)(SUITE, () => {
   let quarry: TestQuarry;
   let browser: Browser;
   let page: Page;

@@ -8,7 +8,14 @@ import { ensureDemoDatabase } from '../../../server/src/demo/build.js';
 import { extractSqlToRun } from '../../../server/src/sql/extract.js';
 import type { RecordedChatRequest } from '../../fakes/openaiServer.js';
 import { HOSTILE } from '../sql/corpus/hostile.js';
-import { askEvents, askText, type LoggedQuarry, sqlReply, startLoggedQuarry } from './support.js';
+import {
+  askEvents,
+  askText,
+  type LoggedQuarry,
+  outcomeEvent,
+  sqlReply,
+  startLoggedQuarry,
+} from './support.js';
 
 const FILE_TAG = randomBytes(4).toString('hex');
 const OUR_FILES = [1, 2, 3, 4].map((n) => `/tmp/quarry-hostile-sqlite-${FILE_TAG}-${n}.db`);
@@ -125,7 +132,7 @@ describe('a model that answers every question with destructive SQL, on a SQLite 
           outcomes.push({ index: i, closing: JSON.parse(texts.at(-1) ?? '{}') });
         } else {
           const events = await askEvents(quarry.wsUrl, question);
-          outcomes.push({ index: i, closing: events.at(-1) ?? {} });
+          outcomes.push({ index: i, closing: outcomeEvent(events) ?? {} });
         }
       }
     };
