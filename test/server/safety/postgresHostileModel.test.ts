@@ -6,7 +6,14 @@ import { extractSqlToRun } from '../../../server/src/sql/extract.js';
 import type { RecordedChatRequest } from '../../fakes/openaiServer.js';
 import { createTestPgDatabase, type TestPgDatabase } from '../../support/postgres.js';
 import { HOSTILE } from '../sql/corpus/hostile.js';
-import { askEvents, askText, type LoggedQuarry, sqlReply, startLoggedQuarry } from './support.js';
+import {
+  askEvents,
+  askText,
+  type LoggedQuarry,
+  outcomeEvent,
+  sqlReply,
+  startLoggedQuarry,
+} from './support.js';
 
 const FILE_TAG = randomBytes(4).toString('hex');
 const OUR_FILES = [1, 2, 3, 4].map((n) => `/tmp/quarry-hostile-pg-${FILE_TAG}-${n}`);
@@ -107,7 +114,7 @@ describe('a model that answers every question with destructive SQL, on PostgreSQ
           outcomes.push({ index: i, mode: 'text', closing: JSON.parse(texts.at(-1) ?? '{}') });
         } else {
           const events = await askEvents(quarry.wsUrl, question);
-          outcomes.push({ index: i, mode: 'events', closing: events.at(-1) ?? {} });
+          outcomes.push({ index: i, mode: 'events', closing: outcomeEvent(events) ?? {} });
         }
       }
     };

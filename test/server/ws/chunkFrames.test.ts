@@ -4,6 +4,7 @@ import {
   collectFrames,
   connect,
   isClosingEvent,
+  outcomeEvent,
   query,
   startTestQuarry,
   type TestQuarry,
@@ -59,7 +60,7 @@ describe('/ws stream frames', () => {
     expect(types.indexOf('sql')).toBeGreaterThan(types.lastIndexOf('sql_chunk'));
     expect(types.lastIndexOf('reasoning_chunk')).toBeLessThan(types.indexOf('sql_chunk'));
     expect(frames.find((frame) => frame.type === 'sql')?.sql).toBe(SQL);
-    expect(frames.at(-1)).toMatchObject({ type: 'result', sql: SQL });
+    expect(outcomeEvent(frames)).toMatchObject({ type: 'result', sql: SQL });
   });
 
   it('text mode still sends one frame per model chunk', async () => {
