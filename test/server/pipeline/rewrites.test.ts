@@ -4,6 +4,7 @@ import {
   collectFrames,
   connect,
   isClosingEvent,
+  outcomeEvent,
   query,
   startTestQuarry,
   type TestQuarry,
@@ -64,8 +65,8 @@ describe('dictionary rewrites in an ask', () => {
       { before: 'RD', after: '研发中心', dictionary: 'department', column: 'departments.name' },
     ];
     expect(events.find((event) => event.type === 'sql')).toMatchObject({ sql: expected, rewrites });
-    expect(events.at(-1)).toMatchObject({ type: 'result', sql: expected });
-    const rows = events.at(-1)?.rows as Array<{ n: number }>;
+    expect(outcomeEvent(events)).toMatchObject({ type: 'result', sql: expected });
+    const rows = outcomeEvent(events)?.rows as Array<{ n: number }>;
     expect(rows[0]?.n).toBeGreaterThan(0);
 
     const id = events[0]?.ask_id as string;
@@ -102,8 +103,8 @@ describe('dictionary rewrites in an ask', () => {
     const failures = events.filter((event) => event.type === 'execution_failed');
     expect(failures.map((event) => event.attempt)).toEqual([0, 1]);
     expect(failures[1]?.error).toMatch(/repeated SQL that was already tried/);
-    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'DRY_RUN_FAILED' });
-    expect(events.at(-1)?.message).toMatch(/stopped correcting/);
+    expect(outcomeEvent(events)).toMatchObject({ type: 'error', code: 'DRY_RUN_FAILED' });
+    expect(outcomeEvent(events)?.message).toMatch(/stopped correcting/);
     const statuses = events.filter((event) => event.type === 'status');
     expect(statuses[0]?.message).toBe('Processing the question...');
     for (const status of statuses) expect(status.message).not.toMatch(/\p{Script=Han}/u);

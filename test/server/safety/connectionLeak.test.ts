@@ -7,7 +7,14 @@ import { createLogger } from '../../../server/src/logger.js';
 import type { RecordedChatRequest } from '../../fakes/openaiServer.js';
 import { type PrivateMariaDb, startPrivateMariaDb } from '../../support/mariadbServer.js';
 import { connect, query } from '../../support/quarry.js';
-import { askEvents, askText, type LoggedQuarry, sqlReply, startLoggedQuarry } from './support.js';
+import {
+  askEvents,
+  askText,
+  type LoggedQuarry,
+  outcomeEvent,
+  sqlReply,
+  startLoggedQuarry,
+} from './support.js';
 
 const READER = { name: 'quarry_pool', password: 'Pool-Reader-5b2e81' };
 const POOL_SIZE = 3;
@@ -202,7 +209,11 @@ describe('capped, timed-out, stopped and failed queries on a MariaDB with few co
             });
           } else {
             const events = await askEvents(quarry.wsUrl, question);
-            expect(events.at(-1)).toMatchObject({ type: 'result', row_count: 5, capped: true });
+            expect(outcomeEvent(events)).toMatchObject({
+              type: 'result',
+              row_count: 5,
+              capped: true,
+            });
           }
         }
       };
