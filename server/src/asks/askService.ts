@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AnswerPart, AskEvent, AskSource } from '@quarry/shared';
+import { type AnswerPart, type AskEvent, type AskSource, questionLanguage } from '@quarry/shared';
 import type { Logger } from '../logger.js';
 import type { QuarryMetrics } from '../metrics.js';
 import type { AskInput, AskOutcome } from '../pipeline/types.js';
@@ -41,11 +41,10 @@ export interface AskService {
   stop(askId: string): Promise<boolean>;
 }
 
-/** The terminal status frame's message, per outcome. */
-const TERMINAL_MESSAGES: Record<AskOutcome['status'], string> = {
-  finished: '查询完成',
-  failed: '查询失败',
-  stopped: '查询已停止',
+/** The terminal status frame's message, per outcome, in the question's language. */
+const TERMINAL_MESSAGES: Record<'zh' | 'en', Record<AskOutcome['status'], string>> = {
+  zh: { finished: '查询完成', failed: '查询失败', stopped: '查询已停止' },
+  en: { finished: 'Done', failed: 'The question could not be answered', stopped: 'Stopped' },
 };
 
 /** Views of finished asks kept for polling; older ones are answered from history. */
@@ -143,7 +142,7 @@ export function createAskService(deps: {
           type: 'status',
           status: outcome.status,
           step: 'done',
-          message: TERMINAL_MESSAGES[outcome.status],
+          message: TERMINAL_MESSAGES[questionLanguage(request.question)][outcome.status],
         });
         return outcome;
       });
