@@ -6,6 +6,7 @@ import {
   collectFrames,
   connect,
   isClosingEvent,
+  outcomeEvent,
   query,
   startTestQuarry,
   type TestQuarry,
@@ -266,6 +267,6 @@ describe('a SQL pair broken by a schema change', () => {
     expect(
       quarry.fake.chatRequests.some((request) => request.system.includes('TASK: SQL GENERATION')),
     ).toBe(true);
-    expect(after.at(-1)).toMatchObject({ type: 'result', rows: [{ name: 'flask' }] });
+    expect(outcomeEvent(after)).toMatchObject({ type: 'result', rows: [{ name: 'flask' }] });
   });
 });

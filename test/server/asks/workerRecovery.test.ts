@@ -5,6 +5,7 @@ import {
   collectFrames,
   connect,
   isClosingEvent,
+  outcomeEvent,
   query,
   startTestQuarry,
   type TestQuarry,
@@ -83,7 +84,7 @@ describe('workers that die or are stopped mid-ask', { timeout: 120_000 }, () => 
       status: 'understanding',
       message: ASK_RESTARTED_MESSAGE,
     });
-    expect(received.at(-1)).toMatchObject({
+    expect(outcomeEvent(received)).toMatchObject({
       type: 'result',
       sql: SQL,
       row_count: expect.any(Number),
@@ -110,7 +111,7 @@ describe('workers that die or are stopped mid-ask', { timeout: 120_000 }, () => 
     await second.kill();
 
     const received = await events;
-    expect(received.at(-1)).toMatchObject({
+    expect(outcomeEvent(received)).toMatchObject({
       type: 'error',
       code: 'QUEUE_UNAVAILABLE',
       message: expect.stringMatching(/stopped responding/),
@@ -136,7 +137,7 @@ describe('workers that die or are stopped mid-ask', { timeout: 120_000 }, () => 
       await expect.poll(() => server.fake.chatRequests[0]?.firstChunkAt, POLL).toBeDefined();
       for (let n = 0; n < times; n += 1) npmWorker.signalGroup('SIGTERM');
 
-      expect((await events).at(-1)).toMatchObject({
+      expect(outcomeEvent(await events)).toMatchObject({
         type: 'result',
         sql: SQL,
         row_count: expect.any(Number),
@@ -165,7 +166,7 @@ describe('workers that die or are stopped mid-ask', { timeout: 120_000 }, () => 
     expect(await exitCode).toBe(0);
     expect(stopping.output()).toMatch(/handing them back to the queue/);
     expect(received.some((event) => event.step === 'restarted')).toBe(true);
-    expect(received.at(-1)).toMatchObject({
+    expect(outcomeEvent(received)).toMatchObject({
       type: 'result',
       sql: SQL,
       row_count: expect.any(Number),

@@ -5,6 +5,7 @@ import {
   collectFrames,
   connect,
   isClosingEvent,
+  outcomeEvent,
   query,
   startTestQuarry,
   type TestQuarry,
@@ -60,7 +61,9 @@ describe('the model client', () => {
     for (let i = 0; i < 6; i += 1) {
       quarry.fake.enqueue(`\`\`\`sql\n${sql}\n\`\`\``);
       const frames = await collectFrames(ws, query(`前三个部门 ${i}`), isClosingEvent);
-      expect(JSON.parse(frames.at(-1)?.text ?? '{}')).toMatchObject({ type: 'result' });
+      expect(
+        outcomeEvent(frames.map((frame) => JSON.parse(frame.text) as { type: string })),
+      ).toMatchObject({ type: 'result' });
     }
     ws.close();
     expect(quarry.fake.chatRequests).toHaveLength(6);

@@ -8,7 +8,13 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAI, startFakeOpenAI } from '../../fakes/openaiServer.js';
 import { type ForkedServer, forkServer } from '../../support/forkServer.js';
-import { collectFrames, connect, isClosingEvent, query } from '../../support/quarry.js';
+import {
+  collectFrames,
+  connect,
+  isClosingEvent,
+  outcomeEvent,
+  query,
+} from '../../support/quarry.js';
 import { sqlReply } from './support.js';
 
 const ROWS = 2000;
@@ -110,7 +116,9 @@ describe('a client that never reads its answers', { timeout: 120_000 }, () => {
     const ws = await connect(`ws://127.0.0.1:${server.port}/ws?format=json`);
     try {
       const frames = await collectFrames(ws, query('所有行'), isClosingEvent, 60_000);
-      return JSON.parse(frames.at(-1)?.text ?? '{}') as { type: string; row_count?: number };
+      return (outcomeEvent(
+        frames.map((frame) => JSON.parse(frame.text) as { type: string; row_count?: number }),
+      ) ?? { type: '' }) as { type: string; row_count?: number };
     } finally {
       ws.close();
     }
