@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeByPrompt } from '../fakes/openaiServer.js';
 import { startTestQuarry, type TestQuarry, upgradeStatus } from '../support/quarry.js';
 import {
-  browserSuiteSkipReason,
   buildConsole,
   LAPTOP,
   launchChromium,
@@ -57,14 +56,7 @@ function pageWidth(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth);
 }
 
-const skipReason = browserSuiteSkipReason();
-if (skipReason) {
-  // Said plainly, besides the skipped tests' names: the suite did not run, and why.
-  console.warn(`\n⚠ The admin console's browser tests DID NOT RUN: ${skipReason}.\n`);
-}
-const SUITE = `admin console in Chromium against the real server${skipReason ? ` (NOT RUN: ${skipReason})` : ''}`;
-
-describe.skipIf(skipReason !== undefined)(SUITE, () => {
+describe('admin console in Chromium against the real server', () => {
   let quarry: TestQuarry;
   let browser: Browser;
   let context: BrowserContext;
