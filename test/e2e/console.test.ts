@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeByPrompt } from '../fakes/openaiServer.js';
 import { startTestQuarry, type TestQuarry, upgradeStatus } from '../support/quarry.js';
 import {
+  browserSuiteSkipReason,
   buildConsole,
   LAPTOP,
   launchChromium,
@@ -10,6 +11,11 @@ import {
   screenshot,
   watchForErrors,
 } from './browser.js';
+
+// Outside CI a machine without Chromium skips these suites and says why in their names.
+const skipReason = browserSuiteSkipReason();
+const NOT_RUN = skipReason ? ` (NOT RUN: ${skipReason})` : '';
+const describeInBrowser = describe.skipIf(skipReason !== undefined);
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
 /** /ws and /v1 require API tokens, as in production: the console gets in with its admin token. */
@@ -56,7 +62,7 @@ function pageWidth(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth);
 }
 
-describe('admin console in Chromium against the real server', () => {
+describeInBrowser(`admin console in Chromium against the real server${NOT_RUN}`, () => {
   let quarry: TestQuarry;
   let browser: Browser;
   let context: BrowserContext;
@@ -330,7 +336,7 @@ describe('admin console in Chromium against the real server', () => {
   });
 });
 
-describe('the playground’s Stop in Chromium', () => {
+describeInBrowser(`the playground’s Stop in Chromium${NOT_RUN}`, () => {
   let quarry: TestQuarry;
   let browser: Browser;
   let page: Page;
@@ -384,7 +390,7 @@ describe('the playground’s Stop in Chromium', () => {
   });
 });
 
-describe('every validation message in the admin’s language, in Chromium', () => {
+describeInBrowser(`every validation message in the admin’s language, in Chromium${NOT_RUN}`, () => {
   let quarry: TestQuarry;
   let browser: Browser;
   let page: Page;

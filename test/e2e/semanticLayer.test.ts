@@ -1,11 +1,23 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestQuarry, type TestQuarry } from '../support/quarry.js';
-import { buildConsole, LAPTOP, launchChromium, screenshot, watchForErrors } from './browser.js';
+import {
+  browserSuiteSkipReason,
+  buildConsole,
+  LAPTOP,
+  launchChromium,
+  screenshot,
+  watchForErrors,
+} from './browser.js';
+
+// Outside CI a machine without Chromium skips these suites and says why in their names.
+const skipReason = browserSuiteSkipReason();
+const NOT_RUN = skipReason ? ` (NOT RUN: ${skipReason})` : '';
+const describeInBrowser = describe.skipIf(skipReason !== undefined);
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
-describe('the semantic layer pages in Chromium against the real server', () => {
+describeInBrowser(`the semantic layer pages in Chromium against the real server${NOT_RUN}`, () => {
   let quarry: TestQuarry;
   let browser: Browser;
   let page: Page;
