@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSql } from '../../../server/src/demo/build.js';
 import { createTestDatabase, type TestDatabase } from '../../support/mariadb.js';
+import { outcomeEvent } from '../../support/quarry.js';
 import { askEvents, type LoggedQuarry, sqlReply, startLoggedQuarry } from './support.js';
 
 describe('asks read only the configured MySQL database', () => {
@@ -25,7 +26,7 @@ describe('asks read only the configured MySQL database', () => {
 
   async function ask(sql: string) {
     quarry.fake.enqueue(sqlReply(sql));
-    return (await askEvents(quarry.wsUrl, '看看这些数据')).at(-1) as Record<string, unknown>;
+    return outcomeEvent(await askEvents(quarry.wsUrl, '看看这些数据')) as Record<string, unknown>;
   }
 
   it('refuses mysql.user, another database and the server-wide information_schema', async () => {
