@@ -2,6 +2,14 @@ import Database from 'better-sqlite3';
 import type mysql from 'mysql2/promise';
 import { quoteMysqlIdentifier as q } from '../../datasources/mysql.js';
 import { quoteSqliteIdentifier as sq } from '../../datasources/sqlite.js';
+import {
+  type ColumnProfile,
+  exactDecimal,
+  INT32,
+  isExactDateText,
+  profileColumn,
+  type SourceColumn,
+} from './sqliteColumns.js';
 
 /** What a load did not carry over (a key the data breaks, say), for the report. */
 export interface LoadReport {
@@ -10,45 +18,12 @@ export interface LoadReport {
   warnings: string[];
 }
 
-interface SourceColumn {
-  name: string;
-  declared: string;
-  pk: number;
-}
-
-type StorageClass = 'integer' | 'real' | 'text' | 'blob' | 'null';
-
 const DATE_FORMATS: Array<[RegExp, RegExp]> = [
   [/^datetime|^timestamp/i, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/],
   [/^date$/i, /^\d{4}-\d{2}-\d{2}$/],
   [/^time$/i, /^\d{2}:\d{2}:\d{2}$/],
 ];
-const INT32 = 2n ** 31n;
 
-interface ColumnStats {
-  maxLength: number;
-  minInt: bigint;
-  maxInt: bigint;
-  reals: number[];
-  /** Every text value is a valid value of the declared DATE/DATETIME/TIME, in its exact format. */
-  textIsDateFormat: boolean;
-}
-
-/** A valid calendar date and time in the exact text MySQL would give back. */
-function isExactDateText(value: string, format: RegExp): boolean {
-  if (!format.test(value)) return false;
-  if (/^\d{2}:/.test(value))
-    return (
-      Number(value.slice(0, 2)) < 24 &&
-      Number(value.slice(3, 5)) < 60 &&
-      Number(value.slice(6, 8)) < 60
-    );
-  const parsed = new Date(`${value.replace(' ', 'T')}${value.length === 10 ? 'T00:00:00' : ''}Z`);
-  return (
-    !Number.isNaN(parsed.getTime()) &&
-    parsed.toISOString().slice(0, value.length).replace('T', ' ') === value
-  );
-}
 /** utf8mb4 keys may hold 3072 bytes: 768 characters. */
 const MAX_KEYABLE_CHARS = 768;
 const BATCH = 500;
@@ -61,41 +36,32 @@ const BATCH = 500;
  * VARCHAR long enough, or DATE/DATETIME/TIME when declared so and every value is already in
  * that type's exact format; blobs → LONGBLOB. Text columns compare as SQLite's BINARY does.
  */
-function columnType(
-  declared: string,
-  classes: Map<StorageClass, number>,
-  stats: ColumnStats,
-): { type: string; asText: boolean } {
-  const has = (kind: StorageClass) => (classes.get(kind) ?? 0) > 0;
+function columnType(declared: string, column: ColumnProfile): { type: string; asText: boolean } {
   const declaredLength = Number(/\((\d+)\)/.exec(declared)?.[1] ?? 0);
   const text = () => {
-    const length = Math.max(declaredLength, stats.maxLength, 1);
+    const length = Math.max(declaredLength, column.maxLength, 1);
     return length <= MAX_KEYABLE_CHARS ? `VARCHAR(${length})` : 'LONGTEXT';
   };
-  if (has('blob')) return { type: 'LONGBLOB', asText: false };
-  if (has('text')) {
-    if (!has('integer') && !has('real')) {
-      const format = DATE_FORMATS.find(([name]) => name.test(declared.trim()));
-      if (format && stats.textIsDateFormat) {
+  if (column.has('blob')) return { type: 'LONGBLOB', asText: false };
+  if (column.has('text')) {
+    if (!column.has('integer') && !column.has('real')) {
+      const format = DATE_FORMATS.find(([name]) => name.test(declared.trim()))?.[1];
+      if (
+        format &&
+        column.values('text').every((value) => isExactDateText(String(value), format))
+      ) {
         return { type: declared.trim().toUpperCase().replace(/\(.*$/, ''), asText: true };
       }
     }
     return { type: text(), asText: true };
   }
-  if (has('real')) {
-    const decimal = /^(?:decimal|numeric)\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)/i.exec(declared.trim());
-    if (decimal) {
-      const [precision, scale] = [Number(decimal[1]), Number(decimal[2])];
-      const fits = stats.reals.every(
-        (value) =>
-          Number(value.toFixed(scale)) === value && Math.abs(value) < 10 ** (precision - scale),
-      );
-      if (fits) return { type: `DECIMAL(${precision},${scale})`, asText: false };
-    }
+  if (column.has('real')) {
+    const decimal = exactDecimal(declared, column.values('real').map(Number));
+    if (decimal) return { type: `DECIMAL(${decimal.precision},${decimal.scale})`, asText: false };
     return { type: 'DOUBLE', asText: false };
   }
-  if (has('integer')) {
-    const small = stats.minInt >= -INT32 && stats.maxInt < INT32 && /int/i.test(declared);
+  if (column.has('integer')) {
+    const small = column.minInt >= -INT32 && column.maxInt < INT32 && /int/i.test(declared);
     return { type: small ? 'INT' : 'BIGINT', asText: false };
   }
   // Only NULLs: SQLite's affinity rules on the declared type.
@@ -139,7 +105,9 @@ export async function loadSqliteIntoMysql(
       ).map(
         (row): SourceColumn => ({ name: row.name, declared: row.type ?? '', pk: Number(row.pk) }),
       );
-      const types = columns.map((column) => classify(source, table, column));
+      const types = columns.map((column) =>
+        columnType(column.declared, profileColumn(source, table, column)),
+      );
       await connection.query(
         `CREATE TABLE ${q(table)} (${columns
           .map((column, index) => `${q(column.name)} ${types[index]?.type} NULL`)
@@ -219,46 +187,4 @@ export async function loadSqliteIntoMysql(
   } finally {
     source.close();
   }
-}
-
-function classify(
-  source: Database.Database,
-  table: string,
-  column: SourceColumn,
-): { type: string; asText: boolean } {
-  const name = sq(column.name);
-  const classes = new Map<StorageClass, number>();
-  for (const row of source
-    .prepare(`SELECT typeof(${name}) AS kind, count(*) AS n FROM ${sq(table)} GROUP BY 1`)
-    .all() as { kind: StorageClass; n: bigint }[]) {
-    classes.set(row.kind, Number(row.n));
-  }
-  const stats = source
-    .prepare(
-      `SELECT max(length(CAST(${name} AS TEXT))) AS maxLength,
-              min(CASE WHEN typeof(${name}) = 'integer' THEN ${name} END) AS minInt,
-              max(CASE WHEN typeof(${name}) = 'integer' THEN ${name} END) AS maxInt
-       FROM ${sq(table)}`,
-    )
-    .get() as { maxLength: bigint | null; minInt: bigint | null; maxInt: bigint | null };
-  const reals = (
-    source
-      .prepare(`SELECT ${name} AS v FROM ${sq(table)} WHERE typeof(${name}) = 'real'`)
-      .all() as { v: number }[]
-  ).map((row) => row.v);
-  const format = DATE_FORMATS.find(([declared]) => declared.test(column.declared.trim()))?.[1];
-  const textIsDateFormat =
-    format !== undefined &&
-    (
-      source
-        .prepare(`SELECT ${name} AS v FROM ${sq(table)} WHERE typeof(${name}) = 'text'`)
-        .all() as { v: string }[]
-    ).every((row) => isExactDateText(row.v, format));
-  return columnType(column.declared, classes, {
-    maxLength: Number(stats.maxLength ?? 0),
-    minInt: stats.minInt ?? 0n,
-    maxInt: stats.maxInt ?? 0n,
-    reals,
-    textIsDateFormat,
-  });
 }

@@ -2,6 +2,14 @@ import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { quotePostgresIdentifier as q } from '../../datasources/postgresSession.js';
 import { quoteSqliteIdentifier as sq } from '../../datasources/sqlite.js';
+import {
+  type ColumnProfile,
+  exactDecimal,
+  INT32,
+  isExactDateText,
+  profileColumn,
+  type SourceColumn,
+} from './sqliteColumns.js';
 
 /** What a load did not carry over (a key the data breaks, say), for the report. */
 export interface PostgresLoadReport {
@@ -10,16 +18,6 @@ export interface PostgresLoadReport {
   warnings: string[];
 }
 
-type StorageClass = 'integer' | 'real' | 'text' | 'blob' | 'null';
-
-interface SourceColumn {
-  /** As SQLite spells it; PostgreSQL gets it lower-cased (see loadSqliteIntoPostgres). */
-  name: string;
-  declared: string;
-  pk: number;
-}
-
-const INT32 = 2n ** 31n;
 /** PostgreSQL takes at most 65,535 parameters per statement. */
 const MAX_PARAMETERS = 60_000;
 const MAX_BATCH_ROWS = 500;
@@ -30,16 +28,6 @@ const DATE_TYPES: Array<[RegExp, string, RegExp]> = [
   [/^date$/i, 'DATE', /^\d{4}-\d{2}-\d{2}$/],
 ];
 
-/** A valid calendar date (and time) spelled exactly as PostgreSQL would write it back. */
-function isExactDateText(value: string, shape: RegExp): boolean {
-  if (!shape.test(value)) return false;
-  const parsed = new Date(`${value.replace(' ', 'T')}${value.length === 10 ? 'T00:00:00' : ''}Z`);
-  return (
-    !Number.isNaN(parsed.getTime()) &&
-    parsed.toISOString().slice(0, value.length).replace('T', ' ') === value
-  );
-}
-
 /**
  * The PostgreSQL type that holds every value SQLite stored in a column unchanged. SQLite types
  * values, not columns, so the values decide and the declared type only refines: integers only →
@@ -47,36 +35,24 @@ function isExactDateText(value: string, shape: RegExp): boolean {
  * fits it exactly); any text → TEXT (numbers in it as SQLite spells them), or DATE/TIMESTAMP
  * when declared so and every value is already in that type's exact spelling; blobs → BYTEA.
  */
-function columnType(
-  declared: string,
-  classes: Map<StorageClass, number>,
-  stats: { minInt: bigint; maxInt: bigint; reals: number[]; texts: string[] },
-): { type: string; asText: boolean } {
-  const has = (kind: StorageClass) => (classes.get(kind) ?? 0) > 0;
-  if (has('blob')) return { type: 'BYTEA', asText: false };
-  if (has('text')) {
+function columnType(declared: string, column: ColumnProfile): { type: string; asText: boolean } {
+  if (column.has('blob')) return { type: 'BYTEA', asText: false };
+  if (column.has('text')) {
     const date = DATE_TYPES.find(([name]) => name.test(declared.trim()));
-    if (date && !has('integer') && !has('real')) {
-      if (stats.texts.every((text) => isExactDateText(text, date[2]))) {
+    if (date && !column.has('integer') && !column.has('real')) {
+      if (column.values('text').every((text) => isExactDateText(String(text), date[2]))) {
         return { type: date[1], asText: true };
       }
     }
     return { type: 'TEXT', asText: true };
   }
-  if (has('real')) {
-    const decimal = /^(?:decimal|numeric)\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)/i.exec(declared.trim());
-    if (decimal) {
-      const [precision, scale] = [Number(decimal[1]), Number(decimal[2])];
-      const fits = stats.reals.every(
-        (value) =>
-          Number(value.toFixed(scale)) === value && Math.abs(value) < 10 ** (precision - scale),
-      );
-      if (fits) return { type: `NUMERIC(${precision},${scale})`, asText: false };
-    }
+  if (column.has('real')) {
+    const decimal = exactDecimal(declared, column.values('real').map(Number));
+    if (decimal) return { type: `NUMERIC(${decimal.precision},${decimal.scale})`, asText: false };
     return { type: 'DOUBLE PRECISION', asText: false };
   }
-  if (has('integer')) {
-    const small = stats.minInt >= -INT32 && stats.maxInt < INT32 && /int/i.test(declared);
+  if (column.has('integer')) {
+    const small = column.minInt >= -INT32 && column.maxInt < INT32 && /int/i.test(declared);
     return { type: small ? 'INTEGER' : 'BIGINT', asText: false };
   }
   // Only NULLs: SQLite's affinity rules on the declared type.
@@ -84,37 +60,6 @@ function columnType(
   if (/real|floa|doub/i.test(declared)) return { type: 'DOUBLE PRECISION', asText: false };
   if (/blob/i.test(declared)) return { type: 'BYTEA', asText: false };
   return { type: 'TEXT', asText: true };
-}
-
-function classify(source: Database.Database, table: string, column: SourceColumn) {
-  const name = sq(column.name);
-  const classes = new Map<StorageClass, number>();
-  for (const row of source
-    .prepare(`SELECT typeof(${name}) AS kind, count(*) AS n FROM ${sq(table)} GROUP BY 1`)
-    .all() as { kind: StorageClass; n: bigint }[]) {
-    classes.set(row.kind, Number(row.n));
-  }
-  const ints = source
-    .prepare(
-      `SELECT min(CASE WHEN typeof(${name}) = 'integer' THEN ${name} END) AS minInt,
-              max(CASE WHEN typeof(${name}) = 'integer' THEN ${name} END) AS maxInt
-       FROM ${sq(table)}`,
-    )
-    .get() as { minInt: bigint | null; maxInt: bigint | null };
-  const values = (kind: StorageClass) =>
-    (
-      source
-        .prepare(`SELECT ${name} AS v FROM ${sq(table)} WHERE typeof(${name}) = '${kind}'`)
-        .all() as { v: unknown }[]
-    ).map((row) => row.v);
-  return columnType(column.declared, classes, {
-    minInt: ints.minInt ?? 0n,
-    maxInt: ints.maxInt ?? 0n,
-    reals: values('real').map(Number),
-    texts: DATE_TYPES.some(([declared]) => declared.test(column.declared.trim()))
-      ? values('text').map(String)
-      : [],
-  });
 }
 
 /**
@@ -154,7 +99,9 @@ export async function loadSqliteIntoPostgres(
       ).map(
         (row): SourceColumn => ({ name: row.name, declared: row.type ?? '', pk: Number(row.pk) }),
       );
-      const types = columns.map((column) => classify(source, table, column));
+      const types = columns.map((column) =>
+        columnType(column.declared, profileColumn(source, table, column)),
+      );
       await client.query(
         `CREATE TABLE ${lower(table)} (${columns
           .map((column, index) => `${lower(column.name)} ${types[index]?.type} NULL`)

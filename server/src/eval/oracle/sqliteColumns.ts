@@ -1,0 +1,103 @@
+import type Database from 'better-sqlite3';
+import { quoteSqliteIdentifier as sq } from '../../datasources/sqlite.js';
+
+/*
+ * What a SQLite column really holds, for the loaders that copy a Spider database into another
+ * engine (mysqlLoader.ts, postgresLoader.ts). SQLite types values, not columns (an INT column
+ * may hold '' or 'n/a'), so each loader picks its engine's type from this profile of the values
+ * and only refines it by the declared type.
+ */
+
+export type StorageClass = 'integer' | 'real' | 'text' | 'blob' | 'null';
+
+export interface SourceColumn {
+  /** As SQLite spells it. */
+  name: string;
+  declared: string;
+  pk: number;
+}
+
+export const INT32 = 2n ** 31n;
+
+export interface ColumnProfile {
+  /** The column holds at least one value of this storage class. */
+  has(kind: StorageClass): boolean;
+  /** The longest value as text (0 when every value is NULL). */
+  maxLength: number;
+  /** The range of the integers it holds (0 when it holds none). */
+  minInt: bigint;
+  maxInt: bigint;
+  /** Every value of one storage class, read when asked for. */
+  values(kind: StorageClass): unknown[];
+}
+
+export function profileColumn(
+  source: Database.Database,
+  table: string,
+  column: SourceColumn,
+): ColumnProfile {
+  const name = sq(column.name);
+  const classes = new Map<StorageClass, number>();
+  for (const row of source
+    .prepare(`SELECT typeof(${name}) AS kind, count(*) AS n FROM ${sq(table)} GROUP BY 1`)
+    .all() as { kind: StorageClass; n: bigint }[]) {
+    classes.set(row.kind, Number(row.n));
+  }
+  const stats = source
+    .prepare(
+      `SELECT max(length(CAST(${name} AS TEXT))) AS maxLength,
+              min(CASE WHEN typeof(${name}) = 'integer' THEN ${name} END) AS minInt,
+              max(CASE WHEN typeof(${name}) = 'integer' THEN ${name} END) AS maxInt
+       FROM ${sq(table)}`,
+    )
+    .get() as { maxLength: bigint | null; minInt: bigint | null; maxInt: bigint | null };
+  return {
+    has: (kind) => (classes.get(kind) ?? 0) > 0,
+    maxLength: Number(stats.maxLength ?? 0),
+    minInt: stats.minInt ?? 0n,
+    maxInt: stats.maxInt ?? 0n,
+    values: (kind) =>
+      (
+        source
+          .prepare(`SELECT ${name} AS v FROM ${sq(table)} WHERE typeof(${name}) = '${kind}'`)
+          .all() as { v: unknown }[]
+      ).map((row) => row.v),
+  };
+}
+
+/**
+ * A valid calendar date, date and time, or time of day, in exactly the text `format` describes:
+ * what MySQL and PostgreSQL give back unchanged for a DATE/DATETIME/TIMESTAMP/TIME column.
+ */
+export function isExactDateText(value: string, format: RegExp): boolean {
+  if (!format.test(value)) return false;
+  if (/^\d{2}:/.test(value))
+    return (
+      Number(value.slice(0, 2)) < 24 &&
+      Number(value.slice(3, 5)) < 60 &&
+      Number(value.slice(6, 8)) < 60
+    );
+  const parsed = new Date(`${value.replace(' ', 'T')}${value.length === 10 ? 'T00:00:00' : ''}Z`);
+  return (
+    !Number.isNaN(parsed.getTime()) &&
+    parsed.toISOString().slice(0, value.length).replace('T', ' ') === value
+  );
+}
+
+/**
+ * The precision and scale of a column declared DECIMAL(p,s)/NUMERIC(p,s) when every real it
+ * holds fits them exactly; undefined otherwise (then only a double holds the values unchanged).
+ */
+export function exactDecimal(
+  declared: string,
+  reals: readonly number[],
+): { precision: number; scale: number } | undefined {
+  const decimal = /^(?:decimal|numeric)\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)/i.exec(declared.trim());
+  if (!decimal) return undefined;
+  const [precision, scale] = [Number(decimal[1]), Number(decimal[2])];
+  const fits = reals.every(
+    (value) =>
+      Number(value.toFixed(scale)) === value && Math.abs(value) < 10 ** (precision - scale),
+  );
+  return fits ? { precision, scale } : undefined;
+}
