@@ -192,6 +192,12 @@ describe('MariaDB data source specifics', () => {
     }
   });
 
+  it('runs a function call written with a space before its parenthesis, as mysql2 clients may', async () => {
+    // Spider's gold SQL writes `COUNT (*)`; without IGNORE_SPACE MariaDB calls it a syntax error.
+    const { rows } = await source.execute('SELECT COUNT (*) AS n FROM expenses', LIMITS);
+    expect(rows).toEqual([{ n: 800 }]);
+  });
+
   it('gives dry runs the query time limit (QUERY_TIMEOUT_MS) it was opened with', async () => {
     const registry = createDataSourceRegistry({
       resolveUrl: async () => database.url,
