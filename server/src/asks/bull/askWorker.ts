@@ -109,7 +109,12 @@ export async function startAskWorker(options: {
     async close() {
       // A local pause takes nothing new and resolves once the running asks have ended; with
       // Redis down nothing new can come, so only the running asks are waited for.
-      if (bus.connected()) await bus.jobs.pause(true, true);
+      if (bus.connected()) {
+        // Redis may go away between the check and the pause; stopping goes on regardless.
+        await bus.jobs.pause(true, true).catch((error: unknown) => {
+          logger.warn({ worker: id, err: error }, 'ask worker: could not pause taking asks');
+        });
+      }
       const deadline = Date.now() + options.stopGraceMs;
       while (running.size > 0 && Date.now() < deadline) {
         await new Promise((done) => setTimeout(done, 50));

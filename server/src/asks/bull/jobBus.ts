@@ -99,8 +99,12 @@ export function openAskJobBus(options: {
       }
     },
     async close() {
-      // bull's close first waits for Redis; during an outage, shutting down must not hang.
-      const closed = jobs.close().then(() => true);
+      // The worker has already waited out its running asks (its stop grace), so bull is told not
+      // to wait for them again: its waiting close forces the blocking connection to reconnect
+      // while the job fetch is still pending, and during an outage that reconnection fails with
+      // nobody listening (an unhandled rejection). bull's close also first waits for Redis;
+      // during an outage, shutting down must not hang.
+      const closed = jobs.close(true).then(() => true);
       const gaveUp = new Promise<false>((done) => setTimeout(done, REDIS_WAIT_MS, false).unref());
       if (!(await Promise.race([closed, gaveUp]))) {
         for (const client of jobs.clients) client.disconnect();
