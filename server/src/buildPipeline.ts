@@ -15,7 +15,7 @@ import {
   type AccessRuleCache,
   applyAccessRules,
   createAccessRuleCache,
-} from './pipeline/accessRules.js';
+} from './pipeline/accessRuleCache.js';
 import { createSchemaCache } from './pipeline/schemaCache.js';
 import type { PipelineDeps } from './pipeline/types.js';
 import { createRetrievalService } from './retrieval/retrievalService.js';

@@ -28,8 +28,8 @@ export const queryFrameSchema = z.object({
 export type QueryFrame = z.infer<typeof queryFrameSchema>;
 
 /** `POST /v1/asks` body. */
-export const askRequestSchema = queryFrameSchema.omit({ type: true, format: true, source: true });
-export type AskRequest = z.infer<typeof askRequestSchema>;
+export const askBodySchema = queryFrameSchema.omit({ type: true, format: true, source: true });
+export type AskBody = z.infer<typeof askBodySchema>;
 
 /** Where an ask came from, recorded in its history. */
 export const ASK_SOURCES = ['ws', 'api', 'slack', 'console'] as const;

@@ -5,7 +5,7 @@ import type { KnowledgeStore } from '../knowledge/port.js';
 import type { Logger } from '../logger.js';
 import type { SemanticLayer } from '../semantics/service.js';
 import { requireAdminToken } from './adminToken.js';
-import { apiErrorHandler } from './http.js';
+import { apiErrorHandler } from './requests.js';
 import { askRoutes } from './routes/asks.js';
 import { dataSourceRoutes } from './routes/datasources.js';
 import {

@@ -1,4 +1,4 @@
-import { askRequestSchema, type Intent } from '@quarry/shared';
+import { askBodySchema, type Intent } from '@quarry/shared';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { type AskLimiter, askerKey, askerLimitMessage } from '../asks/askLimiter.js';
@@ -11,9 +11,9 @@ const stopSchema = z.object({
   status: z.literal('stopped', { error: '"status" must be "stopped"' }),
 });
 const intentSchema = z.object({
-  query: askRequestSchema.shape.query,
-  thread_id: askRequestSchema.shape.thread_id,
-  datasource: askRequestSchema.shape.datasource,
+  query: askBodySchema.shape.query,
+  thread_id: askBodySchema.shape.thread_id,
+  datasource: askBodySchema.shape.datasource,
 });
 const feedbackSchema = z.object({
   rating: z.enum(['up', 'down'], { error: '"rating" must be "up" or "down"' }),
@@ -58,7 +58,7 @@ export function createV1Router(deps: {
   });
 
   router.post('/asks', (request, response) => {
-    const body = parseBody(askRequestSchema, request.body);
+    const body = parseBody(askBodySchema, request.body);
     const url = new URL(request.originalUrl, 'http://localhost');
     const asker = askerKey({
       user: body.user,

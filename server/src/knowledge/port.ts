@@ -145,7 +145,7 @@ export interface ThreadTurnRecord {
 }
 
 /** Ask history: one record per ask from every entry point. */
-export interface AskHistory {
+export interface AskRepository {
   create(record: AskCreate): Promise<string>;
   /** NOT_FOUND for an unknown id. */
   update(id: string, patch: AskPatch): Promise<void>;
@@ -247,7 +247,7 @@ export interface KnowledgeStore {
   instructions: CrudRepository<Instruction, InstructionInput>;
   dictionaries: Record<DictionaryKind, DictionaryRepository>;
   datasources: DataSourceRepository;
-  asks: AskHistory;
+  asks: AskRepository;
   /**
    * Department and project maps (abbreviation → full name) for the dictionary rewrite, always
    * current: one primary-key read of the revision per call, a reload only when it moved.

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import { createSecretBox } from '../secrets.js';
 import { openAppDatabase } from './dataSource.js';
 import type { AbbreviationDictionaries, KnowledgeStore } from './port.js';
-import { createAskHistory } from './repositories/asks.js';
+import { createAskRepository } from './repositories/asks.js';
 import { Revision } from './repositories/common.js';
 import { createDataSourceRepository } from './repositories/datasources.js';
 import { createDictionaryRepository, loadAbbreviationMaps } from './repositories/dictionaries.js';
@@ -70,7 +70,7 @@ export async function openKnowledgeStore(deps: KnowledgeStoreDeps): Promise<Know
       project: createDictionaryRepository(dataSource, revision, 'project'),
     },
     datasources,
-    asks: createAskHistory(dataSource),
+    asks: createAskRepository(dataSource),
     settings: createSettingsRepository(dataSource),
     schemaDescriptions: createSchemaDescriptionRepository(dataSource, revision),
     semantics: createSemanticLayerRepository(dataSource, revision),

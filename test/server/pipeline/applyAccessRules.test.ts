@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyAccessRules,
   createAccessRuleCache,
-} from '../../../server/src/pipeline/accessRules.js';
+} from '../../../server/src/pipeline/accessRuleCache.js';
 import type { TableInfo } from '../../../server/src/ports.js';
 
 const column = (name: string) => ({ name, type: 'INTEGER', nullable: false, primaryKey: false });

@@ -9,7 +9,7 @@ import {
 import { type Request, Router } from 'express';
 import { QuarryError } from '../../errors.js';
 import type { KnowledgeStore } from '../../knowledge/port.js';
-import { parseWith } from '../http.js';
+import { parseWith } from '../requests.js';
 import { checkRefusal, objectBody } from './crud.js';
 import type { KnowledgeChecks } from './knowledge.js';
 

@@ -3,7 +3,7 @@ import type { Router } from 'express';
 import type { z } from 'zod';
 import { QuarryError } from '../../errors.js';
 import type { CrudRepository, RowCheck } from '../../knowledge/port.js';
-import { badRequest, idParam, parseWith } from '../http.js';
+import { badRequest, idParam, parseWith } from '../requests.js';
 
 export interface CrudRoutesOptions<T, I> {
   /** What one item is called in messages: "SQL pair". */

@@ -14,7 +14,7 @@ import { invalidDataSourceUrl, validateDataSourceUrl } from '../../datasources/u
 import { isQuarryError, QuarryError } from '../../errors.js';
 import type { KnowledgeStore } from '../../knowledge/port.js';
 import { mergeMaskedPassword } from '../../knowledge/repositories/datasources.js';
-import { badRequest, notAvailable, parseWith } from '../http.js';
+import { badRequest, notAvailable, parseWith } from '../requests.js';
 import type { AdminApiDeps } from '../router.js';
 import { objectBody } from './crud.js';
 import { semanticLayerRoutes } from './semantics.js';

@@ -17,7 +17,7 @@ import {
 import { type Request, type Response, Router } from 'express';
 import type { z } from 'zod';
 import type { KnowledgeStore, RowCheck, Transferable } from '../../knowledge/port.js';
-import { notAvailable, parseWith } from '../http.js';
+import { notAvailable, parseWith } from '../requests.js';
 import { readImport, sendExport } from '../transfer.js';
 import { mountCrudRoutes, objectBody } from './crud.js';
 

@@ -12,7 +12,7 @@ import { QuarryError } from '../../errors.js';
 import type { CrudRepository, KnowledgeStore } from '../../knowledge/port.js';
 import { paging } from '../../knowledge/repositories/listPage.js';
 import type { SemanticLayer } from '../../semantics/service.js';
-import { idParam, notAvailable, parseWith } from '../http.js';
+import { idParam, notAvailable, parseWith } from '../requests.js';
 import { objectBody } from './crud.js';
 
 interface DefinitionRoutes<T extends { id: number | null }, I, Stored> {

@@ -13,7 +13,7 @@ import type {
 import { type DataSource, type FindOptionsWhere, IsNull, Not, type Repository } from 'typeorm';
 import { AskEntity, type AskRow, SqlPairEntity, type SqlPairRow } from '../entities/index.js';
 import { normalizeQuestion, questionKey } from '../normalize.js';
-import type { AskHistory, AskPatch } from '../port.js';
+import type { AskPatch, AskRepository } from '../port.js';
 import { deleteOrNotFound, findOrNotFound, iso, notFound } from './common.js';
 import { listPage } from './listPage.js';
 
@@ -119,7 +119,7 @@ function columnsOfPatch(patch: AskPatch): Partial<AskRow> {
 }
 
 /** Ask history, written by every entry point and read by the console and the pipeline. */
-export function createAskHistory(dataSource: DataSource): AskHistory {
+export function createAskRepository(dataSource: DataSource): AskRepository {
   const rows: Repository<AskRow> = dataSource.getRepository(AskEntity);
   const pairs: Repository<SqlPairRow> = dataSource.getRepository(SqlPairEntity);
 
