@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeByPrompt } from '../fakes/openaiServer.js';
+import { ADMIN_TOKEN } from '../support/adminToken.js';
 import { startTestQuarry, type TestQuarry, upgradeStatus } from '../support/quarry.js';
 import {
   browserSuiteSkipReason,
@@ -17,7 +18,6 @@ const skipReason = browserSuiteSkipReason();
 const NOT_RUN = skipReason ? ` (NOT RUN: ${skipReason})` : '';
 const describeInBrowser = describe.skipIf(skipReason !== undefined);
 
-const ADMIN_TOKEN = 'test-admin-token-0123456789';
 /** /ws and /v1 require API tokens, as in production: the console gets in with its admin token. */
 const API_TOKEN = 'e2e-api-token-0123456789';
 const HOSTILE_QUESTION = '<script>window.__injected = 1</script> 各部门有多少人？';

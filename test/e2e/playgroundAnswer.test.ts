@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeByPrompt } from '../fakes/openaiServer.js';
+import { ADMIN_TOKEN } from '../support/adminToken.js';
 import { startTestQuarry, type TestQuarry } from '../support/quarry.js';
 import {
   browserSuiteSkipReason,
@@ -12,7 +13,6 @@ import {
   watchForErrors,
 } from './browser.js';
 
-const ADMIN_TOKEN = 'test-admin-token-0123456789';
 const MONTHLY =
   "SELECT strftime('%Y-%m', sale_date) AS month, SUM(amount) AS sales FROM sales GROUP BY month ORDER BY month";
 const BY_REGION =

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN } from '../support/adminToken.js';
 import { startTestQuarry, type TestQuarry } from '../support/quarry.js';
 import {
   browserSuiteSkipReason,
@@ -14,8 +15,6 @@ import {
 const skipReason = browserSuiteSkipReason();
 const NOT_RUN = skipReason ? ` (NOT RUN: ${skipReason})` : '';
 const describeInBrowser = describe.skipIf(skipReason !== undefined);
-
-const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 describeInBrowser(`the semantic layer pages in Chromium against the real server${NOT_RUN}`, () => {
   let quarry: TestQuarry;

@@ -4,13 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REWRITE_EXAMPLE } from '../../admin/src/features/dictionaries/example.js';
 import { demoSql } from '../../server/src/demo/build.js';
+import { ADMIN_HEADERS } from '../support/adminToken.js';
 import { createTestDatabase, type TestDatabase } from '../support/mariadb.js';
 import { startTestQuarry } from '../support/quarry.js';
-
-const ADMIN = {
-  authorization: 'Bearer test-admin-token-0123456789',
-  'content-type': 'application/json',
-};
 
 describe("the demo's dictionaries and descriptions", () => {
   let dir: string;
@@ -42,12 +38,14 @@ describe("the demo's dictionaries and descriptions", () => {
   const entries = async (baseUrl: string, kind: string) =>
     (
       (await (
-        await fetch(`${baseUrl}/api/dictionaries/${kind}/export?format=json`, { headers: ADMIN })
+        await fetch(`${baseUrl}/api/dictionaries/${kind}/export?format=json`, {
+          headers: ADMIN_HEADERS,
+        })
       ).json()) as { abbreviation: string; full_name: string }[]
     ).map((entry) => `${entry.abbreviation}=${entry.full_name}`);
   const descriptions = async (baseUrl: string) =>
     (await (
-      await fetch(`${baseUrl}/api/datasources/default/descriptions`, { headers: ADMIN })
+      await fetch(`${baseUrl}/api/datasources/default/descriptions`, { headers: ADMIN_HEADERS })
     ).json()) as { items?: unknown[] } | unknown[];
 
   it('are seeded on the demo and leave with it, keeping what an admin changed', async () => {
@@ -60,7 +58,7 @@ describe("the demo's dictionaries and descriptions", () => {
       expect(JSON.stringify(await descriptions(baseUrl))).toContain('组织架构');
       // An admin renames one entry and adds their own.
       const list = (await (
-        await fetch(`${baseUrl}/api/dictionaries/department?q=MKT`, { headers: ADMIN })
+        await fetch(`${baseUrl}/api/dictionaries/department?q=MKT`, { headers: ADMIN_HEADERS })
       ).json()) as { items: { id: number }[] };
       const mkt = list.items[0]?.id;
       for (const [method, path, body] of [
@@ -73,7 +71,7 @@ describe("the demo's dictionaries and descriptions", () => {
       ] as const) {
         const response = await fetch(`${baseUrl}${path}`, {
           method,
-          headers: ADMIN,
+          headers: ADMIN_HEADERS,
           body: JSON.stringify(body),
         });
         expect(response.ok, await response.clone().text()).toBe(true);
@@ -104,7 +102,7 @@ describe('the console\'s dictionary "Try it" example', () => {
       const post = async (path: string, body: unknown) => {
         const response = await fetch(`${quarry.baseUrl}${path}`, {
           method: 'POST',
-          headers: ADMIN,
+          headers: ADMIN_HEADERS,
           body: JSON.stringify(body),
         });
         expect(response.status).toBe(200);

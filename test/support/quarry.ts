@@ -6,6 +6,7 @@ import { parseConfig } from '../../server/src/config.js';
 import { createLogger, type Logger } from '../../server/src/logger.js';
 import { type RunningServer, startQuarryServer } from '../../server/src/server.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/openaiServer.js';
+import { ADMIN_TOKEN } from './adminToken.js';
 
 export interface TestQuarry {
   server: RunningServer;
@@ -34,7 +35,7 @@ export async function startTestQuarry(
     APP_DATABASE_URL: `sqlite:${join(dir, 'app.sqlite')}`,
     OPENAI_BASE_URL: fake.baseUrl,
     OPENAI_API_KEY: 'test-key',
-    ADMIN_TOKEN: 'test-admin-token-0123456789',
+    ADMIN_TOKEN,
     ASK_INTENT_CLASSIFICATION: 'false',
     ASK_REASONING: 'false',
     // Off unless a test is about them: each is a model call after the rows, which the scripted

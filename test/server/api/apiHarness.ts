@@ -6,14 +6,13 @@ import { type AdminApiDeps, createAdminApiRouter } from '../../../server/src/api
 import { tokenDigest } from '../../../server/src/http/auth.js';
 import type { KnowledgeStore } from '../../../server/src/knowledge/port.js';
 import { openKnowledgeStore } from '../../../server/src/knowledge/store.js';
+import { ADMIN_TOKEN } from '../../support/adminToken.js';
 import {
   type AppDatabase,
   type Backend,
   createAppDatabase,
   silentLogger,
 } from '../knowledge/appDatabase.js';
-
-export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
 export interface ApiResponse<T = unknown> {
   status: number;

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { routeByPrompt } from '../../fakes/openaiServer.js';
+import { ADMIN_HEADERS } from '../../support/adminToken.js';
 import {
   collectFrames,
   connect,
@@ -9,15 +10,10 @@ import {
   type TestQuarry,
 } from '../../support/quarry.js';
 
-const ADMIN = {
-  authorization: 'Bearer test-admin-token-0123456789',
-  'content-type': 'application/json',
-};
-
 async function api(quarry: TestQuarry, method: string, path: string, body?: unknown) {
   const response = await fetch(`${quarry.baseUrl}${path}`, {
     method,
-    headers: ADMIN,
+    headers: ADMIN_HEADERS,
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();

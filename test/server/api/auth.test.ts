@@ -6,8 +6,9 @@ import {
 } from '../../../server/src/api/adminToken.js';
 import { tokenDigest } from '../../../server/src/http/auth.js';
 import { openKnowledgeStore } from '../../../server/src/knowledge/store.js';
+import { ADMIN_TOKEN } from '../../support/adminToken.js';
 import { BACKENDS, createAppDatabase, silentLogger } from '../knowledge/appDatabase.js';
-import { ADMIN_TOKEN, type AdminApiHarness, startAdminApi } from './apiHarness.js';
+import { type AdminApiHarness, startAdminApi } from './apiHarness.js';
 
 const WRITES: Array<[string, string, unknown]> = [
   ['POST', '/api/sql-pairs', { question: 'How many orders?', sql: 'SELECT COUNT(*) FROM orders' }],

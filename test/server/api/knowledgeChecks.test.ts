@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { routeByPrompt } from '../../fakes/openaiServer.js';
+import { ADMIN_HEADERS } from '../../support/adminToken.js';
 import {
   collectFrames,
   connect,
@@ -12,11 +13,6 @@ import {
   type TestQuarry,
 } from '../../support/quarry.js';
 
-const ADMIN = {
-  authorization: 'Bearer test-admin-token-0123456789',
-  'content-type': 'application/json',
-};
-
 async function api(
   quarry: TestQuarry,
   method: string,
@@ -26,7 +22,7 @@ async function api(
 ) {
   const response = await fetch(`${quarry.baseUrl}${path}`, {
     method,
-    headers: { ...ADMIN, 'content-type': contentType },
+    headers: { ...ADMIN_HEADERS, 'content-type': contentType },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();

@@ -1,6 +1,7 @@
 import { seedMessages } from '@quarry/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { routeByPrompt } from '../../fakes/openaiServer.js';
+import { ADMIN_HEADERS } from '../../support/adminToken.js';
 import {
   collectFrames,
   connect,
@@ -11,10 +12,6 @@ import {
   type TestQuarry,
 } from '../../support/quarry.js';
 
-const ADMIN = {
-  authorization: 'Bearer test-admin-token-0123456789',
-  'content-type': 'application/json',
-};
 const HEADCOUNT =
   "SELECT COUNT(*) AS headcount FROM employees e JOIN departments d ON e.department_id = d.id WHERE d.name = '研发中心'";
 
@@ -24,7 +21,7 @@ const intent = (intentName: string, rephrased: string) =>
 async function post(quarry: TestQuarry, path: string, body: unknown) {
   const response = await fetch(`${quarry.baseUrl}${path}`, {
     method: 'POST',
-    headers: ADMIN,
+    headers: ADMIN_HEADERS,
     body: JSON.stringify(body),
   });
   expect(response.status, await response.clone().text()).toBeLessThan(300);

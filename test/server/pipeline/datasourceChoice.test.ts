@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_HEADERS } from '../../support/adminToken.js';
 import { createTestDatabase, type TestDatabase } from '../../support/mariadb.js';
 import {
   collectFrames,
@@ -7,11 +8,6 @@ import {
   startTestQuarry,
   type TestQuarry,
 } from '../../support/quarry.js';
-
-const ADMIN = {
-  authorization: 'Bearer test-admin-token-0123456789',
-  'content-type': 'application/json',
-};
 
 describe('choosing a data source per question', () => {
   let quarry: TestQuarry;
@@ -24,7 +20,7 @@ describe('choosing a data source per question', () => {
     quarry = await startTestQuarry();
     const created = await fetch(`${quarry.baseUrl}/api/datasources`, {
       method: 'POST',
-      headers: ADMIN,
+      headers: ADMIN_HEADERS,
       body: JSON.stringify({
         name: 'warehouse',
         url: warehouse.url,
@@ -64,7 +60,7 @@ describe('choosing a data source per question', () => {
       const datasource = pair.sql.includes('shipments') ? 'warehouse' : 'default';
       const created = await fetch(`${quarry.baseUrl}/api/sql-pairs`, {
         method: 'POST',
-        headers: ADMIN,
+        headers: ADMIN_HEADERS,
         body: JSON.stringify({ ...pair, datasource }),
       });
       expect(created.status).toBe(201);

@@ -1,6 +1,7 @@
 import { seedMessages } from '@quarry/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { routeByPrompt } from '../../fakes/openaiServer.js';
+import { ADMIN_HEADERS } from '../../support/adminToken.js';
 import {
   collectFrames,
   connect,
@@ -11,18 +12,13 @@ import {
   type TestQuarry,
 } from '../../support/quarry.js';
 
-const ADMIN = {
-  authorization: 'Bearer test-admin-token-0123456789',
-  'content-type': 'application/json',
-};
-
 const intent = (rephrased: string) =>
   JSON.stringify({ rephrased_question: rephrased, intent: 'TEXT_TO_SQL', reason: 'test' });
 
 async function hide(quarry: TestQuarry, target: { table: string; column?: string }, hidden = true) {
   const response = await fetch(`${quarry.baseUrl}/api/datasources/default/descriptions`, {
     method: 'PUT',
-    headers: ADMIN,
+    headers: ADMIN_HEADERS,
     body: JSON.stringify({ ...target, hidden }),
   });
   expect(response.status, await response.clone().text()).toBe(200);
@@ -173,7 +169,7 @@ describe('tables and columns hidden by an admin', () => {
     const preview = (sql: string) =>
       fetch(`${quarry.baseUrl}/api/datasources/default/preview`, {
         method: 'POST',
-        headers: ADMIN,
+        headers: ADMIN_HEADERS,
         body: JSON.stringify({ sql }),
       });
     const refused = await preview('SELECT name, salary FROM employees');

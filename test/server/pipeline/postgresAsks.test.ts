@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSql } from '../../../server/src/demo/build.js';
 import type { RecordedChatRequest } from '../../fakes/openaiServer.js';
+import { ADMIN_HEADERS, ADMIN_TOKEN } from '../../support/adminToken.js';
 import { createTestPgDatabase, type TestPgDatabase } from '../../support/postgres.js';
 import { startTestQuarry, type TestQuarry } from '../../support/quarry.js';
 import { askEvents, askText, outcomeEvent, sqlReply } from '../safety/support.js';
@@ -137,15 +138,12 @@ describe('asks answered from a PostgreSQL data source', () => {
     await database.query('INSERT INTO finance.budgets VALUES (2024, 100.5), (2025, 200)');
     const created = await fetch(`${quarry.baseUrl}/api/datasources`, {
       method: 'POST',
-      headers: {
-        authorization: 'Bearer test-admin-token-0123456789',
-        'content-type': 'application/json',
-      },
+      headers: ADMIN_HEADERS,
       body: JSON.stringify({ name: 'finance', url: `${database.url}?schema=finance` }),
     });
     expect(created.status).toBe(201);
     const tables = await fetch(`${quarry.baseUrl}/api/datasources/finance/schema`, {
-      headers: { authorization: 'Bearer test-admin-token-0123456789' },
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
     expect(JSON.stringify(await tables.json())).toContain('年度预算');
     script.set('今年预算多少', { generate: 'SELECT amount FROM budgets WHERE year = 2025' });

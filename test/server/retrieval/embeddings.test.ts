@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_HEADERS } from '../../support/adminToken.js';
 import {
   askEvents,
   LEVEL,
@@ -8,10 +9,6 @@ import {
   startLoggedQuarry,
 } from '../safety/support.js';
 
-const ADMIN = {
-  authorization: 'Bearer test-admin-token-0123456789',
-  'content-type': 'application/json',
-};
 const SQL = 'SELECT name, budget FROM projects ORDER BY budget DESC LIMIT 1';
 
 describe('retrieval with EMBEDDING_MODEL set', () => {
@@ -39,7 +36,7 @@ describe('retrieval with EMBEDDING_MODEL set', () => {
     quarry.fake.embeddingRequests.length = 0;
     const created = await fetch(`${quarry.baseUrl}/api/sql-pairs`, {
       method: 'POST',
-      headers: ADMIN,
+      headers: ADMIN_HEADERS,
       body: JSON.stringify({ question: '预算最高的项目', sql: SQL }),
     });
     expect(created.status).toBe(201);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAI, startFakeOpenAI } from '../../fakes/openaiServer.js';
+import { ADMIN_TOKEN } from '../../support/adminToken.js';
 import { type ForkedServer, forkServer } from '../../support/forkServer.js';
 import {
   collectFrames,
@@ -94,7 +95,7 @@ describe('a client that never reads its answers', { timeout: 120_000 }, () => {
       APP_DATABASE_URL: `sqlite:${join(dir, 'app.sqlite')}`,
       OPENAI_BASE_URL: fake.baseUrl,
       OPENAI_API_KEY: 'test-key',
-      ADMIN_TOKEN: 'test-admin-token-0123456789',
+      ADMIN_TOKEN,
       ASK_INTENT_CLASSIFICATION: 'false',
       ASK_REASONING: 'false',
       QUERY_ROW_LIMIT: String(ROWS),

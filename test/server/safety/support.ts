@@ -10,7 +10,7 @@ import {
   type TestQuarry,
 } from '../../support/quarry.js';
 
-export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export { ADMIN_TOKEN } from '../../support/adminToken.js';
 
 export interface LogLine {
   level: number;

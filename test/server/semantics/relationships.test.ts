@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { routeByPrompt } from '../../fakes/openaiServer.js';
+import { ADMIN_HEADERS } from '../../support/adminToken.js';
 import {
   collectFrames,
   connect,
@@ -10,11 +11,6 @@ import {
   startTestQuarry,
   type TestQuarry,
 } from '../../support/quarry.js';
-
-const ADMIN = {
-  authorization: 'Bearer test-admin-token-0123456789',
-  'content-type': 'application/json',
-};
 
 type Json = Record<string, unknown> & { type?: string };
 
@@ -37,7 +33,7 @@ describe('relationships where the database declares no foreign keys', () => {
   async function api(method: string, route: string, body?: unknown) {
     const response = await fetch(`${quarry.baseUrl}/api/datasources/${route}`, {
       method,
-      headers: ADMIN,
+      headers: ADMIN_HEADERS,
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();

@@ -10,6 +10,7 @@ import {
 import { createLogger } from '../../../server/src/logger.js';
 import type { DataSource } from '../../../server/src/ports.js';
 import { routeByPrompt } from '../../fakes/openaiServer.js';
+import { ADMIN_HEADERS } from '../../support/adminToken.js';
 import { createTestDatabase, type TestDatabase } from '../../support/mariadb.js';
 import {
   collectFrames,
@@ -20,17 +21,12 @@ import {
   type TestQuarry,
 } from '../../support/quarry.js';
 
-const ADMIN = {
-  authorization: 'Bearer test-admin-token-0123456789',
-  'content-type': 'application/json',
-};
-
 type Json = Record<string, unknown> & { type?: string };
 
 async function api(quarry: TestQuarry, method: string, path: string, body?: unknown) {
   const response = await fetch(`${quarry.baseUrl}/api/datasources/${path}`, {
     method,
-    headers: ADMIN,
+    headers: ADMIN_HEADERS,
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -254,7 +250,7 @@ describe.each(['sqlite', 'mariadb'] as const)('the semantic layer on %s', (backe
     const question = `各大区销售总额 ${backend}`;
     const pair = await fetch(`${quarry.baseUrl}/api/sql-pairs`, {
       method: 'POST',
-      headers: ADMIN,
+      headers: ADMIN_HEADERS,
       body: JSON.stringify({ question, sql: pairSql }),
     });
     expect(pair.status, await pair.clone().text()).toBe(201);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN } from '../../support/adminToken.js';
 import {
   collectFrames,
   connect,
@@ -10,7 +11,6 @@ import {
   upgradeStatus,
 } from '../../support/quarry.js';
 
-const ADMIN_TOKEN = 'test-admin-token-0123456789';
 const API_TOKEN = 'api-token-0123456789abcdef';
 const SQL = 'SELECT name FROM departments ORDER BY id LIMIT 2';
 

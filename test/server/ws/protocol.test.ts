@@ -2,6 +2,7 @@ import { seedMessages } from '@quarry/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSql } from '../../../server/src/demo/build.js';
 import { routeByPrompt } from '../../fakes/openaiServer.js';
+import { ADMIN_HEADERS, ADMIN_TOKEN } from '../../support/adminToken.js';
 import { createTestDatabase, type TestDatabase } from '../../support/mariadb.js';
 import {
   collectFrames,
@@ -81,20 +82,14 @@ describe.each(targets)('/ws text mode on %s', (_name, target) => {
       // The bundled demo seeds its dictionaries; another database starts with what admins add.
       const added = await fetch(`${quarry.baseUrl}/api/dictionaries/department`, {
         method: 'POST',
-        headers: {
-          authorization: 'Bearer test-admin-token-0123456789',
-          'content-type': 'application/json',
-        },
+        headers: ADMIN_HEADERS,
         body: JSON.stringify({ abbreviation: 'RD', full_name: '研发中心' }),
       });
       expect(added.status).toBe(201);
     }
     const response = await fetch(`${quarry.baseUrl}/api/datasources/default/preview`, {
       method: 'POST',
-      headers: {
-        authorization: 'Bearer test-admin-token-0123456789',
-        'content-type': 'application/json',
-      },
+      headers: ADMIN_HEADERS,
       body: JSON.stringify({ sql: GOOD_SQL }),
     });
     departmentNames = ((await response.json()) as { rows: { name: string }[] }).rows.map(
@@ -211,7 +206,7 @@ describe.each(targets)('/ws text mode on %s', (_name, target) => {
       (
         (await (
           await fetch(`${quarry.baseUrl}/api/asks?page_size=1`, {
-            headers: { authorization: 'Bearer test-admin-token-0123456789' },
+            headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
           })
         ).json()) as { items: { sql: string; status: string }[] }
       ).items[0];
@@ -256,10 +251,7 @@ describe.each(targets)('/ws text mode on %s', (_name, target) => {
   it('applies a dictionary entry added through the API to the very next ask', async () => {
     const response = await fetch(`${quarry.baseUrl}/api/dictionaries/department`, {
       method: 'POST',
-      headers: {
-        authorization: 'Bearer test-admin-token-0123456789',
-        'content-type': 'application/json',
-      },
+      headers: ADMIN_HEADERS,
       body: JSON.stringify({ abbreviation: 'YF', full_name: '研发中心' }),
     });
     expect(response.status).toBe(201);

@@ -2,8 +2,9 @@ import { cleanup, configure, render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach } from 'vitest';
-import type { Fetch } from '../../admin/src/lib/api.js';
-import { AppProviders } from '../../admin/src/lib/providers.js';
+import type { Fetch } from '../../../admin/src/lib/api.js';
+import { AppProviders } from '../../../admin/src/lib/providers.js';
+import { ADMIN_TOKEN } from '../../support/adminToken.js';
 
 // findBy*/waitFor wait for what will appear; jsdom renders slowly on a loaded two-core machine,
 // so give them 10 s instead of the library's 1 s.
@@ -22,8 +23,6 @@ afterEach(() => {
   sessionStorage.clear();
   localStorage.clear();
 });
-
-export const TOKEN = 'test-admin-token-0123456789';
 
 export interface RecordedRequest {
   method: string;
@@ -90,7 +89,7 @@ export interface RenderOptions {
 
 /** Renders `element` inside the console's providers and a router, signed in unless told otherwise. */
 export function renderConsole(element: ReactElement, options: RenderOptions) {
-  const token = options.token === undefined ? TOKEN : options.token;
+  const token = options.token === undefined ? ADMIN_TOKEN : options.token;
   return render(
     <MemoryRouter initialEntries={[options.path ?? '/']}>
       <AppProviders fetch={options.fetch} initialToken={token} locale={options.locale ?? 'en'}>

@@ -3,8 +3,8 @@ import type { AskRecord } from '@quarry/shared';
 import { screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { AppRoutes } from '../../admin/src/routes.js';
-import { fakeApi, page, renderConsole } from './harness.js';
+import { AppRoutes } from '../../../../admin/src/routes.js';
+import { fakeApi, page, renderConsole } from '../../support/harness.js';
 
 const ask: AskRecord = {
   id: 'a1b2',

@@ -3,11 +3,11 @@ import type { AskFrame } from '@quarry/shared';
 import { act, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { applyFrame, isOver, startRun } from '../../admin/src/features/playground/askRun.js';
-import { exampleQuestions } from '../../admin/src/features/playground/exampleQuestions.js';
-import { PlaygroundPage } from '../../admin/src/features/playground/PlaygroundPage.js';
-import type { SocketLike } from '../../admin/src/features/playground/useAskSocket.js';
-import { fakeApi, page, renderConsole } from './harness.js';
+import { applyFrame, isOver, startRun } from '../../../../admin/src/features/playground/askRun.js';
+import { exampleQuestions } from '../../../../admin/src/features/playground/exampleQuestions.js';
+import { PlaygroundPage } from '../../../../admin/src/features/playground/PlaygroundPage.js';
+import type { SocketLike } from '../../../../admin/src/features/playground/useAskSocket.js';
+import { fakeApi, page, renderConsole } from '../../support/harness.js';
 
 /** A `/ws` connection the test drives. */
 class ScriptedSocket implements SocketLike {

@@ -2,8 +2,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { AppRoutes } from '../../admin/src/routes.js';
-import { fakeApi, page, renderConsole } from './harness.js';
+import { AppRoutes } from '../../../../admin/src/routes.js';
+import { fakeApi, page, renderConsole } from '../../support/harness.js';
 
 interface Entry {
   table: string;

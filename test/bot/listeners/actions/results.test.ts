@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { routeByPrompt } from '../fakes/openaiServer.js';
-import { startTestQuarry, type TestQuarry } from '../support/quarry.js';
+import { routeByPrompt } from '../../../fakes/openaiServer.js';
+import { startTestQuarry, type TestQuarry } from '../../../support/quarry.js';
 import {
   type BotHarness,
   blocksOf,
@@ -13,8 +13,8 @@ import {
   tableRows,
   updatesOf,
   visibleText,
-} from './support/botHarness.js';
-import { postInteraction } from './support/slackRequests.js';
+} from '../../support/botHarness.js';
+import { postInteraction } from '../../support/slackRequests.js';
 
 const ALL_EMPLOYEES = 'SELECT id, name, title, city FROM employees ORDER BY id';
 

@@ -3,9 +3,9 @@ import type { SqlPair } from '@quarry/shared';
 import { screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { SqlPairForm } from '../../admin/src/features/sql-pairs/SqlPairForm.js';
-import { AppRoutes } from '../../admin/src/routes.js';
-import { fakeApi, page, renderConsole } from './harness.js';
+import { SqlPairForm } from '../../../../admin/src/features/sql-pairs/SqlPairForm.js';
+import { AppRoutes } from '../../../../admin/src/routes.js';
+import { fakeApi, page, renderConsole } from '../../support/harness.js';
 
 const pair: SqlPair = {
   id: 7,

@@ -3,10 +3,11 @@ import type { AskFrame } from '@quarry/shared';
 import { act, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { applyFrame, startRun } from '../../admin/src/features/playground/askRun.js';
-import { PlaygroundPage } from '../../admin/src/features/playground/PlaygroundPage.js';
-import type { SocketLike } from '../../admin/src/features/playground/useAskSocket.js';
-import { fakeApi, page, renderConsole, TOKEN } from './harness.js';
+import { applyFrame, startRun } from '../../../../admin/src/features/playground/askRun.js';
+import { PlaygroundPage } from '../../../../admin/src/features/playground/PlaygroundPage.js';
+import type { SocketLike } from '../../../../admin/src/features/playground/useAskSocket.js';
+import { ADMIN_TOKEN } from '../../../support/adminToken.js';
+import { fakeApi, page, renderConsole } from '../../support/harness.js';
 
 /** A `/ws` connection the test drives: it records what the page sends and delivers frames. */
 class ScriptedSocket implements SocketLike {
@@ -103,7 +104,7 @@ describe('playground', () => {
 
     const socket = ScriptedSocket.last as ScriptedSocket;
     // The admin token rides along as ?token=: the server accepts it where API_TOKENS guard /ws.
-    expect(socket.url).toBe(`ws://localhost:3000/ws?format=json&token=${TOKEN}`);
+    expect(socket.url).toBe(`ws://localhost:3000/ws?format=json&token=${ADMIN_TOKEN}`);
     socket.open();
     expect(JSON.parse(socket.sent[0] ?? '')).toEqual({
       type: 'query',
@@ -197,7 +198,9 @@ describe('playground', () => {
     );
     // Asking again is all it takes: there is no second token to enter.
     await user.click(screen.getByRole('button', { name: 'Ask' }));
-    expect(ScriptedSocket.last?.url).toBe(`ws://localhost:3000/ws?format=json&token=${TOKEN}`);
+    expect(ScriptedSocket.last?.url).toBe(
+      `ws://localhost:3000/ws?format=json&token=${ADMIN_TOKEN}`,
+    );
   });
 
   it('streams the reasoning as it grows, then folds it away once the SQL is there', async () => {

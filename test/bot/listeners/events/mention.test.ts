@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { routeByPrompt } from '../fakes/openaiServer.js';
-import { startTestQuarry, type TestQuarry } from '../support/quarry.js';
+import { routeByPrompt } from '../../../fakes/openaiServer.js';
+import { startTestQuarry, type TestQuarry } from '../../../support/quarry.js';
 import {
   type BotHarness,
   blocksOf,
@@ -12,8 +12,13 @@ import {
   tableRows,
   updatesOf,
   visibleText,
-} from './support/botHarness.js';
-import { eventCallback, messageTs, postEvent, sameEventIdNewTs } from './support/slackRequests.js';
+} from '../../support/botHarness.js';
+import {
+  eventCallback,
+  messageTs,
+  postEvent,
+  sameEventIdNewTs,
+} from '../../support/slackRequests.js';
 
 const HEADCOUNT_SQL =
   'SELECT d.name AS department, COUNT(*) AS employees FROM employees e JOIN departments d ON d.id = e.department_id GROUP BY d.name ORDER BY employees DESC, d.name';

@@ -3,8 +3,8 @@ import type { Instruction } from '@quarry/shared';
 import { screen, waitFor } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { InstructionForm } from '../../admin/src/features/instructions/InstructionForm.js';
-import { fakeApi, renderConsole } from './harness.js';
+import { InstructionForm } from '../../../../admin/src/features/instructions/InstructionForm.js';
+import { fakeApi, renderConsole } from '../../support/harness.js';
 
 const stored: Instruction = {
   id: 3,

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageBlock } from '../../bot/src/answer/render.js';
-import { routeByPrompt } from '../fakes/openaiServer.js';
-import { startTestQuarry, type TestQuarry } from '../support/quarry.js';
+import type { MessageBlock } from '../../../bot/src/answer/render.js';
+import { routeByPrompt } from '../../fakes/openaiServer.js';
+import { ADMIN_TOKEN } from '../../support/adminToken.js';
+import { startTestQuarry, type TestQuarry } from '../../support/quarry.js';
 import {
   type BotHarness,
   blocksOf,
@@ -12,15 +13,15 @@ import {
   tableRows,
   updatesOf,
   visibleText,
-} from './support/botHarness.js';
-import { postInteraction } from './support/slackRequests.js';
+} from '../support/botHarness.js';
+import { postInteraction } from '../support/slackRequests.js';
 
 const MONTHLY =
   "SELECT strftime('%Y-%m', sale_date) AS month, SUM(amount) AS sales FROM sales GROUP BY month ORDER BY month";
 const ALL_EMPLOYEES = 'SELECT id, name, title, city FROM employees ORDER BY id';
 const ANSWER = 'Sales climbed through the year.';
 const FOLLOW_UPS = ['Which region sold most?', 'Who sold most in March?', 'How did 2024 compare?'];
-const ADMIN = { authorization: 'Bearer test-admin-token-0123456789' };
+const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 function answerWith(sqlFor: (question: string) => string) {

@@ -3,8 +3,8 @@ import type { DataSourceView } from '@quarry/shared';
 import { screen, waitFor } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { DataSourceForm } from '../../admin/src/features/datasources/DataSourceForm.js';
-import { fakeApi, renderConsole } from './harness.js';
+import { DataSourceForm } from '../../../../admin/src/features/datasources/DataSourceForm.js';
+import { fakeApi, renderConsole } from '../../support/harness.js';
 
 const sales: DataSourceView = {
   id: 2,

@@ -2,13 +2,14 @@
 import { screen } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { AppRoutes } from '../../admin/src/routes.js';
-import { fakeApi, page, renderConsole, TOKEN } from './harness.js';
+import { AppRoutes } from '../../../../admin/src/routes.js';
+import { ADMIN_TOKEN } from '../../../support/adminToken.js';
+import { fakeApi, page, renderConsole } from '../../support/harness.js';
 
 const api = () =>
   fakeApi({
     'GET /api/session': (request) =>
-      request.headers.get('authorization') === `Bearer ${TOKEN}`
+      request.headers.get('authorization') === `Bearer ${ADMIN_TOKEN}`
         ? { body: { ok: true } }
         : {
             status: 401,
@@ -37,11 +38,11 @@ describe('login', () => {
     expect(sessionStorage.getItem('quarry.adminToken')).toBeNull();
 
     await user.clear(token);
-    await user.type(token, TOKEN);
+    await user.type(token, ADMIN_TOKEN);
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     // Back where the admin was going, with the token kept for this tab only.
     expect(await screen.findByRole('heading', { name: 'SQL pairs' })).toBeTruthy();
-    expect(sessionStorage.getItem('quarry.adminToken')).toBe(TOKEN);
+    expect(sessionStorage.getItem('quarry.adminToken')).toBe(ADMIN_TOKEN);
     expect(localStorage.getItem('quarry.adminToken')).toBeNull();
   });
 
@@ -69,11 +70,11 @@ describe('login', () => {
     const server = api();
     renderConsole(<AppRoutes />, { fetch: server.fetch, path: '/login', route: null, token: null });
     const user = userEvent.setup();
-    await user.type(await screen.findByLabelText('Admin token'), TOKEN);
+    await user.type(await screen.findByLabelText('Admin token'), ADMIN_TOKEN);
     await user.click(screen.getByLabelText('Keep me signed in on this device'));
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(await screen.findByRole('heading', { name: 'Playground' })).toBeTruthy();
-    expect(localStorage.getItem('quarry.adminToken')).toBe(TOKEN);
+    expect(localStorage.getItem('quarry.adminToken')).toBe(ADMIN_TOKEN);
 
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
     expect(await screen.findByLabelText('Admin token')).toBeTruthy();

@@ -2,9 +2,9 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { importContentType } from '../../admin/src/components/ImportDialog.js';
-import { AppRoutes } from '../../admin/src/routes.js';
-import { fakeApi, page, renderConsole } from './harness.js';
+import { importContentType } from '../../../admin/src/components/ImportDialog.js';
+import { AppRoutes } from '../../../admin/src/routes.js';
+import { fakeApi, page, renderConsole } from '../support/harness.js';
 
 describe('import', () => {
   it('tells JSON from CSV', () => {

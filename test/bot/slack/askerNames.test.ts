@@ -1,7 +1,7 @@
 import type { AskRecord } from '@quarry/shared';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { routeByPrompt } from '../fakes/openaiServer.js';
-import { startTestQuarry, type TestQuarry } from '../support/quarry.js';
+import { routeByPrompt } from '../../fakes/openaiServer.js';
+import { startTestQuarry, type TestQuarry } from '../../support/quarry.js';
 import {
   type BotHarness,
   blocksOf,
@@ -11,7 +11,7 @@ import {
   replyTs,
   startBotHarness,
   tableRows,
-} from './support/botHarness.js';
+} from '../support/botHarness.js';
 
 describe("the asker's name in the ask history", () => {
   let quarry: TestQuarry;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { routeByPrompt } from '../fakes/openaiServer.js';
-import { startTestQuarry, type TestQuarry } from '../support/quarry.js';
+import { routeByPrompt } from '../../fakes/openaiServer.js';
+import { startTestQuarry, type TestQuarry } from '../../support/quarry.js';
 import {
   type BotHarness,
   blocksOf,
@@ -12,8 +12,8 @@ import {
   tableRows,
   updatesOf,
   visibleText,
-} from './support/botHarness.js';
-import { eventCallback, messageTs, sameEventIdNewTs } from './support/slackRequests.js';
+} from '../support/botHarness.js';
+import { eventCallback, messageTs, sameEventIdNewTs } from '../support/slackRequests.js';
 
 describe('when the connection to Quarry fails', () => {
   const cleanup: (() => Promise<void>)[] = [];

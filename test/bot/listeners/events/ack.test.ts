@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestQuarry, type TestQuarry } from '../support/quarry.js';
+import { startTestQuarry, type TestQuarry } from '../../../support/quarry.js';
 import {
   type BotHarness,
   blocksOf,
@@ -8,8 +8,8 @@ import {
   replyTs,
   SIGNING_SECRET,
   startBotHarness,
-} from './support/botHarness.js';
-import { eventCallback, messageTs, postEvent } from './support/slackRequests.js';
+} from '../../support/botHarness.js';
+import { eventCallback, messageTs, postEvent } from '../../support/slackRequests.js';
 
 describe('acknowledging Slack', () => {
   let quarry: TestQuarry;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { routeByPrompt } from '../fakes/openaiServer.js';
-import { startTestQuarry, type TestQuarry } from '../support/quarry.js';
+import { routeByPrompt } from '../../../fakes/openaiServer.js';
+import { startTestQuarry, type TestQuarry } from '../../../support/quarry.js';
 import {
   type BotHarness,
   blocksOf,
@@ -10,8 +10,8 @@ import {
   SIGNING_SECRET,
   startBotHarness,
   tableRows,
-} from './support/botHarness.js';
-import { eventCallback, messageTs, postEvent } from './support/slackRequests.js';
+} from '../../support/botHarness.js';
+import { eventCallback, messageTs, postEvent } from '../../support/slackRequests.js';
 
 const RD_COUNT =
   "SELECT COUNT(*) AS n FROM employees e JOIN departments d ON d.id = e.department_id WHERE d.name = '研发中心'";

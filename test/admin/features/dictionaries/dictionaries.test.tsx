@@ -3,9 +3,9 @@ import type { DictionaryEntry } from '@quarry/shared';
 import { screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { REWRITE_EXAMPLE } from '../../admin/src/features/dictionaries/example.js';
-import { AppRoutes } from '../../admin/src/routes.js';
-import { fakeApi, page, renderConsole } from './harness.js';
+import { REWRITE_EXAMPLE } from '../../../../admin/src/features/dictionaries/example.js';
+import { AppRoutes } from '../../../../admin/src/routes.js';
+import { fakeApi, page, renderConsole } from '../../support/harness.js';
 
 const entry = (id: number, abbreviation: string, full_name: string): DictionaryEntry => ({
   id,

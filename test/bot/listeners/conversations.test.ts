@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { routeByPrompt } from '../fakes/openaiServer.js';
-import { startTestQuarry, type TestQuarry } from '../support/quarry.js';
+import { routeByPrompt } from '../../fakes/openaiServer.js';
+import { startTestQuarry, type TestQuarry } from '../../support/quarry.js';
 import {
   type BotHarness,
   blocksOf,
@@ -11,8 +11,8 @@ import {
   startBotHarness,
   tableRows,
   visibleText,
-} from './support/botHarness.js';
-import { eventCallback, messageTs, postCommand, postEvent } from './support/slackRequests.js';
+} from '../support/botHarness.js';
+import { eventCallback, messageTs, postCommand, postEvent } from '../support/slackRequests.js';
 
 const intent = (rephrased: string) =>
   JSON.stringify({ rephrased_question: rephrased, intent: 'TEXT_TO_SQL', reason: 'test' });

@@ -2,11 +2,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { QUARRY_COMMAND } from '../../bot/src/listeners/commands/quarryCommand.js';
-import { EVENTS_PATH } from '../../bot/src/slack/boltApp.js';
-import { BOT_EVENTS, COMMANDS_SCOPE, METHOD_SCOPES } from '../../bot/src/slack/slackNeeds.js';
+import { QUARRY_COMMAND } from '../../../bot/src/listeners/commands/quarryCommand.js';
+import { EVENTS_PATH } from '../../../bot/src/slack/boltApp.js';
+import { BOT_EVENTS, COMMANDS_SCOPE, METHOD_SCOPES } from '../../../bot/src/slack/slackNeeds.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+const ROOT = resolve(import.meta.dirname, '../../..');
 
 interface Manifest {
   features: {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SlackBotOptions } from '../../bot/src/main.js';
-import { routeByPrompt } from '../fakes/openaiServer.js';
-import { type FakeSlack, startFakeSlack } from '../fakes/slackServer.js';
-import { startTestQuarry, type TestQuarry } from '../support/quarry.js';
+import type { SlackBotOptions } from '../../../bot/src/main.js';
+import { routeByPrompt } from '../../fakes/openaiServer.js';
+import { type FakeSlack, startFakeSlack } from '../../fakes/slackServer.js';
+import { startTestQuarry, type TestQuarry } from '../../support/quarry.js';
 import {
   type BotHarness,
   blocksOf,
@@ -18,8 +18,8 @@ import {
   SIGNING_SECRET,
   startBotHarness,
   tableRows,
-} from './support/botHarness.js';
-import { eventCallback, messageTs, postEvent } from './support/slackRequests.js';
+} from '../support/botHarness.js';
+import { eventCallback, messageTs, postEvent } from '../support/slackRequests.js';
 
 const API_TOKEN = 'bot-api-token-0123';
 const RD_COUNT =
