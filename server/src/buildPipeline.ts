@@ -6,6 +6,7 @@ import { ensureDemoDatabase } from './demo/build.js';
 import { demoDescriptions } from './demo/descriptions.js';
 import { demoDictionaries } from './demo/dictionaries.js';
 import { isQuarryError } from './errors.js';
+import type { ReadinessCheck } from './http/readiness.js';
 import type { KnowledgeStore } from './knowledge/port.js';
 import { openKnowledgeStore } from './knowledge/store.js';
 import { createOpenAiClient, type OpenAiClient } from './llm/openaiClient.js';
@@ -33,8 +34,13 @@ export interface BuiltPipeline {
   registry: DataSourceRegistry;
   accessRules: AccessRuleCache;
   semantics: SemanticLayer;
-  /** The model client (also `pipeline.llm`), for readiness checks. */
+  /** The model client (also `pipeline.llm`). */
   llm: OpenAiClient;
+  /**
+   * What `/ready` asks of what asks run on: the app database, the default data source and the
+   * model endpoint (a process on Redis adds its queue).
+   */
+  readiness: ReadinessCheck[];
   /** Closes the data sources, then the app database. */
   close(): Promise<void>;
 }
@@ -146,6 +152,14 @@ export async function buildPipeline(
     accessRules,
     semantics,
     llm,
+    readiness: [
+      { name: 'app_database', check: async () => void (await store.revision()) },
+      {
+        name: 'default_datasource',
+        check: async () => (await registry.get('default')).dryRun('SELECT 1'),
+      },
+      { name: 'model', check: (timeoutMs) => llm.ping(timeoutMs) },
+    ],
     async close() {
       await registry.closeAll();
       await store.close();

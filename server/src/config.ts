@@ -81,6 +81,7 @@ const environmentSchema = z.object({
   ASK_QUEUE_WAIT_TIMEOUT_MS: integer(1000, 3_600_000).default(120_000),
   ASK_JOB_LOCK_MS: integer(1000, 600_000).default(10_000),
   ASK_WORKER_STOP_GRACE_MS: integer(0, 3_600_000).default(60_000),
+  METRICS_PORT: integer(0, 65535).optional(),
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: httpUrl.optional(),
   LLM_MODEL: optionalText,
@@ -157,6 +158,11 @@ export interface Config {
     jobLockMs: number;
     /** On SIGTERM/SIGINT a worker lets its running asks finish this long, then hands them back. */
     stopGraceMs: number;
+    /**
+     * Where an `npm run worker` serves `/metrics` and `/ready` (on `host`; 0 picks a free port);
+     * undefined serves neither. The server serves both on `port` and ignores this.
+     */
+    metricsPort: number | undefined;
   };
   llm: {
     apiKey: string | undefined;
@@ -262,6 +268,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       waitTimeoutMs: e.ASK_QUEUE_WAIT_TIMEOUT_MS,
       jobLockMs: e.ASK_JOB_LOCK_MS,
       stopGraceMs: e.ASK_WORKER_STOP_GRACE_MS,
+      metricsPort: e.METRICS_PORT,
     },
     llm: {
       apiKey: e.OPENAI_API_KEY,

@@ -9,7 +9,7 @@ import { type AskQueue, createInProcessAskQueue } from './asks/askQueue.js';
 import { createAskService } from './asks/askService.js';
 import { startAskWorker } from './asks/bull/askWorker.js';
 import { createBullAskQueue } from './asks/bull/bullAskQueue.js';
-import { openAskJobBus } from './asks/bull/jobBus.js';
+import { openAskJobBus, redisReadiness } from './asks/bull/jobBus.js';
 import { createKnowledgeAskHistory } from './asks/history.js';
 import { createQueuedAskHistory } from './asks/historyQueue.js';
 import { buildPipeline } from './buildPipeline.js';
@@ -17,12 +17,12 @@ import type { Config } from './config.js';
 import { openDataSource } from './datasources/index.js';
 import { createHttpApp } from './http/app.js';
 import { clientTokens } from './http/auth.js';
-import { checkReadiness, type ReadinessCheck } from './http/readiness.js';
+import { checkReadiness, READY_CHECK_TIMEOUT_MS, type ReadinessCheck } from './http/readiness.js';
 import { createV1Router } from './http/v1Routes.js';
 import { checkFullName } from './knowledge/checks/dictionaryCheck.js';
 import { checkSql } from './knowledge/checks/sqlPairCheck.js';
 import type { KnowledgeStore } from './knowledge/port.js';
-import { type Logger, redactUrl } from './logger.js';
+import type { Logger } from './logger.js';
 import { createMetrics, type QuarryMetrics } from './metrics.js';
 import { classifyQuestion } from './pipeline/questionIntent.js';
 import { dryRunSql } from './pipeline/stages/dryRun.js';
@@ -156,16 +156,8 @@ export async function startQuarryServer(
     }),
   });
   const readinessChecks: ReadinessCheck[] = [
-    { name: 'app_database', check: async () => void (await store.revision()) },
-    {
-      name: 'default_datasource',
-      check: async () => (await registry.get('default')).dryRun('SELECT 1'),
-    },
+    ...built.readiness,
     ...(asksRunner.readiness ? [asksRunner.readiness] : []),
-    {
-      name: 'model',
-      check: (timeoutMs) => built.llm.ping(timeoutMs),
-    },
   ];
 
   const http = createServer(app);
@@ -229,9 +221,6 @@ interface AskRunner {
   close(): Promise<void>;
 }
 
-/** Longest a `/ready` check may take before its dependency counts as not ready. */
-const READY_CHECK_TIMEOUT_MS = 2000;
-
 /**
  * In-process without REDIS_URL. With it, asks become bull jobs, and this process also works on
  * them unless ASK_WORKER_CONCURRENCY is 0 (then only `npm run worker` processes run them).
@@ -285,14 +274,7 @@ async function openAskRunner(
       working_here: worker !== undefined,
     }),
     waiting: async () => (bus.connected() ? await bus.jobs.getWaitingCount() : 0),
-    readiness: {
-      name: 'redis',
-      check: async () => {
-        if (!bus.connected()) {
-          throw new Error(`Redis at ${redactUrl(config.redisUrl ?? '')} is unreachable`);
-        }
-      },
-    },
+    readiness: redisReadiness(bus, config.redisUrl),
     async close() {
       await queue.close();
       await worker?.close();

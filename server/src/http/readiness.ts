@@ -1,5 +1,8 @@
 import { redactUrl } from '../logger.js';
 
+/** Longest a `/ready` check may take before its dependency counts as not ready. */
+export const READY_CHECK_TIMEOUT_MS = 2000;
+
 /** One dependency `/ready` looks at: resolves when it can serve, throws saying why not. */
 export interface ReadinessCheck {
   name: string;

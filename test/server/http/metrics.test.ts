@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadinessReport } from '../../../server/src/http/readiness.js';
 import { routeByPrompt } from '../../fakes/openaiServer.js';
+import { sample, scrape } from '../../support/prometheus.js';
 import {
   collectFrames,
   connect,
@@ -13,18 +14,7 @@ import { type PrivateRedis, startPrivateRedis } from '../../support/redisServer.
 
 const SQL = 'SELECT name FROM departments ORDER BY id LIMIT 3';
 
-/** The value of one sample of the Prometheus text (0 when the series is absent). */
-function sample(text: string, series: string): number {
-  const line = text.split('\n').find((each) => each.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
-}
-
-async function metricsText(quarry: TestQuarry): Promise<string> {
-  const response = await fetch(`${quarry.baseUrl}/metrics`);
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-  return response.text();
-}
+const metricsText = (quarry: TestQuarry) => scrape(quarry.baseUrl);
 
 async function askOverWs(quarry: TestQuarry, question: string): Promise<void> {
   const ws = await connect(`${quarry.wsUrl}?format=json`);

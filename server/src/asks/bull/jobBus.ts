@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AskJobData } from '@quarry/shared';
 import Bull from 'bull';
 import { Redis } from 'ioredis';
+import type { ReadinessCheck } from '../../http/readiness.js';
 import type { Logger } from '../../logger.js';
 import { redactUrl } from '../../logger.js';
 
@@ -111,6 +112,16 @@ export function openAskJobBus(options: {
       }
       subscriber.disconnect();
       publisher.disconnect();
+    },
+  };
+}
+
+/** `/ready`'s look at the queue's Redis, for a server on Redis and for a worker alike. */
+export function redisReadiness(bus: AskJobBus, redisUrl: string): ReadinessCheck {
+  return {
+    name: 'redis',
+    check: async () => {
+      if (!bus.connected()) throw new Error(`Redis at ${redactUrl(redisUrl)} is unreachable`);
     },
   };
 }
