@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseDataSourceUrl } from './dataSourceUrl.js';
 import type { ErrorCode } from './errorCodes.js';
-import type { Intent, SqlRewrite } from './events.js';
+import type { ChartKind, Intent, SqlRewrite, VegaLiteSpec } from './events.js';
 import type { AskDetails } from './jobs.js';
 import type { Reason } from './reasons.js';
 import type { AskStatus } from './status.js';
@@ -352,8 +352,24 @@ export interface AskRecord {
   promoted_pair_id: number | null;
   /** What the ask was shown and tried; null for asks recorded before it was kept. */
   details: AskDetails | null;
+  /** The answer sentence as checked against the rows; null when none was written. */
+  answer: string | null;
+  /**
+   * The chart drawn, in a single ask's record only (lists leave it out: a spec carries its
+   * rows). `spec` is null when the chart's data was more than the history keeps.
+   */
+  chart?: StoredChart | null;
+  /** The follow-up questions offered; null when none were made. */
+  follow_ups: string[] | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A chart as the ask history keeps it. */
+export interface StoredChart {
+  kind: ChartKind;
+  chosen_by: 'rules' | 'model';
+  spec: VegaLiteSpec | null;
 }
 
 export const REVIEW_STATUSES = ['verified', 'rejected'] as const;

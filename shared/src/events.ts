@@ -52,6 +52,13 @@ export type ChartKind = 'line' | 'bar' | 'grouped_bar' | 'stacked_bar' | 'pie' |
 /** A Vega-Lite specification with its data inline, ready for vega-embed or a server renderer. */
 export type VegaLiteSpec = { $schema: string } & Record<string, unknown>;
 
+/** The chart an ask drew. `chosen_by`: the result's shape decided (`rules`), or the model chose. */
+export interface AskChart {
+  kind: ChartKind;
+  spec: VegaLiteSpec;
+  chosen_by: 'rules' | 'model';
+}
+
 /**
  * Every event an ask emits, in order. Events mode sends each as one JSON text frame with the
  * ask's id added (`AskFrame`); text mode renders the seed's frames from the same events.

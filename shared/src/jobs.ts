@@ -1,6 +1,6 @@
 import type { SemanticsUsed } from './api.js';
 import type { ErrorCode } from './errorCodes.js';
-import type { AnswerPart, AskEvent, ChartKind, Intent, SqlRewrite } from './events.js';
+import type { AnswerPart, AskChart, AskEvent, Intent, SqlRewrite } from './events.js';
 import type { AskStatus } from './status.js';
 import type { AskSource } from './wire.js';
 
@@ -57,7 +57,7 @@ export interface AskOutcome {
   reply?: string;
   /** The answer sentence, the chart drawn and the follow-up questions, when made. */
   answer?: string;
-  chartKind?: ChartKind;
+  chart?: AskChart;
   followUps?: string[];
   errorCode?: ErrorCode;
   error?: string;

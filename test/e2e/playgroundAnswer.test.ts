@@ -161,4 +161,21 @@ describe.skipIf(skipReason !== undefined)(SUITE, () => {
     await screenshot(page, '23-playground-capped-paged');
     expect(errors).toEqual([]);
   });
+
+  it('shows the answer, the chart and the follow-ups in the ask history', async () => {
+    const history = (await (
+      await fetch(`${quarry.baseUrl}/api/asks?rating=up`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      })
+    ).json()) as { items: { id: string }[] };
+    const [rated] = history.items;
+    await page.goto(url(`/asks/${rated?.id}`));
+    const card = page.getByRole('region', { name: 'Answer' });
+    await card.getByText(ANSWER).waitFor();
+    // The monthly series it answered, drawn again from the spec the history kept.
+    await card.getByTestId('chart').locator('svg .mark-line path').first().waitFor();
+    for (const question of FOLLOW_UPS) await card.getByText(question).waitFor();
+    await screenshot(page, '24-ask-detail-answer-chart');
+    expect(errors).toEqual([]);
+  });
 });

@@ -4,8 +4,9 @@ import type { AskHistory } from './askService.js';
 import type { AskView } from './askState.js';
 
 /**
- * Ask history in the knowledge store: one row per ask, created at start, completed at the end.
- * Both writes may be retried (see historyQueue).
+ * Ask history in the knowledge store: one row per ask, created at start, completed at the end
+ * (with the answer, chart and follow-ups, so polls after a restart still get them). Both writes
+ * may be retried (see historyQueue).
  */
 export function createKnowledgeAskHistory(store: KnowledgeStore): AskHistory {
   return {
@@ -39,6 +40,9 @@ export function createKnowledgeAskHistory(store: KnowledgeStore): AskHistory {
         rephrased_question: outcome.rephrasedQuestion ?? null,
         intent: outcome.intent ?? null,
         ...(outcome.details ? { details: outcome.details } : {}),
+        ...(outcome.answer !== undefined ? { answer: outcome.answer } : {}),
+        ...(outcome.chart ? { chart: outcome.chart } : {}),
+        ...(outcome.followUps ? { follow_ups: outcome.followUps } : {}),
       });
     },
     async find(askId) {
@@ -52,6 +56,10 @@ export function createKnowledgeAskHistory(store: KnowledgeStore): AskHistory {
         ...(record.intent ? { intent: record.intent } : {}),
         ...(record.sql ? { sql: record.sql } : {}),
         ...(record.row_count !== null ? { row_count: record.row_count } : {}),
+        ...(record.answer !== null ? { answer: record.answer } : {}),
+        // A chart kept without its spec (too large) cannot be drawn, so it is not offered.
+        ...(record.chart?.spec ? { chart: { ...record.chart, spec: record.chart.spec } } : {}),
+        ...(record.follow_ups ? { follow_ups: record.follow_ups } : {}),
         ...(record.error
           ? { error: { code: record.error_code ?? 'INTERNAL', message: record.error } }
           : {}),

@@ -1,4 +1,5 @@
 import type {
+  AskChart,
   AskDetails,
   AskListQuery,
   AskRecord,
@@ -136,6 +137,10 @@ export interface AskPatch {
   details?: AskDetails | null;
   review_status?: ReviewStatus | null;
   promoted_pair_id?: number | null;
+  answer?: string | null;
+  /** Stored with its spec when that fits the history's bound, else with `spec: null`. */
+  chart?: AskChart | null;
+  follow_ups?: string[] | null;
 }
 
 export interface ThreadTurnRecord {

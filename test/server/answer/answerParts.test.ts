@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createAskEndTracker, seedMessages } from '@quarry/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeChatReply, routeByPrompt } from '../../fakes/openaiServer.js';
@@ -375,4 +378,71 @@ describe('switching the parts off', () => {
       }
     });
   }
+});
+
+describe('the parts after a restart', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'quarry-parts-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('serves the answer, chart and follow-ups from the ask history once the ask left memory', async () => {
+    const env = {
+      APP_DATABASE_URL: `sqlite:${join(dir, 'app.sqlite')}`,
+      ASK_ANSWER: 'true',
+      ASK_CHART: 'true',
+      ASK_FOLLOW_UPS: 'true',
+    };
+    const admin = { authorization: 'Bearer test-admin-token-0123456789' };
+    const first = await startTestQuarry(env);
+    let askId: string;
+    let rowCount: number;
+    try {
+      script(first, MONTHLY, `Sales rose through the year. ${parts({ follow_ups: FOLLOW_UPS })}`);
+      const events = await ask(first, 'How did sales move by month?');
+      askId = String(one(events, 'result').ask_id);
+      rowCount = Number(one(events, 'result').row_count);
+      // The outcome reaches the history after the last frame: wait for it before stopping.
+      for (const deadline = Date.now() + 10_000; ; ) {
+        const record = (await (
+          await fetch(`${first.baseUrl}/api/asks/${askId}`, { headers: admin })
+        ).json()) as { status?: string };
+        if (record.status === 'finished') break;
+        if (Date.now() > deadline) throw new Error(`history still says ${record.status}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await first.close();
+    }
+
+    const second = await startTestQuarry(env);
+    try {
+      const view = (await (
+        await fetch(`${second.baseUrl}/v1/asks/${askId}/result`)
+      ).json()) as Record<string, unknown>;
+      expect(view).toMatchObject({
+        status: 'finished',
+        answer: 'Sales rose through the year.',
+        chart: { kind: 'line', chosen_by: 'rules', spec: { mark: { type: 'line' } } },
+        follow_ups: FOLLOW_UPS,
+      });
+      // The rows are not kept, but the chart's own copy of them is: it still draws.
+      expect(view.rows).toBeUndefined();
+      const spec = (view.chart as { spec: { data: { values: unknown[] } } }).spec;
+      expect(spec.data.values).toHaveLength(rowCount);
+      expect(vegaLiteErrors(spec)).toEqual([]);
+
+      const record = (await (
+        await fetch(`${second.baseUrl}/api/asks/${askId}`, { headers: admin })
+      ).json()) as Record<string, unknown>;
+      expect(record).toMatchObject({
+        answer: 'Sales rose through the year.',
+        chart: { kind: 'line', chosen_by: 'rules', spec },
+        follow_ups: FOLLOW_UPS,
+      });
+    } finally {
+      await second.close();
+    }
+  });
 });

@@ -185,4 +185,64 @@ describe.each(BACKENDS)('ask history on %s', (backend) => {
     // Case-insensitive like every list search; the question matches as it always did.
     expect((await found('lei li')).sort()).toEqual([named, unnamed].sort());
   });
+  test('the answer, chart and follow-ups are kept, bounded, and the chart only in a single record', async () => {
+    const spec = {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      mark: { type: 'bar' },
+      data: { values: [{ 部门: '研发中心', 人数: 42 }] },
+    };
+    const id = await store.asks.create({
+      question: '各部门人数',
+      source: 'ws',
+      datasource: 'default',
+    });
+    await store.asks.update(id, {
+      status: 'finished',
+      answer: '研发中心人数最多，共 42 人。',
+      chart: { kind: 'bar', chosen_by: 'rules', spec },
+      follow_ups: ['市场部呢？', '去年呢？', '哪个部门增长最快？'],
+    });
+    expect(await store.asks.get(id)).toMatchObject({
+      answer: '研发中心人数最多，共 42 人。',
+      chart: { kind: 'bar', chosen_by: 'rules', spec },
+      follow_ups: ['市场部呢？', '去年呢？', '哪个部门增长最快？'],
+    });
+    // A page of the list leaves the chart out (its spec carries the rows), not the rest.
+    const listed = (await store.asks.list({ q: '各部门人数' })).items.find((ask) => ask.id === id);
+    expect(listed).toMatchObject({ answer: '研发中心人数最多，共 42 人。' });
+    expect(listed?.follow_ups).toHaveLength(3);
+    expect(listed && 'chart' in listed).toBe(false);
+
+    // A chart whose rows would overflow a TEXT column keeps its kind; a long answer is cut.
+    const big = await store.asks.create({
+      question: 'every sale',
+      source: 'ws',
+      datasource: 'default',
+    });
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ 客户: `客户-${i}`, amount: i * 1.5 }));
+    await store.asks.update(big, {
+      status: 'finished',
+      answer: `${'销售额很高。'.repeat(2000)}🚀`,
+      chart: { kind: 'scatter', chosen_by: 'model', spec: { ...spec, data: { values: rows } } },
+      follow_ups: Array.from({ length: 8 }, (_, i) => `${i}${'问'.repeat(500)}`),
+    });
+    const kept = await store.asks.get(big);
+    expect(kept?.chart).toEqual({ kind: 'scatter', chosen_by: 'model', spec: null });
+    expect(Array.from(kept?.answer ?? '')).toHaveLength(4000);
+    expect(kept?.answer?.endsWith('…')).toBe(true);
+    expect(kept?.follow_ups).toHaveLength(5);
+    expect(kept?.follow_ups?.every((question) => Array.from(question).length <= 300)).toBe(true);
+
+    // An ask from before these columns, or one without the parts, reads as nulls.
+    const plain = await store.asks.create({
+      question: 'plain',
+      source: 'ws',
+      datasource: 'default',
+    });
+    expect(await store.asks.get(plain)).toMatchObject({
+      answer: null,
+      chart: null,
+      follow_ups: null,
+    });
+  });
 });

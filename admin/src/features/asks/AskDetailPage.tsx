@@ -5,6 +5,7 @@ import { LazySqlEditor } from '../../components/LazySqlEditor';
 import { Rewrites } from '../../components/Rewrites';
 import { QueryState } from '../../components/states';
 import { formatTime, useLocale } from '../../lib/i18n';
+import { AskAnswer } from './AskAnswer';
 import { AskTrace } from './AskTrace';
 import { useAsk } from './api';
 import { FeedbackForm } from './FeedbackForm';
@@ -112,6 +113,8 @@ function AskDetail({ ask }: { ask: AskRecord }) {
           <p className="muted">{t('No SQL was produced.')}</p>
         )}
       </section>
+
+      <AskAnswer ask={ask} />
 
       <AskTrace ask={ask} />
 

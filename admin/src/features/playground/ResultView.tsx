@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { ResultTable } from '../../components/ResultTable';
+import { VegaChart } from '../../components/VegaChart';
 import { saveBlob } from '../../lib/download';
 import { useT } from '../../lib/i18n';
 import { useNotify } from '../../lib/notify';
 import type { AskRun } from './askRun';
 import { resultCsv, resultFileName } from './resultCsv';
-import { VegaChart } from './VegaChart';
 
 type View = 'chart' | 'table';
 

@@ -69,6 +69,12 @@ export interface AskRow {
   correction_count: number | null;
   /** The SQL pair this ask was promoted to; null when it was not (or was un-verified). */
   promoted_pair_id: number | null;
+  /** The answer sentence as checked against the rows; null when none was written. */
+  answer: string | null;
+  /** JSON StoredChart (spec null when it was too large to keep); null when no chart was drawn. */
+  chart: string | null;
+  /** JSON array of the follow-up questions; null when none were made. */
+  follow_ups: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -101,6 +107,9 @@ export const AskEntity = new EntitySchema<AskRow>({
     review_status: varchar(16, true),
     correction_count: integer(true),
     promoted_pair_id: integer(true),
+    answer: longText(true),
+    chart: longText(true),
+    follow_ups: longText(true),
     created_at: timestampColumn,
     updated_at: timestampColumn,
   },

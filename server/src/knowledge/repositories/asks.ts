@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  AskChart,
   AskDetails,
   AskListQuery,
   AskRecord,
@@ -9,8 +10,16 @@ import type {
   Intent,
   ReviewStatus,
   SemanticsUsed,
+  StoredChart,
 } from '@quarry/shared';
-import { type DataSource, type FindOptionsWhere, IsNull, Not, type Repository } from 'typeorm';
+import {
+  type DataSource,
+  type FindOptionsSelect,
+  type FindOptionsWhere,
+  IsNull,
+  Not,
+  type Repository,
+} from 'typeorm';
 import { AskEntity, type AskRow, SqlPairEntity, type SqlPairRow } from '../entities/index.js';
 import { normalizeQuestion, questionKey } from '../normalize.js';
 import type { AskPatch, AskRepository } from '../port.js';
@@ -19,6 +28,16 @@ import { listPage } from './listPage.js';
 
 /** Longest error text kept; a driver's message can quote a whole statement. */
 const MAX_ERROR_CHARS = 4000;
+/** Longest answer kept: a direct answer and two facts are a few hundred characters. */
+const MAX_ANSWER_CHARS = 4000;
+const MAX_FOLLOW_UPS = 5;
+const MAX_FOLLOW_UP_CHARS = 300;
+/**
+ * A chart is kept with its spec (and so its rows) up to this many UTF-8 bytes of JSON, which
+ * fits MySQL's TEXT (65,535 bytes): a monthly series or fifty bars, not a 1,000-point scatter.
+ * A larger one is kept as its kind only.
+ */
+export const MAX_CHART_BYTES = 60_000;
 
 function parseTimings(json: string): Record<string, number> {
   try {
@@ -46,6 +65,51 @@ function parseSemanticsUsed(json: string | null): SemanticsUsed | null {
   }
 }
 
+const CHART_KINDS: ReadonlySet<string> = new Set([
+  'line',
+  'bar',
+  'grouped_bar',
+  'stacked_bar',
+  'pie',
+  'scatter',
+]);
+
+function parseChart(json: string | null): StoredChart | null {
+  if (!json) return null;
+  try {
+    const parsed = JSON.parse(json) as Partial<StoredChart>;
+    if (!parsed || typeof parsed.kind !== 'string' || !CHART_KINDS.has(parsed.kind)) return null;
+    const spec = parsed.spec;
+    return {
+      kind: parsed.kind,
+      chosen_by: parsed.chosen_by === 'model' ? 'model' : 'rules',
+      spec: spec && typeof spec === 'object' && typeof spec.$schema === 'string' ? spec : null,
+    };
+  } catch {
+    return null;
+  }
+}
+
+function parseFollowUps(json: string | null): string[] | null {
+  if (!json) return null;
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed)
+      ? parsed.filter((question): question is string => typeof question === 'string')
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The chart as stored: with its spec while that stays within MAX_CHART_BYTES. */
+function chartColumn(chart: AskChart | null): string | null {
+  if (!chart) return null;
+  const whole = JSON.stringify({ kind: chart.kind, chosen_by: chart.chosen_by, spec: chart.spec });
+  if (Buffer.byteLength(whole, 'utf8') <= MAX_CHART_BYTES) return whole;
+  return JSON.stringify({ kind: chart.kind, chosen_by: chart.chosen_by, spec: null });
+}
+
 function toRecord(row: AskRow): AskRecord {
   return {
     id: row.id,
@@ -68,6 +132,10 @@ function toRecord(row: AskRow): AskRecord {
     rating: row.rating as FeedbackRating | null,
     feedback_comment: row.feedback_comment,
     ...reviewFields(row),
+    answer: row.answer ?? null,
+    // Lists do not read the chart column: it is left out rather than reported missing.
+    ...(row.chart !== undefined ? { chart: parseChart(row.chart) } : {}),
+    follow_ups: parseFollowUps(row.follow_ups ?? null),
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
   };
@@ -115,7 +183,26 @@ function columnsOfPatch(patch: AskPatch): Partial<AskRow> {
   }
   if (patch.review_status !== undefined) columns.review_status = patch.review_status;
   if (patch.promoted_pair_id !== undefined) columns.promoted_pair_id = patch.promoted_pair_id;
+  if (patch.answer !== undefined)
+    columns.answer = patch.answer === null ? null : boundText(patch.answer, MAX_ANSWER_CHARS);
+  if (patch.chart !== undefined) columns.chart = chartColumn(patch.chart);
+  if (patch.follow_ups !== undefined) {
+    columns.follow_ups =
+      patch.follow_ups === null
+        ? null
+        : JSON.stringify(
+            patch.follow_ups
+              .slice(0, MAX_FOLLOW_UPS)
+              .map((question) => boundText(question, MAX_FOLLOW_UP_CHARS)),
+          );
+  }
   return columns;
+}
+
+/** At most `max` characters, the cut marked with an ellipsis (never splitting a surrogate pair). */
+function boundText(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 /** Ask history, written by every entry point and read by the console and the pipeline. */
@@ -124,6 +211,13 @@ export function createAskRepository(dataSource: DataSource): AskRepository {
   const pairs: Repository<SqlPairRow> = dataSource.getRepository(SqlPairEntity);
 
   const require = (id: string) => findOrNotFound(rows, { id }, 'ask', id);
+  // A list page reads every column but the chart: its spec carries the ask's rows.
+  const listColumns = Object.fromEntries(
+    rows.metadata.columns
+      .map((column) => column.propertyName)
+      .filter((name) => name !== 'chart')
+      .map((name) => [name, true]),
+  ) as FindOptionsSelect<AskRow>;
 
   return {
     async create(record) {
@@ -155,6 +249,9 @@ export function createAskRepository(dataSource: DataSource): AskRepository {
         review_status: null,
         correction_count: null,
         promoted_pair_id: null,
+        answer: null,
+        chart: null,
+        follow_ups: null,
         created_at: now,
         updated_at: now,
       });
@@ -189,6 +286,7 @@ export function createAskRepository(dataSource: DataSource): AskRepository {
           searchColumns: ['question', 'rephrased_question', 'sql', 'asked_by_name'],
           order: { created_at: 'DESC', id: 'ASC' },
           where,
+          select: listColumns,
         },
         toRecord,
       );

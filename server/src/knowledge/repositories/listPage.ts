@@ -2,6 +2,7 @@ import type { Page } from '@quarry/shared';
 import {
   type FindOperator,
   type FindOptionsOrder,
+  type FindOptionsSelect,
   type FindOptionsWhere,
   type ObjectLiteral,
   Raw,
@@ -45,6 +46,8 @@ export interface ListShape<Row extends ObjectLiteral> {
   order: FindOptionsOrder<Row>;
   /** Conditions every listed row meets, with or without `q` (a dictionary's kind, filters). */
   where?: FindOptionsWhere<Row>;
+  /** The columns read; every column when absent. */
+  select?: FindOptionsSelect<Row>;
 }
 
 /**
@@ -67,6 +70,7 @@ export async function listPage<Row extends ObjectLiteral, Item>(
         )
       : base,
     order: shape.order,
+    ...(shape.select ? { select: shape.select } : {}),
     skip: page.skip,
     take: page.take,
   });

@@ -1,4 +1,4 @@
-import type { AnswerPart, ChartKind } from '@quarry/shared';
+import type { AnswerPart, AskChart } from '@quarry/shared';
 import { z } from 'zod';
 import { isQuarryError } from '../../errors.js';
 import type { QueryResult } from '../../ports.js';
@@ -20,7 +20,7 @@ export interface AnswerPlan {
 /** What the parts came to, for the ask's outcome. */
 export interface AnswerParts {
   answer?: string;
-  chartKind?: ChartKind;
+  chart?: AskChart;
   followUps?: string[];
 }
 
@@ -128,13 +128,12 @@ export async function answerFromResult(
   if (firstKind) {
     const chosen = chartKinds.find((kind) => kind === parsed.chart);
     const kind = askChart && chosen ? chosen : firstKind;
-    made.chartKind = kind;
-    input.emit({
-      type: 'chart',
+    made.chart = {
       kind,
       spec: buildChartSpec(kind, plan.profiles, result.rows, input.question),
       chosen_by: askChart && chosen ? 'model' : 'rules',
-    });
+    };
+    input.emit({ type: 'chart', ...made.chart });
   }
   if (wantFollowUps) {
     made.followUps = followUpQuestions(parsed.follow_ups ?? [], input.question);

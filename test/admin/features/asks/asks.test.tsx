@@ -31,6 +31,9 @@ const ask: AskRecord = {
   review_status: null,
   promoted_pair_id: null,
   details: null,
+  answer: null,
+  chart: null,
+  follow_ups: null,
   created_at: '2026-03-01T08:30:00Z',
   updated_at: '2026-03-01T08:30:02Z',
 };
@@ -139,6 +142,68 @@ describe('ask history', () => {
     expect(
       screen.getByRole('button', { name: 'Promote to SQL pair' }).hasAttribute('disabled'),
     ).toBe(true);
+  });
+
+  it('shows the answer, the chart and the follow-ups the asker got, as the history kept them', async () => {
+    const answered: AskRecord = {
+      ...ask,
+      answer: '研发中心有 42 人。',
+      chart: {
+        kind: 'bar',
+        chosen_by: 'rules',
+        spec: {
+          $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+          data: {
+            values: [
+              { 部门: '研发中心', 人数: 42 },
+              { 部门: '市场部', 人数: 17 },
+            ],
+          },
+          mark: { type: 'bar' },
+          encoding: {
+            y: { field: '部门', type: 'nominal' },
+            x: { field: '人数', type: 'quantitative' },
+          },
+        },
+      },
+      follow_ups: ['市场部呢？', '去年呢？'],
+    };
+    const server = fakeApi({ 'GET /api/asks/a1b2': { body: answered } });
+    renderConsole(<AppRoutes />, { fetch: server.fetch, path: '/asks/a1b2', route: null });
+    const card = await screen.findByRole('region', { name: 'Answer' });
+    expect(within(card).getByTestId('ask-answer').textContent).toBe('研发中心有 42 人。');
+    expect(
+      within(card)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual(['市场部呢？', '去年呢？']);
+    // vega-embed draws the kept spec: one bar per department.
+    await waitFor(() =>
+      expect(within(card).getByTestId('chart').querySelectorAll('.mark-rect path')).toHaveLength(2),
+    );
+  });
+
+  it('says a chart was drawn when its data was too large to keep, and shows no card without parts', async () => {
+    const big: AskRecord = {
+      ...ask,
+      answer: 'Sales are spread widely.',
+      chart: { kind: 'scatter', chosen_by: 'model', spec: null },
+    };
+    const server = fakeApi({ 'GET /api/asks/a1b2': { body: big } });
+    const view = renderConsole(<AppRoutes />, {
+      fetch: server.fetch,
+      path: '/asks/a1b2',
+      route: null,
+    });
+    const card = await screen.findByRole('region', { name: 'Answer' });
+    expect(within(card).queryByTestId('chart')).toBeNull();
+    expect(card.textContent).toContain('A scatter plot was drawn; its data was too large to keep.');
+    view.unmount();
+
+    const plain = fakeApi({ 'GET /api/asks/a1b2': { body: ask } });
+    renderConsole(<AppRoutes />, { fetch: plain.fetch, path: '/asks/a1b2', route: null });
+    await screen.findByRole('heading', { name: 'Time per stage' });
+    expect(screen.queryByRole('region', { name: 'Answer' })).toBeNull();
   });
 
   it('shows a missing ask as an error', async () => {

@@ -1,6 +1,6 @@
 import type { VegaLiteSpec } from '@quarry/shared';
 import { useEffect, useRef, useState } from 'react';
-import { useT } from '../../lib/i18n';
+import { useT } from '../lib/i18n';
 
 /**
  * A Vega-Lite spec drawn with vega-embed, loaded on first use so the console's first page does
