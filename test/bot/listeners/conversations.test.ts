@@ -197,9 +197,26 @@ describe('conversations with the bot', () => {
       text: `<@${slack.botUserId}> hi`,
       ts: messageTs(),
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(repliesIn(slack, threadTs)).toHaveLength(1);
-    expect(quarry.fake.chatRequests.length).toBe(requests);
+    // A later reply the same handler does answer: by then the ones above were handled, the
+    // unknown thread's lookup included, and any of them let through had reached the model.
+    const later = 'And how many departments are there today?';
+    await send({
+      type: 'message',
+      user: 'UASKER',
+      channel: 'CDATA',
+      channel_type: 'channel',
+      text: later,
+      ts: messageTs(),
+      thread_ts: threadTs,
+    });
+    await waitForAnswer(threadTs, 1);
+    expect(repliesIn(slack, threadTs)).toHaveLength(2);
+    const since = quarry.fake.chatRequests.slice(requests);
+    expect(since.map((request) => /TASK: ([A-Z ]+)/.exec(request.system)?.[1])).toEqual([
+      'INTENT CLASSIFICATION',
+      'SQL GENERATION',
+    ]);
+    expect(since[0]?.lastUser).toContain(`Latest question: ${later}`);
   });
 
   it('answers /quarry under a message that shows the question', async () => {

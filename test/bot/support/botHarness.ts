@@ -19,6 +19,13 @@ export interface BotHarness {
   eventsUrl: string;
   /** Posts a signed `app_mention` and returns the question's ts (the answer's thread). */
   mention(text: string, extra?: Record<string, unknown>): Promise<string>;
+  /**
+   * Returns once the bot has handled the events posted before the call, and the ts of the
+   * mention that tells. Bolt acknowledges an event before its handler runs, so a test that an
+   * event changed nothing cannot read that from the 200: it posts a bare mention after it, which
+   * the mention handler answers with the help text (no model call), and waits for that reply.
+   */
+  laterMentionAnswered(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -55,26 +62,32 @@ export async function startBotHarness(options: {
     createBotLogger((process.env.BOT_TEST_LOG_LEVEL as 'debug' | undefined) ?? 'silent');
   const bot = await startSlackBot(config, logger, options.botOptions);
   const eventsUrl = `http://127.0.0.1:${bot.port}/slack/events`;
+  const mention = async (text: string, extra: Record<string, unknown> = {}) => {
+    const ts = messageTs();
+    const response = await postEvent(
+      eventsUrl,
+      SIGNING_SECRET,
+      eventCallback({
+        type: 'app_mention',
+        user: 'UASKER',
+        text: `<@${slack.botUserId}> ${text}`,
+        ts,
+        channel: 'CDATA',
+        ...extra,
+      }),
+    );
+    if (response.status !== 200)
+      throw new Error(`the bot answered the event with HTTP ${response.status}`);
+    return ts;
+  };
   return {
     slack,
     bot,
     eventsUrl,
-    async mention(text, extra = {}) {
-      const ts = messageTs();
-      const response = await postEvent(
-        eventsUrl,
-        SIGNING_SECRET,
-        eventCallback({
-          type: 'app_mention',
-          user: 'UASKER',
-          text: `<@${slack.botUserId}> ${text}`,
-          ts,
-          channel: 'CDATA',
-          ...extra,
-        }),
-      );
-      if (response.status !== 200)
-        throw new Error(`the bot answered the event with HTTP ${response.status}`);
+    mention,
+    async laterMentionAnswered() {
+      const ts = await mention('');
+      await slack.waitFor(() => repliesIn(slack, ts).length === 1);
       return ts;
     },
     async close() {

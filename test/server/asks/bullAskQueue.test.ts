@@ -127,10 +127,16 @@ describe('asks as bull jobs on Redis', { timeout: 90_000 }, () => {
     expect(await stop.json()).toEqual({ query_id: id, stopped: true });
     expect(await resultOf(server, id)).toMatchObject({ status: 'stopped' });
     expect(await queueCounts(queueName)).toEqual({ waiting: 0, active: 0 });
-    // A worker that starts now finds nothing to run.
+    // A worker that starts now finds nothing to run: the queue is first in, first out, so once
+    // it has answered a later ask, the stopped one would have reached the model before it.
     workers.push(await startWorkerHere(server));
-    await new Promise((done) => setTimeout(done, 300));
-    expect(server.fake.chatRequests).toHaveLength(0);
+    server.fake.onChat(() => `\`\`\`sql\n${SQL}\n\`\`\``);
+    const later = await ask(server, '所有部门的名字');
+    await expect.poll(async () => (await resultOf(server, later)).status, POLL).toBe('finished');
+    expect(server.fake.chatRequests.map((request) => request.lastUser)).toEqual([
+      expect.stringContaining('所有部门的名字'),
+    ]);
+    expect(await resultOf(server, id)).toMatchObject({ status: 'stopped' });
   });
 
   it('fails clearly when no worker takes the question in time, and leaves the queue clean', async () => {

@@ -131,7 +131,8 @@ describe('a mention in a channel', () => {
     await slack.waitFor(() => repliesIn(slack, ts).length === 1);
     const reply = replyTs(slack, ts);
     await slack.waitFor(() => isFinal(blocksOf(slack.messages.get(reply) ?? { blocks: [] })));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A copy let through would have posted its reply before this later mention's.
+    await harness.laterMentionAnswered();
     expect(repliesIn(slack, ts)).toHaveLength(1);
     expect(repliesIn(slack, copy.ts)).toHaveLength(0);
     expect(quarry.fake.chatRequests).toHaveLength(1);
@@ -169,7 +170,7 @@ describe('a mention in a channel', () => {
     await slack.waitFor(() => repliesIn(slack, threadTs).length === 2);
     const second = replyTs(slack, threadTs, 1);
     await slack.waitFor(() => isFinal(blocksOf(slack.messages.get(second) ?? { blocks: [] })));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await harness.laterMentionAnswered();
     expect(repliesIn(slack, threadTs)).toHaveLength(2);
     expect(quarry.fake.chatRequests).toHaveLength(2);
   });
@@ -192,8 +193,11 @@ describe('a mention in a channel', () => {
       timestamp: Math.floor(Date.now() / 1000) - 600,
     });
     expect(stale.status).toBe(401);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(slack.calls.length).toBe(before);
+    // The only call to Slack since is the help posted under the later, signed mention.
+    const later = await harness.laterMentionAnswered();
+    expect(slack.calls.slice(before).map((call) => [call.method, call.body.thread_ts])).toEqual([
+      ['chat.postMessage', later],
+    ]);
     expect(quarry.fake.chatRequests).toHaveLength(0);
   });
 
