@@ -133,6 +133,7 @@ export async function startQuarryServer(
     logger,
     v1: createV1Router({
       asks,
+      logger,
       apiTokens,
       askLimiter,
       recordFeedback: async (id, feedback) => {

@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
-import { QuarryError } from '../errors.js';
-import { tokenDigest, tokenMatches } from '../http/auth.js';
+import { tokenDigest } from '../http/auth.js';
 import type { KnowledgeStore } from '../knowledge/port.js';
 
 /** Where releases before hashing kept the generated token in plain text; removed at start. */
@@ -38,11 +36,6 @@ export async function ensureAdminToken(
   return kept;
 }
 
-/** Compares a candidate with a token digest in constant time. */
-export function adminTokenMatches(candidate: string, expectedDigest: string): boolean {
-  return tokenMatches(tokenDigest(candidate), expectedDigest);
-}
-
 /**
  * A lost admin token: only its hash is stored, so it cannot be shown again; this makes a new
  * one, stores its digest in place of the old and returns it (servers read the digest at start,
@@ -54,28 +47,4 @@ export async function resetAdminToken(store: Pick<KnowledgeStore, 'settings'>): 
   if (await store.settings.get(ADMIN_TOKEN_SETTING))
     await store.settings.delete(ADMIN_TOKEN_SETTING);
   return fresh;
-}
-
-/**
- * Express middleware: `Authorization: Bearer <ADMIN_TOKEN>` (checked against its digest) or 401
- * before anything else runs.
- */
-export function requireAdminToken(adminTokenDigest: string) {
-  return (request: Request, response: Response, next: NextFunction): void => {
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (match?.[1] && adminTokenMatches(match[1].trim(), adminTokenDigest)) {
-      next();
-      return;
-    }
-    response.setHeader('WWW-Authenticate', 'Bearer realm="quarry-admin"');
-    next(
-      new QuarryError(
-        'UNAUTHORIZED',
-        match
-          ? 'The admin token is wrong. Use the token printed at first start or set in ADMIN_TOKEN.'
-          : 'Send the admin token as "Authorization: Bearer <token>".',
-      ),
-    );
-  };
 }

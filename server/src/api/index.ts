@@ -1,2 +1,4 @@
-export { ADMIN_TOKEN_SETTING, ensureAdminToken, requireAdminToken } from './adminToken.js';
-export { type AdminApiDeps, createAdminApiRouter } from './router.js';
+export { requireAdminToken } from '../http/auth.js';
+export { ADMIN_TOKEN_SETTING, ensureAdminToken } from './adminToken.js';
+export type { AdminApiDeps } from './deps.js';
+export { createAdminApiRouter } from './router.js';

@@ -1,42 +1,13 @@
-import type { SqlRewrite } from '@quarry/shared';
 import express, { type Router } from 'express';
 import { QuarryError } from '../errors.js';
-import type { KnowledgeStore } from '../knowledge/port.js';
-import type { Logger } from '../logger.js';
-import type { SemanticLayer } from '../semantics/service.js';
-import { requireAdminToken } from './adminToken.js';
-import { apiErrorHandler } from './requests.js';
+import { requireAdminToken } from '../http/auth.js';
+import { httpErrorHandler } from '../http/errors.js';
+import type { AdminApiDeps } from './deps.js';
 import { askRoutes } from './routes/asks.js';
 import { dataSourceRoutes } from './routes/datasources.js';
-import {
-  dictionaryRoutes,
-  instructionRoutes,
-  type KnowledgeChecks,
-  sqlPairRoutes,
-} from './routes/knowledge.js';
+import { dictionaryRoutes, instructionRoutes, sqlPairRoutes } from './routes/knowledge.js';
 
-export interface AdminApiDeps {
-  store: KnowledgeStore;
-  /** SHA-256 (hex) of the admin token (see `ensureAdminToken`). */
-  adminTokenDigest: string;
-  /** Quarry's own database: refused as a data source (INVALID_DATASOURCE_URL). */
-  appDatabaseUrl: string;
-  logger: Logger;
-  /** Runs read-only SQL with a small row cap (the guard and data source adapters live elsewhere). */
-  previewSql?: (
-    datasource: string,
-    sql: string,
-  ) => Promise<{ columns: string[]; rows: Record<string, unknown>[]; capped: boolean }>;
-  /** Resolves when a connection to `url` works; rejects with the driver's message otherwise. */
-  testConnection?: (url: string) => Promise<void>;
-  describeDataSource?: (name: string) => Promise<unknown>;
-  /** The dictionary rewrite applied to `sql`, as the pipeline would apply it. */
-  expandSql?: (sql: string, datasource: string) => Promise<{ sql: string; rewrites: SqlRewrite[] }>;
-  /** Validation, previews and suggestions of the per-data-source semantic layer. */
-  semantics?: SemanticLayer;
-  /** Checks what admins save (SQL pairs' SQL, dictionary full names). */
-  checks?: KnowledgeChecks;
-}
+export type { AdminApiDeps } from './deps.js';
 
 /** CSV imports of 10,000+ rows are a few megabytes; JSON bodies stay at 5 MB. */
 const CSV_LIMIT = '20mb';
@@ -75,6 +46,6 @@ export function createAdminApiRouter(deps: AdminApiDeps): Router {
       ),
     );
   });
-  router.use(apiErrorHandler(deps.logger));
+  router.use(httpErrorHandler(deps.logger, 'admin API'));
   return router;
 }

@@ -4,8 +4,8 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
+import { badRequest, fieldErrors, fieldReasons, parseWith } from '../http/body.js';
 import type { ImportRow } from '../knowledge/port.js';
-import { badRequest, fieldErrors, fieldReasons, parseWith } from './requests.js';
 
 /** Rows of an import file, each already validated, plus the rows that were not. */
 export interface ParsedImport<I> {

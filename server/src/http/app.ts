@@ -1,14 +1,7 @@
 import { existsSync } from 'node:fs';
-import express, {
-  type Express,
-  type NextFunction,
-  type Request,
-  type Response,
-  type Router,
-} from 'express';
-import { toQuarryError } from '../errors.js';
+import express, { type Express, type Router } from 'express';
 import type { Logger } from '../logger.js';
-import { sendError } from './errors.js';
+import { httpErrorHandler } from './errors.js';
 import type { ReadinessReport } from './readiness.js';
 
 /**
@@ -57,21 +50,6 @@ export function createHttpApp(deps: {
   app.get('/', (_request, response) => response.redirect('/admin/'));
   // What escapes the routers (a malformed URL, a failing health check) is answered as JSON
   // too, never with express's HTML page and stack trace.
-  app.use((thrown: unknown, request: Request, response: Response, next: NextFunction) => {
-    if (response.headersSent) {
-      next(thrown);
-      return;
-    }
-    if (toQuarryError(thrown).code === 'INTERNAL' && !hasClientStatus(thrown)) {
-      deps.logger.error({ err: thrown, method: request.method, path: request.path }, 'HTTP error');
-    }
-    sendError(response, thrown);
-  });
+  app.use(httpErrorHandler(deps.logger, 'HTTP'));
   return app;
-}
-
-/** Errors from express and body-parser carry the HTTP status they mean (400 for a bad URL). */
-function hasClientStatus(thrown: unknown): boolean {
-  const status = (thrown as { status?: unknown } | null)?.status;
-  return typeof status === 'number' && status >= 400 && status < 500;
 }

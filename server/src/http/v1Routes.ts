@@ -4,8 +4,10 @@ import { z } from 'zod';
 import { type AskLimiter, askerKey, askerLimitMessage } from '../asks/askLimiter.js';
 import type { AskService } from '../asks/askService.js';
 import { QuarryError } from '../errors.js';
-import { isAuthorized, requestToken } from './auth.js';
-import { sendError } from './errors.js';
+import type { Logger } from '../logger.js';
+import { requestToken, requireClientToken } from './auth.js';
+import { objectBody, parseWith } from './body.js';
+import { httpErrorHandler } from './errors.js';
 
 const stopSchema = z.object({
   status: z.literal('stopped', { error: '"status" must be "stopped"' }),
@@ -27,6 +29,8 @@ const feedbackSchema = z.object({
  */
 export function createV1Router(deps: {
   asks: AskService;
+  logger: Logger;
+  /** Digests of the accepted tokens (see `clientTokens`); none leaves `/v1` open. */
   apiTokens: readonly string[];
   /** Asks per user, shared with `/ws`; unlimited when absent. */
   askLimiter?: AskLimiter;
@@ -43,19 +47,7 @@ export function createV1Router(deps: {
 }): Router {
   const router = express.Router();
   router.use(express.json({ limit: '64kb' }));
-  router.use((request: Request, _response: Response, next: NextFunction) => {
-    const url = new URL(request.originalUrl, 'http://localhost');
-    if (!isAuthorized(request, url, deps.apiTokens)) {
-      next(
-        new QuarryError(
-          'UNAUTHORIZED',
-          'A valid API token is required (Authorization: Bearer <token>).',
-        ),
-      );
-      return;
-    }
-    next();
-  });
+  router.use(requireClientToken(deps.apiTokens));
 
   router.post('/asks', (request, response) => {
     const body = parseBody(askBodySchema, request.body);
@@ -129,22 +121,11 @@ export function createV1Router(deps: {
   router.use((request: Request, _response: Response, next: NextFunction) => {
     next(new QuarryError('NOT_FOUND', `There is no route ${request.method} /v1${request.path}.`));
   });
-  router.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
-    sendError(response, error);
-  });
+  router.use(httpErrorHandler(deps.logger, 'v1 API'));
   return router;
 }
 
+/** A JSON object body checked with `schema`; no body at all reads as `{}`, naming the fields. */
 function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const fields = Object.fromEntries(
-      parsed.error.issues.map((issue) => [issue.path.join('.') || 'body', issue.message]),
-    );
-    const first = Object.entries(fields)[0];
-    throw new QuarryError('BAD_REQUEST', `Invalid ${first?.[0]}: ${first?.[1]}`, {
-      context: { fields },
-    });
-  }
-  return parsed.data;
+  return parseWith(schema, objectBody(body ?? {}));
 }

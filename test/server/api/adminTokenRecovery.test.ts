@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminTokenMatches, ensureAdminToken } from '../../../server/src/api/adminToken.js';
+import { ensureAdminToken } from '../../../server/src/api/adminToken.js';
+import { tokenMatches } from '../../../server/src/http/auth.js';
 import { openKnowledgeStore } from '../../../server/src/knowledge/store.js';
 import { createLogger } from '../../../server/src/logger.js';
 
@@ -49,6 +50,6 @@ describe('a lost admin token', () => {
     const fresh = /: (\S+)$/.exec(reset)?.[1] ?? '';
     const after = await digestAtStart();
     expect(after).not.toBe(before);
-    expect(adminTokenMatches(fresh, after)).toBe(true);
+    expect(tokenMatches(fresh, after)).toBe(true);
   });
 });

@@ -49,6 +49,7 @@ describe('HTTP input limits', () => {
       status: 400,
       code: 'BAD_REQUEST',
       message: 'The request body is not valid JSON.',
+      fields: { body: 'must be valid JSON' },
     });
     const headers = { authorization: `Bearer ${TOKENS[0]}` };
     const unknown = await fetch(`${quarry.baseUrl}/v1/nothing-here`, { headers });

@@ -8,9 +8,9 @@ import {
 } from '@quarry/shared';
 import { type Request, Router } from 'express';
 import { QuarryError } from '../../errors.js';
+import { objectBody, parseWith } from '../../http/body.js';
 import type { KnowledgeStore } from '../../knowledge/port.js';
-import { parseWith } from '../requests.js';
-import { checkRefusal, objectBody } from './crud.js';
+import { checkRefusal } from './crud.js';
 import type { KnowledgeChecks } from './knowledge.js';
 
 function askId(request: Request): string {

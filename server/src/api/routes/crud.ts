@@ -2,8 +2,8 @@ import { listQuerySchema, type Page } from '@quarry/shared';
 import type { Router } from 'express';
 import type { z } from 'zod';
 import { QuarryError } from '../../errors.js';
+import { idParam, objectBody, parseWith } from '../../http/body.js';
 import type { CrudRepository, RowCheck } from '../../knowledge/port.js';
-import { badRequest, idParam, parseWith } from '../requests.js';
 
 export interface CrudRoutesOptions<T, I> {
   /** What one item is called in messages: "SQL pair". */
@@ -36,18 +36,6 @@ export function checkRefusal(error: NonNullable<RowCheck['error']>): QuarryError
       ...(error.reason ? { reason: error.reason, fieldReasons: { [field]: error.reason } } : {}),
     },
   });
-}
-
-/** Accepts only a JSON object body; anything else can't name fields. */
-export function objectBody(body: unknown): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw badRequest(
-      'The request body must be a JSON object.',
-      { body: 'must be a JSON object' },
-      { reason: { code: 'body_not_object' } },
-    );
-  }
-  return body as Record<string, unknown>;
 }
 
 /**

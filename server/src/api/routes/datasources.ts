@@ -12,11 +12,11 @@ import { type Request, Router } from 'express';
 import type { z } from 'zod';
 import { invalidDataSourceUrl, validateDataSourceUrl } from '../../datasources/url.js';
 import { isQuarryError, QuarryError } from '../../errors.js';
+import { badRequest, objectBody, parseWith } from '../../http/body.js';
+import { notAvailable } from '../../http/errors.js';
 import type { KnowledgeStore } from '../../knowledge/port.js';
 import { mergeMaskedPassword } from '../../knowledge/repositories/datasources.js';
-import { badRequest, notAvailable, parseWith } from '../requests.js';
-import type { AdminApiDeps } from '../router.js';
-import { objectBody } from './crud.js';
+import type { AdminApiDeps } from '../deps.js';
 import { semanticLayerRoutes } from './semantics.js';
 
 /**

@@ -16,10 +16,11 @@ import {
 } from '@quarry/shared';
 import { type Request, type Response, Router } from 'express';
 import type { z } from 'zod';
+import { objectBody, parseWith } from '../../http/body.js';
+import { notAvailable } from '../../http/errors.js';
 import type { KnowledgeStore, RowCheck, Transferable } from '../../knowledge/port.js';
-import { notAvailable, parseWith } from '../requests.js';
 import { readImport, sendExport } from '../transfer.js';
-import { mountCrudRoutes, objectBody } from './crud.js';
+import { mountCrudRoutes } from './crud.js';
 
 interface TransferOptions<T, I> {
   repository: Transferable<T, I>;

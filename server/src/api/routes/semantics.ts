@@ -9,11 +9,11 @@ import {
 import { type Request, Router } from 'express';
 import type { z } from 'zod';
 import { QuarryError } from '../../errors.js';
+import { idParam, objectBody, parseWith } from '../../http/body.js';
+import { notAvailable } from '../../http/errors.js';
 import type { CrudRepository, KnowledgeStore } from '../../knowledge/port.js';
 import { paging } from '../../knowledge/repositories/listPage.js';
 import type { SemanticLayer } from '../../semantics/service.js';
-import { idParam, notAvailable, parseWith } from '../requests.js';
-import { objectBody } from './crud.js';
 
 interface DefinitionRoutes<T extends { id: number | null }, I, Stored> {
   what: string;
