@@ -143,6 +143,14 @@ export interface AskPatch {
   follow_ups?: string[] | null;
 }
 
+/**
+ * One ask-history write of a batch: the row an ask starts with (its id and time chosen by the
+ * caller, so a retried batch writes the same row), or the patch its outcome makes.
+ */
+export type AskWrite =
+  | { kind: 'create'; record: AskCreate & { id: string; created_at: Date } }
+  | { kind: 'update'; id: string; patch: AskPatch; at: Date };
+
 export interface ThreadTurnRecord {
   question: string;
   rephrased_question: string | null;
@@ -154,6 +162,14 @@ export interface AskRepository {
   create(record: AskCreate): Promise<string>;
   /** NOT_FOUND for an unknown id. */
   update(id: string, patch: AskPatch): Promise<void>;
+  /**
+   * Applies `writes` in order in one transaction (prepared statements on SQLite, one multi-row
+   * INSERT per 200 new asks on MySQL). A create whose id exists is skipped, so a batch whose
+   * commit landed but whose answer was lost can be written again without duplicates. Resolves
+   * with the indexes of the updates whose ask does not exist (skipped; the rest committed);
+   * rejects with nothing written when the batch failed.
+   */
+  writeBatch(writes: readonly AskWrite[]): Promise<{ missing: number[] }>;
   get(id: string): Promise<AskRecord | undefined>;
   list(filters?: Partial<AskListQuery>): Promise<Page<AskRecord>>;
   delete(id: string): Promise<void>;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type {
-  AskChart,
   AskDetails,
   AskListQuery,
   AskRecord,
@@ -22,22 +21,10 @@ import {
 } from 'typeorm';
 import { AskEntity, type AskRow, SqlPairEntity, type SqlPairRow } from '../entities/index.js';
 import { normalizeQuestion, questionKey } from '../normalize.js';
-import type { AskPatch, AskRepository } from '../port.js';
+import type { AskRepository } from '../port.js';
+import { columnsOfPatch, createAskBatchWriter, newAskRow } from './askWrites.js';
 import { deleteOrNotFound, findOrNotFound, iso, notFound } from './common.js';
 import { listPage } from './listPage.js';
-
-/** Longest error text kept; a driver's message can quote a whole statement. */
-const MAX_ERROR_CHARS = 4000;
-/** Longest answer kept: a direct answer and two facts are a few hundred characters. */
-const MAX_ANSWER_CHARS = 4000;
-const MAX_FOLLOW_UPS = 5;
-const MAX_FOLLOW_UP_CHARS = 300;
-/**
- * A chart is kept with its spec (and so its rows) up to this many UTF-8 bytes of JSON, which
- * fits MySQL's TEXT (65,535 bytes): a monthly series or fifty bars, not a 1,000-point scatter.
- * A larger one is kept as its kind only.
- */
-export const MAX_CHART_BYTES = 60_000;
 
 function parseTimings(json: string): Record<string, number> {
   try {
@@ -102,14 +89,6 @@ function parseFollowUps(json: string | null): string[] | null {
   }
 }
 
-/** The chart as stored: with its spec while that stays within MAX_CHART_BYTES. */
-function chartColumn(chart: AskChart | null): string | null {
-  if (!chart) return null;
-  const whole = JSON.stringify({ kind: chart.kind, chosen_by: chart.chosen_by, spec: chart.spec });
-  if (Buffer.byteLength(whole, 'utf8') <= MAX_CHART_BYTES) return whole;
-  return JSON.stringify({ kind: chart.kind, chosen_by: chart.chosen_by, spec: null });
-}
-
 function toRecord(row: AskRow): AskRecord {
   return {
     id: row.id,
@@ -162,49 +141,6 @@ function reviewFields(row: AskRow) {
   };
 }
 
-function columnsOfPatch(patch: AskPatch): Partial<AskRow> {
-  const columns: Partial<AskRow> = {};
-  if (patch.rephrased_question !== undefined) columns.rephrased_question = patch.rephrased_question;
-  if (patch.intent !== undefined) columns.intent = patch.intent;
-  if (patch.sql !== undefined) columns.sql = patch.sql;
-  if (patch.status !== undefined) columns.status = patch.status;
-  if (patch.row_count !== undefined) columns.row_count = patch.row_count;
-  if (patch.timings !== undefined) columns.timings = JSON.stringify(patch.timings);
-  if (patch.semantics_used !== undefined)
-    columns.semantics_used = patch.semantics_used && JSON.stringify(patch.semantics_used);
-  if (patch.error_code !== undefined) columns.error_code = patch.error_code;
-  if (patch.error !== undefined) columns.error = patch.error?.slice(0, MAX_ERROR_CHARS) ?? null;
-  if (patch.details !== undefined) {
-    columns.details = patch.details === null ? null : JSON.stringify(patch.details);
-    columns.correction_count =
-      patch.details === null
-        ? null
-        : Math.max(0, ...patch.details.attempts.map((attempt) => attempt.attempt));
-  }
-  if (patch.review_status !== undefined) columns.review_status = patch.review_status;
-  if (patch.promoted_pair_id !== undefined) columns.promoted_pair_id = patch.promoted_pair_id;
-  if (patch.answer !== undefined)
-    columns.answer = patch.answer === null ? null : boundText(patch.answer, MAX_ANSWER_CHARS);
-  if (patch.chart !== undefined) columns.chart = chartColumn(patch.chart);
-  if (patch.follow_ups !== undefined) {
-    columns.follow_ups =
-      patch.follow_ups === null
-        ? null
-        : JSON.stringify(
-            patch.follow_ups
-              .slice(0, MAX_FOLLOW_UPS)
-              .map((question) => boundText(question, MAX_FOLLOW_UP_CHARS)),
-          );
-  }
-  return columns;
-}
-
-/** At most `max` characters, the cut marked with an ellipsis (never splitting a surrogate pair). */
-function boundText(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
-
 /** Ask history, written by every entry point and read by the console and the pipeline. */
 export function createAskRepository(dataSource: DataSource): AskRepository {
   const rows: Repository<AskRow> = dataSource.getRepository(AskEntity);
@@ -222,41 +158,11 @@ export function createAskRepository(dataSource: DataSource): AskRepository {
   return {
     async create(record) {
       const id = record.id ?? randomUUID();
-      const normalized = normalizeQuestion(record.question);
-      const now = new Date();
-      await rows.insert({
-        id,
-        question: record.question,
-        normalized_question: normalized,
-        question_key: questionKey(normalized),
-        rephrased_question: null,
-        intent: null,
-        thread_id: record.thread_id ?? null,
-        asked_by: record.asked_by ?? null,
-        asked_by_name: record.asked_by_name ?? null,
-        source: record.source,
-        datasource: record.datasource,
-        sql: null,
-        status: record.status ?? 'understanding',
-        row_count: null,
-        timings: '{}',
-        error_code: null,
-        error: null,
-        semantics_used: null,
-        rating: null,
-        feedback_comment: null,
-        details: null,
-        review_status: null,
-        correction_count: null,
-        promoted_pair_id: null,
-        answer: null,
-        chart: null,
-        follow_ups: null,
-        created_at: now,
-        updated_at: now,
-      });
+      await rows.insert(newAskRow({ ...record, id }, new Date()));
       return id;
     },
+
+    writeBatch: createAskBatchWriter(dataSource),
 
     async update(id, patch) {
       const result = await rows.update(
