@@ -1,8 +1,9 @@
 # Quarry: one image for the server (`npm start`), workers (`npm run worker`) and the bot (`npm run bot`).
 FROM node:20-bookworm-slim
-# better-sqlite3 compiles its native addon when no prebuilt binary can be fetched.
+# better-sqlite3 compiles its native addon when no prebuilt binary can be fetched. The bot draws
+# chart PNGs with the machine's fonts: the slim image has none, and Chinese labels need Noto CJK.
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends python3 make g++ \
+  && apt-get install -y --no-install-recommends python3 make g++ fonts-dejavu-core fonts-noto-cjk \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . .

@@ -1,33 +1,52 @@
 import type { VegaLiteSpec } from '@quarry/shared';
 import { Resvg } from '@resvg/resvg-js';
-import { parse, View } from 'vega';
+import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { type TextItem, textWidth } from './chartText.js';
 
 /** Width of the PNG in pixels: twice the chart's own width, so it stays sharp on a Retina screen. */
 const PNG_WIDTH = 1200;
-/** Fonts tried in order; Noto CJK draws Chinese labels where it is installed. */
+/**
+ * Fonts tried in order: Noto CJK draws Chinese labels (the Docker image and `npm run setup`
+ * install fonts-noto-cjk), DejaVu the rest where it is missing.
+ */
 const FONT_FAMILY = 'Noto Sans CJK SC, Noto Sans, DejaVu Sans, Liberation Sans, sans-serif';
 
 /**
- * A chart spec as a PNG, drawn in this process: Vega-Lite compiles it, Vega renders it to SVG
- * headless (no canvas, no browser), and resvg (its binary ships in the npm package) turns the
- * SVG into pixels with the machine's fonts. Throws when the spec cannot be drawn.
+ * Vega lays text out with `textMetrics.width` (exported at runtime, not in its typings). Without
+ * a canvas it guesses 0.8 em a character, so Chinese labels came out a fifth too narrow: cut
+ * off at the PNG's edge. Measured per character instead, for every chart this process draws.
  */
-export async function renderChartPng(spec: VegaLiteSpec): Promise<Buffer> {
+const { textMetrics } = vega as unknown as {
+  textMetrics: { width: (item: TextItem, text: unknown) => number };
+};
+textMetrics.width = textWidth;
+
+/** A chart spec as SVG, laid out headless (no canvas, no browser) with CJK-aware text widths. */
+export async function renderChartSvg(spec: VegaLiteSpec): Promise<string> {
   const { spec: vegaSpec } = compile({
     ...spec,
     config: { font: FONT_FAMILY },
   } as unknown as TopLevelSpec);
-  const view = new View(parse(vegaSpec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(vegaSpec), { renderer: 'none' });
   try {
-    const svg = await view.toSVG();
-    const png = new Resvg(svg, {
-      background: 'white',
-      fitTo: { mode: 'width', value: PNG_WIDTH },
-      font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
-    }).render();
-    return png.asPng();
+    return await view.toSVG();
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * A chart spec as a PNG, drawn in this process: Vega-Lite compiles it, Vega renders it to SVG,
+ * and resvg (its binary ships in the npm package) turns the SVG into pixels with the machine's
+ * fonts. Throws when the spec cannot be drawn.
+ */
+export async function renderChartPng(spec: VegaLiteSpec): Promise<Buffer> {
+  const svg = await renderChartSvg(spec);
+  const png = new Resvg(svg, {
+    background: 'white',
+    fitTo: { mode: 'width', value: PNG_WIDTH },
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+  }).render();
+  return png.asPng();
 }
