@@ -2,3 +2,4 @@
 export { type BotConfig, type Environment, isSlackBotConfigured, loadBotConfig } from './config.js';
 export { BotError, type BotErrorCode, toBotError } from './errors.js';
 export { type RunningSlackBot, type SlackBotOptions, startSlackBot } from './main.js';
+export { registerSlackCallMetrics, type SlackCallMetrics } from './metrics.js';

@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { webApi } from '@slack/bolt';
+import { Registry } from 'prom-client';
 import { createAnswerer } from './answer/answerQuestion.js';
 import { createChartDelivery } from './answer/chartDelivery.js';
 import { createCsvDelivery, type KeptResult } from './answer/csvDelivery.js';
@@ -11,6 +12,7 @@ import { BotError, toBotError } from './errors.js';
 import { registerListeners } from './listeners/index.js';
 import { createBotLogger, type Logger, toSlackLogger } from './logger.js';
 import { createRecentMap, createRecentSet } from './memory.js';
+import { registerSlackCallMetrics } from './metrics.js';
 import { createAskLink } from './quarry/askLink.js';
 import { createQuarryHttp } from './quarry/quarryHttp.js';
 import { createBoltApp, eventDedupeMiddleware } from './slack/boltApp.js';
@@ -34,6 +36,12 @@ export interface SlackBotOptions {
   connectBackoffMs?: readonly number[];
   /** How long the server's "no ask in this thread" is believed before asking again (default 30 s). */
   notFollowedThreadTtlMs?: number;
+  /**
+   * Served at `GET /metrics` on the bot's port (Bolt's custom routes): beside `/slack/events` in
+   * HTTP mode, alone on SLACK_PORT in Socket Mode. `npm run bot` passes its own registry; inside
+   * the server the bot's counters are on the server's `/metrics` and the bot serves none.
+   */
+  metrics?: Registry;
 }
 
 export interface RunningSlackBot {
@@ -103,7 +111,12 @@ export async function startSlackBot(
     updateBudget: createSendBudget({ minIntervalMs: options.workspaceUpdateIntervalMs ?? 1000 }),
   });
 
-  const bolt = createBoltApp({ slack: config.slack, identity, logger: log });
+  const bolt = createBoltApp({
+    slack: config.slack,
+    identity,
+    logger: log,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
   bolt.app.use(eventDedupeMiddleware(createRecentSet({ limit: 20_000, ttlMs: 2 * HOUR }), log));
   registerListeners(bolt.app, {
     answerer,
@@ -177,6 +190,25 @@ async function lookUpBotIdentity(
   }
 }
 
+/**
+ * The bot as `npm run bot` runs it: alone, counting its Slack Web API calls and 429s on a
+ * registry of its own that it serves at `/metrics` (the same series the server's `/metrics`
+ * has when the bot runs inside it).
+ */
+export function startStandaloneBot(
+  config: BotConfig,
+  logger: Logger,
+  options: Omit<SlackBotOptions, 'onSlackCall' | 'metrics'> = {},
+): Promise<RunningSlackBot> {
+  const registry = new Registry();
+  const slackCalls = registerSlackCallMetrics(registry);
+  return startSlackBot(config, logger, {
+    ...options,
+    onSlackCall: slackCalls.record,
+    metrics: registry,
+  });
+}
+
 /** `npm run bot`: the bot alone, configured from the environment, stopped by SIGINT/SIGTERM. */
 async function runStandalone(): Promise<void> {
   let config: BotConfig;
@@ -189,7 +221,7 @@ async function runStandalone(): Promise<void> {
   const logger = createBotLogger(config.logLevel);
   let bot: RunningSlackBot;
   try {
-    bot = await startSlackBot(config, logger);
+    bot = await startStandaloneBot(config, logger);
   } catch (error) {
     const failure = toBotError(error);
     process.stderr.write(

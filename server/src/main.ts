@@ -36,10 +36,7 @@ async function main(): Promise<void> {
       QUARRY_SERVER_URL: environment.QUARRY_SERVER_URL ?? `ws://127.0.0.1:${server.port}/ws`,
     });
     const bot = await startSlackBot(botConfig, logger, {
-      onSlackCall: (method, outcome) => {
-        server.metrics.slackCalls.inc({ method, outcome });
-        if (outcome === 'rate_limited') server.metrics.slackRateLimited.inc({ method });
-      },
+      onSlackCall: server.metrics.slack.record,
     });
     closers.unshift(() => bot.close());
   }

@@ -1,3 +1,4 @@
+import { registerSlackCallMetrics, type SlackCallMetrics } from '@quarry/bot';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Seconds buckets for things that take from milliseconds (a cached stage) to a minute (a model). */
@@ -26,10 +27,8 @@ export interface QuarryMetrics {
   corrections: Counter;
   /** Seconds an ask waited on Redis before a worker took it. */
   queueWaitSeconds: Histogram;
-  /** Slack Web API calls by method and outcome (`ok`, `error`, `rate_limited`). */
-  slackCalls: Counter<'method' | 'outcome'>;
-  /** Slack 429 answers by method. */
-  slackRateLimited: Counter<'method'>;
+  /** The in-process Slack bot's Web API calls and 429s (defined by the bot, see bot/src/metrics.ts). */
+  slack: SlackCallMetrics;
   /** A gauge read when scraped (open WebSockets, queue depth). */
   gauge(name: string, help: string, read: () => number | Promise<number>): void;
 }
@@ -88,18 +87,7 @@ export function createMetrics(): QuarryMetrics {
       buckets: SECOND_BUCKETS,
       registers,
     }),
-    slackCalls: new Counter({
-      name: 'quarry_slack_api_calls_total',
-      help: 'Slack Web API calls by method and outcome',
-      labelNames: ['method', 'outcome'] as const,
-      registers,
-    }),
-    slackRateLimited: new Counter({
-      name: 'quarry_slack_rate_limited_total',
-      help: 'Slack Web API 429 answers by method',
-      labelNames: ['method'] as const,
-      registers,
-    }),
+    slack: registerSlackCallMetrics(registry),
     gauge(name, help, read) {
       new Gauge({
         name,

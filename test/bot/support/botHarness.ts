@@ -6,6 +6,7 @@ import {
   type RunningSlackBot,
   type SlackBotOptions,
   startSlackBot,
+  startStandaloneBot,
 } from '../../../bot/src/main.js';
 import { type FakeSlack, type RecordedSlackCall, startFakeSlack } from '../../fakes/slackServer.js';
 import { eventCallback, messageTs, postEvent } from './slackRequests.js';
@@ -46,6 +47,8 @@ export async function startBotHarness(options: {
   slack?: FakeSlack;
   /** Replaces the silent logger (a test that reads the bot's log). */
   logger?: Logger;
+  /** Start it as `npm run bot` does (its own `/metrics`), not as the server does. */
+  standalone?: boolean;
 }): Promise<BotHarness> {
   const slack = options.slack ?? (await startFakeSlack());
   const config = loadBotConfig({
@@ -60,7 +63,9 @@ export async function startBotHarness(options: {
   const logger =
     options.logger ??
     createBotLogger((process.env.BOT_TEST_LOG_LEVEL as 'debug' | undefined) ?? 'silent');
-  const bot = await startSlackBot(config, logger, options.botOptions);
+  const bot = options.standalone
+    ? await startStandaloneBot(config, logger, options.botOptions)
+    : await startSlackBot(config, logger, options.botOptions);
   const eventsUrl = `http://127.0.0.1:${bot.port}/slack/events`;
   const mention = async (text: string, extra: Record<string, unknown> = {}) => {
     const ts = messageTs();
