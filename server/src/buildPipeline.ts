@@ -140,7 +140,7 @@ export async function buildPipeline(
     dataSource: (name) => registry.get(name),
     schema: visibleTables,
     accessRules: (name) => accessRules.rules(name),
-    expandSemantics: (name, sql, dataSource) => semantics.expand(name, sql, dataSource),
+    semanticCatalog: (name) => semantics.catalog(name),
     knowledge: knowledgeReads.pipeline,
     logger,
     now: options.now ?? (() => new Date()),

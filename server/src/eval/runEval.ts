@@ -93,10 +93,7 @@ export async function runEval(deps: {
     schema,
     accessRules: async () => ({}),
     // Spider has no semantic layer: SQL runs as the model wrote it.
-    expandSemantics: async (_name, sql) => ({
-      sql,
-      semanticsUsed: { calculated_fields: [], metrics: [] },
-    }),
+    semanticCatalog: async () => ({ calculatedFields: [], metrics: [], columns: new Map() }),
     knowledge: {
       abbreviationDictionaries: async () => ({ department: new Map(), project: new Map() }),
       findVerifiedSql: async () => undefined,

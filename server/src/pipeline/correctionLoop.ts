@@ -2,11 +2,11 @@ import type { ErrorCode, Reason, SemanticsUsed } from '@quarry/shared';
 import { describeReason, questionLanguage, stageMessages } from '@quarry/shared';
 import { isQuarryError, QuarryError } from '../errors.js';
 import type { DataSource, QueryResult } from '../ports.js';
-import type { AccessRules } from '../sql/guard.js';
+import type { PreparedSql } from '../sql/prepare.js';
 import { forPeople } from './peopleMessages.js';
 import { correctSql } from './stages/correction.js';
 import { diagnoseSql } from './stages/diagnosis.js';
-import { dryRunSql } from './stages/dryRun.js';
+import { dryRunPrepared } from './stages/dryRun.js';
 import { executeSql } from './stages/execution.js';
 import { postProcessSql } from './stages/postProcessing.js';
 import type { Emit, PipelineDeps } from './types.js';
@@ -22,11 +22,11 @@ export interface CorrectionLoopInput {
   question: string;
   /** The data source's name, for its semantic layer. */
   datasource: string;
-  sql: string;
+  /** The first SQL to try, as `sql/` finished it. */
+  prepared: PreparedSql;
   /** The schema shown to diagnosis and correction; asked for only when a round runs. */
   ddl: () => Promise<string>;
   dataSource: DataSource;
-  accessRules?: AccessRules | undefined;
   emit: Emit;
   signal: AbortSignal;
 }
@@ -52,7 +52,7 @@ export async function executeWithCorrections(
     message: messages.executing ?? '',
   });
 
-  let sql = input.sql;
+  let sql = input.prepared.sql;
   // Whitespace and case aside, SQL already tried fails the same way again.
   const tried = new Set([sameSql(sql)]);
   let ddl: Promise<string> | undefined;
@@ -60,7 +60,7 @@ export async function executeWithCorrections(
     ddl ??= input.ddl();
     return ddl;
   };
-  let outcome = await attemptRun(deps, input, sql, 0);
+  let outcome = await attemptRun(deps, input, input.prepared, 0);
   let lastFailure = outcome.ok ? undefined : outcome.error;
   for (let attempt = 1; !outcome.ok && attempt <= deps.settings.rewriteMaxAttempts; attempt += 1) {
     const failure = outcome.error;
@@ -99,9 +99,8 @@ export async function executeWithCorrections(
       dataSource,
       signal,
     });
-    const rewritten = processed?.sql ?? null;
-    emit({ type: 'rewrite', raw, sql: rewritten, attempt });
-    if (rewritten === null) {
+    emit({ type: 'rewrite', raw, sql: processed?.sql ?? null, attempt });
+    if (processed === null) {
       // A round that produced no SQL is a failed round; the next one retries from the same
       // error, and if it was the last, the ask ends with what the client saw last.
       const error = 'The rewrite contained no SQL statement.';
@@ -116,6 +115,7 @@ export async function executeWithCorrections(
       lastFailure = new QuarryError(failure.code, error, { context: { raw } });
       continue;
     }
+    const rewritten = processed.sql;
     if (tried.has(sameSql(rewritten))) {
       // The model is going round in circles: another round would fail the same way again.
       const stopped = { code: 'correction_stopped_early', params: { n: attempt } } as const;
@@ -144,8 +144,8 @@ export async function executeWithCorrections(
       type: 'sql',
       sql,
       attempt,
-      ...semanticsField(processed?.semanticsUsed),
-      ...(processed && processed.rewrites.length > 0 ? { rewrites: processed.rewrites } : {}),
+      ...semanticsField(processed.semanticsUsed),
+      ...(processed.rewrites.length > 0 ? { rewrites: processed.rewrites } : {}),
     });
     emit({
       type: 'status',
@@ -153,7 +153,7 @@ export async function executeWithCorrections(
       step: 'executing_rewrite',
       message: messages.executing_rewrite ?? '',
     });
-    outcome = await attemptRun(deps, input, sql, attempt);
+    outcome = await attemptRun(deps, input, processed, attempt);
     if (!outcome.ok) lastFailure = outcome.error;
   }
   if (!outcome.ok) throw lastFailure ?? outcome.error;
@@ -172,16 +172,16 @@ type RunOutcome =
 async function attemptRun(
   deps: PipelineDeps,
   input: CorrectionLoopInput,
-  sql: string,
+  prepared: PreparedSql,
   attempt: number,
 ): Promise<RunOutcome> {
+  const { sql } = prepared;
   let phase: 'dry_run' | 'execution' = 'dry_run';
   try {
     // What runs is what the engine compiled (SQLite may spell legacy strings out).
-    const runnable = await dryRunSql({
-      sql,
+    const runnable = await dryRunPrepared({
+      prepared,
       dataSource: input.dataSource,
-      accessRules: input.accessRules,
       signal: input.signal,
     });
     phase = 'execution';

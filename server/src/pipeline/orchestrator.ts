@@ -6,13 +6,12 @@ import {
   describeReason,
   questionLanguage,
   type Reason,
-  type SemanticsUsed,
-  type SqlRewrite,
   seedMessages,
   stageMessages,
 } from '@quarry/shared';
 import { QuarryError, toQuarryError } from '../errors.js';
 import type { DataSource } from '../ports.js';
+import { type PreparedSql, tablesRead } from '../sql/prepare.js';
 import { recordDetails } from './askDetails.js';
 import { executeWithCorrections, semanticsField } from './correctionLoop.js';
 import { forPeople } from './peopleMessages.js';
@@ -65,18 +64,14 @@ export async function runAsk(
     );
     if (verified) {
       step('understanding', 'historical_match');
-      // A verified SQL pair may read metrics and calculated fields (a past ask's SQL is
-      // already written out, and expanding it again changes nothing).
-      const expanded = await deps.expandSemantics(input.datasource, verified, dataSource);
       return await execute(deps, {
         input,
-        sql: expanded.sql,
-        semanticsUsed: expanded.semanticsUsed,
+        prepared: verified,
         ddl: () =>
           schemaForVerifiedSql(deps, {
             datasource: input.datasource,
             question: input.question,
-            sql: verified,
+            tables: tablesRead(verified),
             dialect: dataSource.dialect,
             signal,
           }),
@@ -198,9 +193,7 @@ export async function runAsk(
     });
     return await execute(deps, {
       input: { ...input, question },
-      sql: processed.sql,
-      semanticsUsed: processed.semanticsUsed,
-      rewrites: processed.rewrites,
+      prepared: processed,
       ddl: async () => ddl,
       dataSource,
       emit,
@@ -242,10 +235,8 @@ async function execute(
   deps: PipelineDeps,
   run: {
     input: AskInput;
-    sql: string;
-    /** What the first SQL used of the semantic layer. */
-    semanticsUsed?: SemanticsUsed;
-    rewrites?: SqlRewrite[];
+    /** The first SQL to run, as `sql/` finished it. */
+    prepared: PreparedSql;
     ddl: () => Promise<string>;
     dataSource: DataSource;
     emit: Emit;
@@ -255,8 +246,8 @@ async function execute(
     fromHistory?: boolean;
   },
 ): Promise<AskOutcome> {
-  const { outcome } = run;
-  outcome.sql = run.sql;
+  const { outcome, prepared } = run;
+  outcome.sql = prepared.sql;
   // The history keeps the SQL last tried, also when every rewrite failed.
   const emit: Emit = (event) => {
     if (event.type === 'sql') {
@@ -269,21 +260,19 @@ async function execute(
   };
   emit({
     type: 'sql',
-    sql: run.sql,
+    sql: prepared.sql,
     attempt: 0,
     ...(run.fromHistory ? { from_history: true } : {}),
-    ...semanticsField(run.semanticsUsed),
-    ...(run.rewrites && run.rewrites.length > 0 ? { rewrites: run.rewrites } : {}),
+    ...semanticsField(prepared.semanticsUsed),
+    ...(prepared.rewrites.length > 0 ? { rewrites: prepared.rewrites } : {}),
   });
-  const accessRules = await deps.accessRules(run.input.datasource);
   const executed = await run.timed('execution', () =>
     executeWithCorrections(deps, {
       question: run.input.question,
       datasource: run.input.datasource,
-      sql: run.sql,
+      prepared,
       ddl: run.ddl,
       dataSource: run.dataSource,
-      accessRules,
       emit,
       signal: run.signal,
     }),

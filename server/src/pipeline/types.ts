@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { DataSource, LlmClient, TableInfo } from '../ports.js';
 import type { AccessRules } from '../sql/guard.js';
-import type { SemanticExpansion } from '../sql/semantics.js';
+import type { SemanticCatalog } from '../sql/semantics.js';
 
 export type { AskInput, AskOutcome } from '@quarry/shared';
 
@@ -68,10 +68,10 @@ export interface PipelineDeps {
   /** What the guard refuses in SQL for a data source: the tables and columns admins hid. */
   accessRules(name: string): Promise<AccessRules>;
   /**
-   * The data source's semantic layer written out in `sql` (calculated fields as expressions,
-   * metrics as CTEs), with what was used. Never fails an ask: without the layer, SQL is as is.
+   * The data source's semantic layer as `sql/` writes it out (calculated fields as
+   * expressions, metrics as CTEs). Never fails an ask: without the layer, SQL is as is.
    */
-  expandSemantics(name: string, sql: string, dataSource: DataSource): Promise<SemanticExpansion>;
+  semanticCatalog(name: string): Promise<SemanticCatalog>;
   knowledge: PipelineKnowledge;
   logger: Logger;
   now(): Date;

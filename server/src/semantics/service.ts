@@ -12,7 +12,7 @@ import type { Logger } from '../logger.js';
 import { dryRunSql } from '../pipeline/stages/dryRun.js';
 import type { DataSource, QueryResult, TableInfo } from '../ports.js';
 import type { AccessRules } from '../sql/guard.js';
-import { expandSemantics, type SemanticExpansion } from '../sql/semantics.js';
+import { expandSemantics, type SemanticCatalog, type SemanticExpansion } from '../sql/semantics.js';
 import { declaredRelationships, suggestRelationships } from './suggestions.js';
 import {
   calculatedFieldSelect,
@@ -211,6 +211,12 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
     }
   }
 
+  /** The layer as `sql/` writes it out in an ask's SQL (see sql/semantics.ts). */
+  async function catalogForAsk(name: string): Promise<SemanticCatalog> {
+    const [tables, current] = await Promise.all([deps.tables(name), forAsk(name)]);
+    return semanticCatalog(tables, current);
+  }
+
   async function validationContext(name: string, kind: SemanticKind, id?: number) {
     const tables = await deps.describe(name);
     const current = await definitions(name, { fresh: true });
@@ -238,10 +244,11 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
       await store.settings.set(settingKey(name), fingerprint(tables, rules));
     },
 
+    catalog: catalogForAsk,
+
     /** The SQL with the layer written out (see sql/semantics.ts). */
     async expand(name: string, sql: string, dataSource: DataSource): Promise<SemanticExpansion> {
-      const [tables, current] = await Promise.all([deps.tables(name), forAsk(name)]);
-      return expandSemantics(sql, dataSource.dialect, semanticCatalog(tables, current));
+      return expandSemantics(sql, dataSource.dialect, await catalogForAsk(name));
     },
 
     async checkRelationship(name: string, input: RelationshipInput, id?: number) {

@@ -1,5 +1,12 @@
 import type { SqlDialect } from '../ports.js';
-import { isSignificant, type SqlToken, tokenizeSql, tokenText } from './lexer.js';
+import {
+  isSignificant,
+  lexSql,
+  type SqlText,
+  type SqlToken,
+  tokenizeSql,
+  tokenText,
+} from './lexer.js';
 import { readStringLiteral, writeStringLiteral } from './literals.js';
 
 /** The two dictionaries an admin maintains: department and project abbreviations. */
@@ -267,9 +274,9 @@ export function rewriteDictionaryLiterals(
   rules: readonly DictionaryRule[],
   dialect: SqlDialect,
   dictionary: DictionaryRewrite['dictionary'],
+  tokens: readonly SqlToken[] = tokenizeSql(sql, dialect),
 ): RewriteResult {
   if (rules.length === 0) return { sql, rewrites: [] };
-  const tokens = tokenizeSql(sql, dialect);
   if (!tokens.some((token) => token.kind === 'string')) return { sql, rewrites: [] };
   const folded = foldRules(rules);
   const significant = significantTokens(sql, tokens);
@@ -326,9 +333,38 @@ export function rewriteWithDictionaries(
   rules: DictionaryRules,
   dialect: SqlDialect,
 ): RewriteResult {
-  const departments = rewriteDictionaryLiterals(sql, rules.department, dialect, 'department');
-  const projects = rewriteDictionaryLiterals(departments.sql, rules.project, dialect, 'project');
-  return { sql: projects.sql, rewrites: [...departments.rewrites, ...projects.rewrites] };
+  const result = dictionaryPass(lexSql(sql, dialect), rules);
+  return { sql: result.text.sql, rewrites: result.rewrites };
+}
+
+/**
+ * rewriteWithDictionaries over SQL already lexed: the project pass reads the department pass's
+ * stream, lexed again only where that pass changed the text.
+ */
+export function dictionaryPass(
+  text: SqlText,
+  rules: DictionaryRules,
+): { text: SqlText; rewrites: DictionaryRewrite[] } {
+  const { dialect } = text;
+  const departments = rewriteDictionaryLiterals(
+    text.sql,
+    rules.department,
+    dialect,
+    'department',
+    text.tokens,
+  );
+  const afterDepartments = departments.sql === text.sql ? text : lexSql(departments.sql, dialect);
+  const projects = rewriteDictionaryLiterals(
+    afterDepartments.sql,
+    rules.project,
+    dialect,
+    'project',
+    afterDepartments.tokens,
+  );
+  return {
+    text: projects.sql === afterDepartments.sql ? afterDepartments : lexSql(projects.sql, dialect),
+    rewrites: [...departments.rewrites, ...projects.rewrites],
+  };
 }
 
 function rulesOf(dictionary: ReadonlyMap<string, string>): DictionaryRule[] {

@@ -1,5 +1,6 @@
 import type { SqlDialect } from '../ports.js';
-import { assertReadOnlySql } from './guard.js';
+import { type ReadJudge, readJudge } from './guard.js';
+import { lexSql, type SqlText } from './lexer.js';
 import { findStatementEnd, sqlStatementsIn } from './statementText.js';
 
 // Reasoning models (DeepSeek-R1, QwQ, Qwen3) wrap their thinking in these tags; drafts of SQL
@@ -209,25 +210,32 @@ export function extractSql(text: string): string | null {
   return statements === null ? null : chooseStatement(statements);
 }
 
-function isRead(statement: string, dialect: SqlDialect): boolean {
-  try {
-    assertReadOnlySql(statement, dialect);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * The SQL to run from a model's answer: its one statement, or the first read when every
- * statement is a read. When any is not, all of them, so the guard refuses the answer whole and
- * names the write: a write stacked behind a SELECT must never vanish unseen.
+ * The SQL to run from a model's answer, lexed once: its one statement, or the first read when
+ * every statement is a read. When any is not, all of them, so the guard refuses the answer
+ * whole and names the write: a write stacked behind a SELECT must never vanish unseen. `reads`
+ * keeps each statement's verdict for the guard, which then judges none of them again.
  */
-export function extractSqlToRun(text: string, dialect: SqlDialect): string | null {
+export function extractCandidate(
+  text: string,
+  dialect: SqlDialect,
+  reads: ReadJudge = readJudge(),
+): SqlText | null {
   const statements = extractSqlStatements(text);
   if (statements === null) return null;
-  if (statements.length > 1 && !statements.every((statement) => isRead(statement, dialect))) {
-    return statements.join(';\n');
+  if (statements.length > 1) {
+    const lexed = statements.map((statement) => lexSql(statement, dialect));
+    if (!lexed.every((statement) => reads(statement) === null)) {
+      return lexSql(statements.join(';\n'), dialect);
+    }
+    const chosen = chooseStatement(statements);
+    return lexed.find((statement) => statement.sql === chosen) ?? null;
   }
-  return chooseStatement(statements);
+  const chosen = chooseStatement(statements);
+  return chosen === null ? null : lexSql(chosen, dialect);
+}
+
+/** The SQL to run from a model's answer (see extractCandidate), or null. */
+export function extractSqlToRun(text: string, dialect: SqlDialect): string | null {
+  return extractCandidate(text, dialect)?.sql ?? null;
 }

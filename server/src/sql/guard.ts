@@ -1,7 +1,15 @@
 import { QuarryError } from '../errors.js';
 import type { SqlDialect } from '../ports.js';
 import { type AccessRules, findHiddenReference } from './accessRules.js';
-import { isSignificant, type SqlToken, statementRanges, tokenizeSql, tokenText } from './lexer.js';
+import {
+  isSignificant,
+  lexSql,
+  type SqlText,
+  type SqlToken,
+  statementRanges,
+  statementText,
+  tokenText,
+} from './lexer.js';
 import { findLexicalHazard, parserWouldMisread } from './lexicalChecks.js';
 import { type AstRecord, asRecord, type ParsedSql, parseSql, syntaxProblem } from './parser.js';
 import { findForeignSchema } from './schemaScope.js';
@@ -20,6 +28,37 @@ import { DENIED_TABLES, findUnparsedHazard } from './unparsedChecks.js';
  */
 export interface GuardVerdict {
   parsed: boolean;
+  /**
+   * Lower-case names of the tables the SQL reads, as the parser lists them; when no grammar
+   * read it, every name the SQL holds (a table among them), so nothing it reads is missed.
+   */
+  tables: string[];
+}
+
+/**
+ * Whether one statement is a read (the guard without access rules): null, or the refusal.
+ * One judge serves one candidate SQL, so a statement extraction already judged is not judged
+ * again when the guard meets it stacked behind another.
+ */
+export type ReadJudge = (statement: SqlText) => Error | null;
+
+/** A fresh ReadJudge for one candidate SQL. */
+export function readJudge(): ReadJudge {
+  const judged = new Map<string, Error | null>();
+  return (statement) => {
+    const key = statement.sql.trim();
+    let refusal = judged.get(key);
+    if (refusal === undefined) {
+      try {
+        judgeSql(statement);
+        refusal = null;
+      } catch (error) {
+        refusal = error instanceof Error ? error : new Error(String(error));
+      }
+      judged.set(key, refusal);
+    }
+    return refusal;
+  };
 }
 
 export type { AccessRules } from './accessRules.js';
@@ -40,6 +79,24 @@ function findNonReadAction(tableList: readonly string[]): string | null {
     if (action !== 'select' && action !== 'show') return action.toUpperCase();
   }
   return null;
+}
+
+function tableNames(tableList: readonly string[]): string[] {
+  return [...new Set(tableList.map((entry) => (entry.split('::')[2] ?? '').toLowerCase()))].filter(
+    (name) => name !== '' && name !== 'null',
+  );
+}
+
+/** Every name in the SQL, unquoted and lower-case: what it might read, where no grammar could say. */
+function namesIn(text: SqlText): string[] {
+  const names = text.tokens
+    .filter((token) => token.kind === 'word' || token.kind === 'quoted_identifier')
+    .map((token) =>
+      tokenText(text.sql, token)
+        .replace(/^[`"[]|[`"\]]$/g, '')
+        .toLowerCase(),
+    );
+  return [...new Set(names)];
 }
 
 function findDeniedTable(tableList: readonly string[]): string | null {
@@ -73,22 +130,20 @@ function statementHead(sql: string, tokens: readonly SqlToken[]): string {
  * (a write stacked behind a SELECT is a red flag: prompt injection, a confused model).
  */
 function refuseStacked(
-  sql: string,
-  tokens: readonly SqlToken[],
+  text: SqlText,
   ranges: readonly [number, number][],
-  dialect: SqlDialect,
+  reads: ReadJudge,
 ): never {
+  const { sql, dialect } = text;
   const count = ranges.length;
-  for (const [index, [from, to]] of ranges.entries()) {
-    const own = tokens.slice(from, to);
-    const text = sql.slice(own[0]?.start ?? 0, own.at(-1)?.end ?? 0);
-    try {
-      assertReadOnlySql(text, dialect);
-    } catch (error) {
+  for (const [index, range] of ranges.entries()) {
+    const statement = statementText(text, range);
+    const refusal = reads(statement);
+    if (refusal !== null) {
       refuse(
-        `Only one read-only statement may run, and this SQL holds more than one statement: statement ${index + 1} of ${count} (${statementHead(sql, own)}) is not a read, so none of them was run.`,
+        `Only one read-only statement may run, and this SQL holds more than one statement: statement ${index + 1} of ${count} (${statementHead(statement.sql, statement.tokens)}) is not a read, so none of them was run.`,
         sql,
-        { dialect, cause: error instanceof Error ? error.message : String(error) },
+        { dialect, cause: refusal.message },
       );
     }
   }
@@ -116,12 +171,24 @@ export function assertReadOnlySql(
   dialect: SqlDialect,
   rules?: AccessRules,
 ): GuardVerdict {
-  const tokens = tokenizeSql(sql, dialect);
+  return judgeSql(lexSql(sql, dialect), rules);
+}
+
+/**
+ * assertReadOnlySql on SQL already lexed: the guard reads the token stream the rewrite passes
+ * read, and `reads` remembers statements judged before (see ReadJudge).
+ */
+export function judgeSql(
+  text: SqlText,
+  rules?: AccessRules,
+  reads: ReadJudge = readJudge(),
+): GuardVerdict {
+  const { sql, dialect, tokens } = text;
   const hazard = findLexicalHazard(sql, tokens, dialect);
   if (hazard !== null) refuse(hazard, sql, { dialect });
   const ranges = statementRanges(tokens, sql);
   if (ranges.length === 0) refuse('There is no SQL statement to run.', sql);
-  if (ranges.length > 1) refuseStacked(sql, tokens, ranges, dialect);
+  if (ranges.length > 1) refuseStacked(text, ranges, reads);
 
   let parsed: ParsedSql;
   try {
@@ -134,7 +201,7 @@ export function assertReadOnlySql(
       const { line, column, found } = syntaxProblem(error);
       refuse(unparsed, sql, { dialect, parser: { line, column, found } });
     }
-    return { parsed: false };
+    return { parsed: false, tables: namesIn(text) };
   }
   if (parsed.statements.length !== 1) {
     refuse(`${ONLY_SELECT}; this SQL contains ${parsed.statements.length} statements.`, sql);
@@ -167,5 +234,5 @@ export function assertReadOnlySql(
     const hidden = findHiddenReference(parsed.statements, parsed.tableList, sql, tokens, rules);
     if (hidden !== null) refuse(hidden, sql, { dialect });
   }
-  return { parsed: true };
+  return { parsed: true, tables: tableNames(parsed.tableList) };
 }

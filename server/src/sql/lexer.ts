@@ -268,3 +268,37 @@ export function statementRanges(tokens: readonly SqlToken[], sql: string): [numb
   if (significant) ranges.push([start, tokens.length]);
   return ranges;
 }
+
+/**
+ * SQL with its tokens, lexed once: every pass and the guard read this one stream, and a pass
+ * that changes the text hands on a new one.
+ */
+export interface SqlText {
+  readonly sql: string;
+  readonly dialect: SqlDialect;
+  readonly tokens: readonly SqlToken[];
+}
+
+/** Lexes `sql` once for everything downstream (see SqlText). */
+export function lexSql(sql: string, dialect: SqlDialect): SqlText {
+  return { sql, dialect, tokens: tokenizeSql(sql, dialect) };
+}
+
+/**
+ * One statement of `text` (a range from statementRanges) as text of its own: its tokens are
+ * those of the whole, moved to the statement's offsets, not lexed again.
+ */
+export function statementText(text: SqlText, [from, to]: readonly [number, number]): SqlText {
+  const own = text.tokens.slice(from, to);
+  const start = own[0]?.start ?? 0;
+  return {
+    sql: text.sql.slice(start, own.at(-1)?.end ?? 0),
+    dialect: text.dialect,
+    tokens: own.map((token) => ({
+      ...token,
+      start: token.start - start,
+      end: token.end - start,
+      quoteStart: token.quoteStart - start,
+    })),
+  };
+}

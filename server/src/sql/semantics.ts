@@ -1,6 +1,14 @@
 import type { SemanticsUsed } from '@quarry/shared';
 import type { SqlDialect } from '../ports.js';
-import { isSignificant, type SqlToken, statementRanges, tokenizeSql, tokenText } from './lexer.js';
+import {
+  isSignificant,
+  lexSql,
+  type SqlText,
+  type SqlToken,
+  statementRanges,
+  tokenizeSql,
+  tokenText,
+} from './lexer.js';
 
 /** A calculated field as the expansion needs it: a named expression over one table's columns. */
 export interface CalculatedFieldDefinition {
@@ -69,7 +77,7 @@ interface TableReference {
 
 /** What a flat walk over one statement's tokens learns: tables, aliases, CTE names, clauses. */
 interface StatementShape {
-  tokens: SqlToken[];
+  tokens: readonly SqlToken[];
   /** Indexes of significant tokens, in order. */
   significant: number[];
   /** Clause keyword (upper-case) each significant token sits in, at its own parenthesis depth. */
@@ -83,7 +91,7 @@ interface StatementShape {
   definitions: Set<number>;
 }
 
-function readShape(sql: string, tokens: SqlToken[]): StatementShape {
+function readShape(sql: string, tokens: readonly SqlToken[]): StatementShape {
   const significant = tokens.flatMap((token, index) => (isSignificant(token) ? [index] : []));
   const text = (position: number) => {
     const index = significant[position];
@@ -352,9 +360,18 @@ export function expandSemantics(
   dialect: SqlDialect,
   catalog: SemanticCatalog,
 ): SemanticExpansion {
-  const none: SemanticExpansion = { sql, semanticsUsed: { calculated_fields: [], metrics: [] } };
+  const expanded = semanticPass(lexSql(sql, dialect), catalog);
+  return { sql: expanded.text.sql, semanticsUsed: expanded.semanticsUsed };
+}
+
+/** expandSemantics over SQL already lexed; the text comes back as it was when nothing changed. */
+export function semanticPass(
+  text: SqlText,
+  catalog: SemanticCatalog,
+): { text: SqlText; semanticsUsed: SemanticsUsed } {
+  const { sql, dialect, tokens } = text;
+  const none = { text, semanticsUsed: { calculated_fields: [], metrics: [] } };
   if (catalog.calculatedFields.length === 0 && catalog.metrics.length === 0) return none;
-  const tokens = tokenizeSql(sql, dialect);
   if (statementRanges(tokens, sql).length !== 1) return none;
   const shape = readShape(sql, tokens);
 
@@ -375,7 +392,9 @@ export function expandSemantics(
   const metricColumns = new Set(metrics.flatMap(({ metric }) => metric.columns.map(lower)));
 
   const fieldsUsed = new Set<string>();
-  let expanded = splice(sql, expandFields(sql, shape, catalog, dialect, metricColumns, fieldsUsed));
+  const fields = expandFields(sql, shape, catalog, dialect, metricColumns, fieldsUsed);
+  if (fields.length === 0 && metrics.length === 0) return none;
+  let expanded = splice(sql, fields);
   if (metrics.length > 0) {
     const ctes = metrics.map(({ metric, written }) => {
       const body = expandSemantics(bodyOf(metric.sql, dialect), dialect, {
@@ -388,7 +407,7 @@ export function expandSemantics(
     expanded = withCtes(expanded, ctes, dialect);
   }
   return {
-    sql: expanded,
+    text: lexSql(expanded, dialect),
     semanticsUsed: {
       calculated_fields: [...fieldsUsed],
       metrics: metrics.map(({ metric }) => metric.name),

@@ -30,7 +30,7 @@ describe('assertReadOnlySql on the corpora', () => {
     'does not refuse SQL only because the parser cannot read it, on $dialect: $sql',
     ({ sql, dialect }) => {
       // The token rules pass it; `parsed: false` holds it to the engine's own verdict.
-      expect(assertReadOnlySql(sql, dialect)).toEqual({ parsed: false });
+      expect(assertReadOnlySql(sql, dialect).parsed).toBe(false);
     },
   );
 });

@@ -1,6 +1,7 @@
 import { QuarryError } from '../../errors.js';
 import type { DataSource } from '../../ports.js';
-import { type AccessRules, assertReadOnlySql } from '../../sql/guard.js';
+import type { AccessRules } from '../../sql/guard.js';
+import { guardRefusal, type PreparedSql, prepareSql } from '../../sql/prepare.js';
 
 /**
  * The read-only guard in its two layers, then the database's own check that the SQL compiles.
@@ -20,17 +21,40 @@ export async function dryRunSql(input: {
 }): Promise<string> {
   const { dataSource } = input;
   const schema = dataSource.schema === undefined ? {} : { schema: dataSource.schema };
-  assertReadOnlySql(input.sql, dataSource.dialect, { ...input.accessRules, ...schema });
+  const prepared = await prepareSql(
+    { sql: input.sql },
+    { dialect: dataSource.dialect, rules: { ...input.accessRules, ...schema } },
+  );
+  return dryRunPrepared({
+    prepared,
+    dataSource,
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
+}
+
+/**
+ * dryRunSql for SQL `sql/` already finished (see prepareSql): the guard's verdict was given
+ * there and is raised here, in the dry run's turn; then the engine's.
+ */
+export async function dryRunPrepared(input: {
+  prepared: PreparedSql;
+  dataSource: DataSource;
+  signal?: AbortSignal;
+}): Promise<string> {
+  const { dataSource } = input;
+  const refusal = guardRefusal(input.prepared);
+  if (refusal !== null) throw refusal;
+  const sql = input.prepared.sql;
   if (dataSource.inspect === undefined) {
-    await dataSource.dryRun(input.sql, input.signal);
-    return input.sql;
+    await dataSource.dryRun(sql, input.signal);
+    return sql;
   }
-  const verdict = await dataSource.inspect(input.sql, input.signal);
+  const verdict = await dataSource.inspect(sql, input.signal);
   if (!verdict.readOnly) {
     throw new QuarryError(
       'UNSAFE_SQL',
       'Only one read-only SELECT statement may run; the database reports that this SQL would change data, so it was not run.',
-      { context: { sql: input.sql, reason: { code: 'sql_engine_writes' } } },
+      { context: { sql, reason: { code: 'sql_engine_writes' } } },
     );
   }
   const foreign = verdict.foreignRelations ?? [];
@@ -40,7 +64,7 @@ export async function dryRunSql(input: {
       `This SQL reads ${foreign.join(', ')}, outside the tables questions are answered from (system catalogs and other schemas are not available), so it was not run.`,
       {
         context: {
-          sql: input.sql,
+          sql,
           relations: foreign,
           reason: { code: 'sql_outside_schema', params: { relations: foreign.join(', ') } },
         },

@@ -1,16 +1,18 @@
 import { isQuarryError } from '../../errors.js';
 import type { SqlDialect, TableInfo } from '../../ports.js';
-import { tokenizeSql, tokenText } from '../../sql/lexer.js';
+import { type PreparedSql, prepareSql } from '../../sql/prepare.js';
 import { renderDdl } from '../schemaText.js';
 import type { PipelineDeps } from '../types.js';
-import { dryRunSql } from './dryRun.js';
+import { dryRunPrepared } from './dryRun.js';
+import { sqlContext } from './postProcessing.js';
 import { retrieveSchema } from './schemaRetrieval.js';
 
 /**
  * A question asked before whose SQL was verified (a SQL pair, or an up-voted standalone ask)
  * needs no model: its SQL goes straight to execution. The store normalizes case, width,
  * punctuation and spaces. A follow-up in a thread with earlier turns means what its thread
- * makes of it, so it is never matched on its words alone.
+ * makes of it, so it is never matched on its words alone. Returns the verified SQL as `sql/`
+ * finished it (its semantic layer written out), ready to run.
  */
 export async function findHistoricalSql(
   deps: PipelineDeps,
@@ -21,7 +23,7 @@ export async function findHistoricalSql(
     askId: string;
     signal?: AbortSignal;
   },
-): Promise<string | undefined> {
+): Promise<PreparedSql | undefined> {
   if (input.threadId) {
     const earlier = await deps.knowledge.threadTurns(input.threadId, 1, input.askId);
     if (earlier.length > 0) return undefined;
@@ -32,15 +34,15 @@ export async function findHistoricalSql(
   // since is no answer, so the question goes to the model like a new one.
   try {
     const dataSource = await deps.dataSource(input.datasource);
-    // A SQL pair may read metrics and calculated fields: checked as it would run.
-    const expanded = await deps.expandSemantics(input.datasource, sql, dataSource);
-    await dryRunSql({
-      sql: expanded.sql,
+    // A SQL pair may read metrics and calculated fields: checked as it will run.
+    const context = await sqlContext(deps, { ...input, dataSource, answer: false });
+    const prepared = await prepareSql({ sql }, context);
+    await dryRunPrepared({
+      prepared,
       dataSource,
-      accessRules: await deps.accessRules(input.datasource),
       ...(input.signal ? { signal: input.signal } : {}),
     });
-    return sql;
+    return prepared;
   } catch (error) {
     if (isQuarryError(error, 'DRY_RUN_FAILED') || isQuarryError(error, 'UNSAFE_SQL')) {
       deps.logger.warn(
@@ -55,7 +57,7 @@ export async function findHistoricalSql(
 
 /**
  * The schema a correction of verified SQL is shown, built only if that SQL fails: the tables
- * it names, then those the question retrieves, at most SCHEMA_MAX_TABLES — never the whole
+ * it reads (as `sql/` found them), then those the question retrieves, at most SCHEMA_MAX_TABLES — never the whole
  * catalogue of a large data source.
  */
 export async function schemaForVerifiedSql(
@@ -63,7 +65,8 @@ export async function schemaForVerifiedSql(
   input: {
     datasource: string;
     question: string;
-    sql: string;
+    /** Lower-case names of the tables the SQL reads. */
+    tables: readonly string[];
     dialect: SqlDialect;
     signal: AbortSignal;
   },
@@ -72,29 +75,12 @@ export async function schemaForVerifiedSql(
     deps.schema(input.datasource),
     retrieveSchema(deps, input),
   ]);
-  const named = tablesNamedIn(input.sql, all, input.dialect);
+  const read = new Set(input.tables);
+  const named = all.filter((table) => read.has(table.name.toLowerCase()));
   const chosen = new Map<string, TableInfo>();
   for (const table of [...named, ...retrieved]) {
     if (chosen.size >= deps.settings.maxTables) break;
     chosen.set(table.name, table);
   }
   return renderDdl([...chosen.values()], input.dialect);
-}
-
-/** The tables whose names occur as words or quoted identifiers in the SQL, in schema order. */
-function tablesNamedIn(
-  sql: string,
-  tables: readonly TableInfo[],
-  dialect: SqlDialect,
-): TableInfo[] {
-  const words = new Set(
-    tokenizeSql(sql, dialect)
-      .filter((token) => token.kind === 'word' || token.kind === 'quoted_identifier')
-      .map((token) =>
-        tokenText(sql, token)
-          .replace(/^[`"[]|[`"\]]$/g, '')
-          .toLowerCase(),
-      ),
-  );
-  return tables.filter((table) => words.has(table.name.toLowerCase()));
 }

@@ -1,25 +1,8 @@
-import type { SemanticsUsed, SqlRewrite } from '@quarry/shared';
-import type { DataSource, SqlDialect } from '../../ports.js';
-import {
-  type DictionaryRule,
-  type DictionaryRules,
-  type RewriteResult,
-  rewriteWithDictionaries,
-} from '../../sql/abbreviations.js';
-import { extractSqlToRun } from '../../sql/extract.js';
+import type { SqlRewrite } from '@quarry/shared';
+import type { DataSource } from '../../ports.js';
+import type { DictionaryRule, DictionaryRules } from '../../sql/abbreviations.js';
+import { type PreparedSql, prepareSql, type SqlContext } from '../../sql/prepare.js';
 import type { AbbreviationMaps, PipelineDeps } from '../types.js';
-
-/**
- * What post-processing made of the model's output: the SQL to run and what each pass rewrote,
- * so users are shown why the SQL differs from what the model wrote.
- */
-export interface PostProcessed {
-  sql: string;
-  /** Calculated fields and metrics of the semantic layer written out in `sql`. */
-  semanticsUsed: SemanticsUsed;
-  /** The dictionary pass's rewrites, `before → after`; empty when it changed nothing. */
-  rewrites: SqlRewrite[];
-}
 
 /**
  * The SQL as the engine will read it, where Quarry spells out a legacy form the engine would
@@ -46,26 +29,31 @@ export function dictionaryRules(maps: AbbreviationMaps): DictionaryRules {
 }
 
 /**
- * The dictionary pass: department then project abbreviations in string literals become full
- * names (read fresh from the store, so an admin's change applies to this very ask); entries
- * scoped to columns only where the literal is compared with one of them.
+ * What `sql/` needs of the ask's data source to finish a candidate SQL: its access rules and
+ * schema, and its semantic layer; for a model's answer also SQLite's reading of legacy
+ * strings and the dictionaries, read fresh from the store so an admin's change applies to this
+ * very ask. Verified SQL runs as it was verified, its semantic layer aside.
  */
-export async function rewriteAbbreviations(
-  deps: Pick<PipelineDeps, 'knowledge'>,
-  sql: string,
-  dialect: SqlDialect,
-): Promise<{ sql: string; rewrites: SqlRewrite[] }> {
-  const maps = await deps.knowledge.abbreviationDictionaries();
-  const result = rewriteWithDictionaries(sql, dictionaryRules(maps), dialect);
-  return { sql: result.sql, rewrites: result.rewrites.map(toSqlRewrite) };
-}
-
-function toSqlRewrite(rewrite: RewriteResult['rewrites'][number]): SqlRewrite {
+export async function sqlContext(
+  deps: Pick<PipelineDeps, 'knowledge' | 'semanticCatalog' | 'accessRules'>,
+  input: { datasource: string; dataSource: DataSource; answer: boolean; signal?: AbortSignal },
+): Promise<SqlContext> {
+  const { dataSource } = input;
+  const [rules, semantics, maps] = await Promise.all([
+    deps.accessRules(input.datasource),
+    deps.semanticCatalog(input.datasource),
+    input.answer ? deps.knowledge.abbreviationDictionaries() : undefined,
+  ]);
   return {
-    before: rewrite.before,
-    after: rewrite.after,
-    dictionary: rewrite.dictionary,
-    ...(rewrite.column ? { column: rewrite.column } : {}),
+    dialect: dataSource.dialect,
+    rules: dataSource.schema === undefined ? rules : { ...rules, schema: dataSource.schema },
+    semantics,
+    ...(maps === undefined
+      ? {}
+      : {
+          dictionaries: dictionaryRules(maps),
+          engineReading: (sql: string) => asEngineReadsIt(sql, dataSource, input.signal),
+        }),
   };
 }
 
@@ -75,26 +63,27 @@ export async function previewAbbreviations(
   sql: string,
   dataSource: DataSource,
 ): Promise<{ sql: string; rewrites: SqlRewrite[] }> {
-  const runnable = await asEngineReadsIt(sql, dataSource);
-  return rewriteAbbreviations(deps, runnable, dataSource.dialect);
+  const prepared = await prepareSql(
+    { sql },
+    {
+      dialect: dataSource.dialect,
+      rules: {},
+      dictionaries: dictionaryRules(await deps.knowledge.abbreviationDictionaries()),
+      engineReading: (text) => asEngineReadsIt(text, dataSource),
+    },
+  );
+  return { sql: prepared.sql, rewrites: prepared.rewrites };
 }
 
 /**
- * Model output → the SQL to run: extraction (refusing a stacked write whole), SQLite's legacy
- * double-quoted strings as single-quoted literals (first, so `"RD"` is a literal the
- * dictionaries can see), the dictionary pass, then the semantic layer written out (calculated
- * fields, metrics as CTEs). Returns null when the output holds no SQL. Safety is checked right
- * before execution, on the expanded SQL.
+ * Model output → the candidate SQL, finished by `sql/` in one call (see prepareSql): the SQL to
+ * run, its rewrites, the semantic layer it used and the guard's verdict. Null when the output
+ * holds no SQL. The verdict is raised by the dry run, after users were shown the SQL.
  */
 export async function postProcessSql(
-  deps: Pick<PipelineDeps, 'knowledge' | 'expandSemantics'>,
+  deps: Pick<PipelineDeps, 'knowledge' | 'semanticCatalog' | 'accessRules'>,
   input: { raw: string; datasource: string; dataSource: DataSource; signal?: AbortSignal },
-): Promise<PostProcessed | null> {
-  const { dialect } = input.dataSource;
-  const extracted = extractSqlToRun(input.raw, dialect);
-  if (extracted === null) return null;
-  const runnable = await asEngineReadsIt(extracted, input.dataSource, input.signal);
-  const dictionary = await rewriteAbbreviations(deps, runnable, dialect);
-  const expanded = await deps.expandSemantics(input.datasource, dictionary.sql, input.dataSource);
-  return { ...expanded, rewrites: dictionary.rewrites };
+): Promise<PreparedSql | null> {
+  const context = await sqlContext(deps, { ...input, answer: true });
+  return prepareSql({ answer: input.raw }, context);
 }
