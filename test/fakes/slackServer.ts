@@ -40,6 +40,13 @@ export interface UploadedFile {
   content: string;
   /** The uploaded bytes as sent (a PNG's are not text). */
   bytes: Buffer;
+  /**
+   * files.completeUploadExternal was called for it. Without a channel the file stays private
+   * to the uploader, who may still show it in a message's image block (`slack_file`).
+   */
+  completed: boolean;
+  /** `alt_text` given to files.getUploadURLExternal (the Node SDK's name for it). */
+  altText: string | undefined;
 }
 
 /** A workspace member as users.info tells of them. */
@@ -91,7 +98,7 @@ export interface FakeSlack {
  * A real HTTP server speaking the Slack Web API as far as the bot uses it (auth.test,
  * chat.postMessage/update/postEphemeral, reactions, views.open, users.info, the files.uploadV2 flow with its
  * upload URL, apps.connections.open with a Socket Mode WebSocket), recording every call with its
- * body. Answers like Slack: HTTP 200 with `{ok: …}`, or a scripted 429 with Retry-After.
+ * body. Image blocks are checked as Slack checks them (see `blocksRefusal`). Answers like Slack: HTTP 200 with `{ok: …}`, or a scripted 429 with Retry-After.
  */
 export async function startFakeSlack(
   options: { botToken?: string; appToken?: string } = {},
@@ -202,6 +209,8 @@ export async function startFakeSlack(
         };
       case 'chat.postMessage': {
         if (!channel) return { ok: false, error: 'channel_not_found' };
+        const refused = blocksRefusal(body.blocks);
+        if (refused) return refused;
         const ts = nextTs();
         const message: PostedMessage = {
           channel,
@@ -229,6 +238,8 @@ export async function startFakeSlack(
         const message = fake.messages.get(String(body.ts));
         if (!message || message.channel !== channel)
           return { ok: false, error: 'message_not_found' };
+        const refused = blocksRefusal(body.blocks);
+        if (refused) return refused;
         message.text = String(body.text ?? '');
         message.blocks = Array.isArray(body.blocks) ? body.blocks : [];
         message.updates += 1;
@@ -278,6 +289,8 @@ export async function startFakeSlack(
           comment: undefined,
           content: '',
           bytes: Buffer.alloc(0),
+          completed: false,
+          altText: typeof body.alt_text === 'string' ? body.alt_text : undefined,
         });
         return { ok: true, upload_url: `${fake.baseUrl}/upload/${id}`, file_id: id };
       }
@@ -288,6 +301,7 @@ export async function startFakeSlack(
         for (const file of files) {
           const upload = fake.uploads.find((u) => u.id === file.id);
           if (!upload) return { ok: false, error: 'file_not_found' };
+          upload.completed = true;
           upload.title = file.title;
           upload.channel = typeof body.channel_id === 'string' ? body.channel_id : undefined;
           upload.threadTs = typeof body.thread_ts === 'string' ? body.thread_ts : undefined;
@@ -299,6 +313,41 @@ export async function startFakeSlack(
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /**
+   * Slack's check of image blocks: `alt_text` (at most 2,000 characters) and exactly one of
+   * `image_url` or `slack_file`, which names exactly one of `id` or `url`; a `slack_file` id
+   * must be a completed upload of a PNG, JPEG or GIF. Anything else is `invalid_blocks`.
+   */
+  function blocksRefusal(blocks: unknown): Record<string, unknown> | undefined {
+    if (!Array.isArray(blocks)) return undefined;
+    for (const [index, block] of blocks.entries()) {
+      const image = block as {
+        type?: unknown;
+        alt_text?: unknown;
+        image_url?: unknown;
+        slack_file?: { id?: unknown; url?: unknown };
+      };
+      if (image.type !== 'image') continue;
+      const invalid = (why: string) => ({
+        ok: false,
+        error: 'invalid_blocks',
+        errors: [`${why} [json-pointer:/blocks/${index}]`],
+      });
+      if (typeof image.alt_text !== 'string' || image.alt_text.length > 2000)
+        return invalid('must provide a valid alt_text');
+      if ((image.image_url === undefined) === (image.slack_file === undefined))
+        return invalid('must provide exactly one of image_url or slack_file');
+      if (image.slack_file === undefined) continue;
+      const { id, url } = image.slack_file;
+      if ((id === undefined) === (url === undefined))
+        return invalid('slack_file must have exactly one of id or url');
+      const file = fake.uploads.find((upload) => upload.id === id);
+      if (!file?.completed || !/\.(png|jpe?g|gif)$/i.test(file.filename))
+        return invalid('invalid slack file');
+    }
+    return undefined;
   }
 
   async function upload(

@@ -13,11 +13,12 @@ import type { UserNames } from '../slack/userNames.js';
 import {
   type AnswerState,
   applyBotError,
+  applyChartImage,
   applyConnectRetry,
   applyFrame,
   initialAnswerState,
 } from './answerState.js';
-import type { ChartDelivery } from './chartDelivery.js';
+import type { ChartDelivery, PreparedChart } from './chartDelivery.js';
 import type { CsvDelivery, KeptResult } from './csvDelivery.js';
 import { type FollowedThreads, threadIdOf } from './followedThreads.js';
 import type { StatusReactions } from './reactions.js';
@@ -69,7 +70,8 @@ const MAX_TRANSIENT_RETRIES = 3;
 /**
  * Answers questions with one thread reply each, kept alive while the server works: posted at
  * once, then updated through a per-message coalescer as frames arrive, ending with the answer,
- * a CSV upload when the rows do not all fit, and the status reaction.
+ * its chart (a PNG uploaded while the rest streams, shown in the message), a CSV upload when
+ * the rows do not all fit, and the status reaction.
  */
 export function createAnswerer(deps: AnswererDeps): Answerer {
   const clock = deps.clock ?? systemClock;
@@ -81,6 +83,9 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
       const askerName = deps.userNames.nameOf(question.userId);
       let state = initialAnswerState(question.text, question.fromButton ? question.userId : null);
       let tableBlock = true;
+      let imageBlock = true;
+      /** Whether the last update sent carried the chart's image block. */
+      let sentImage = false;
       let ts: string;
       try {
         ts = await deps.slack.postMessage(
@@ -104,7 +109,8 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
         lastSentAt: clock.now(),
         ...(deps.updateBudget ? { budget: deps.updateBudget } : {}),
         send: async (next) => {
-          const rendered = renderAnswer(next, { tableBlock });
+          const rendered = renderAnswer(next, { tableBlock, imageBlock });
+          sentImage = rendered.blocks.some((block) => block.type === 'image');
           await deps.slack.updateMessage(question.channel, ts, rendered);
           delivered = { state: next, shownRows: rendered.shownRows };
         },
@@ -112,6 +118,16 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
           const error = toBotError(thrown);
           if (error.code === 'SLACK_RATE_LIMITED') {
             return failures <= MAX_RATE_LIMIT_RETRIES ? (error.retryAfterMs ?? 1000) : undefined;
+          }
+          // A file Slack has not finished processing can fail an image block: the picture
+          // then goes into the thread, and the table block keeps its chance.
+          if (imageBlock && sentImage && BLOCK_REFUSALS.has(error.slackError ?? '')) {
+            log.info(
+              { slackError: error.slackError },
+              'Slack refused the chart in the message; it goes into the thread',
+            );
+            imageBlock = false;
+            return 0;
           }
           if (tableBlock && BLOCK_REFUSALS.has(error.slackError ?? '')) {
             log.info(
@@ -129,6 +145,21 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
           log.warn({ err: toBotError(error) }, 'gave up an update of the answer message'),
       });
 
+      /** The chart's PNG, drawn and uploaded while the rest of the answer streams. */
+      let chart: Promise<PreparedChart | undefined> | undefined;
+      const prepareChart = () => {
+        if (chart !== undefined || state.chart === null) return;
+        chart = deps.charts
+          .prepare({ askId: state.askId }, state.chart, question.text, state.language)
+          .then((prepared) => {
+            if (prepared) {
+              state = applyChartImage(state, prepared);
+              updates.push(state);
+            }
+            return prepared;
+          });
+      };
+
       const userName = await askerName;
       try {
         await deps.link.ask(
@@ -144,6 +175,7 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
             onFrame: (frame) => {
               state = applyFrame(state, frame);
               updates.push(state);
+              prepareChart();
             },
             onConnectRetry: (failures) => {
               state = applyConnectRetry(state, failures);
@@ -156,6 +188,8 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
         log.warn({ err: error }, 'the ask ended on the bot side');
         state = applyBotError(state, error);
       }
+      // The message's last update carries the chart, so it waits for the upload.
+      const prepared = await chart;
       updates.push(state);
       await updates.settled();
       updates.close();
@@ -173,11 +207,12 @@ export function createAnswerer(deps: AnswererDeps): Answerer {
           language: state.language,
         };
         deps.results.set(state.askId, kept);
-        // The thread reads: the answer, its chart, then the rows that did not fit.
-        if (state.chart !== null) {
-          await deps.charts.upload(
+        // Slack would not show the chart in the message: it follows as a file in the thread.
+        const chartShown = delivered.state === state && imageBlock;
+        if (prepared && !chartShown) {
+          await deps.charts.uploadToThread(
             { channel: question.channel, threadTs: question.threadTs, askId: state.askId },
-            state.chart,
+            prepared,
             state.language,
           );
         }

@@ -58,6 +58,8 @@ export interface AnswerState {
   answer: string;
   answerFinal: boolean;
   chart: { kind: ChartKind; spec: VegaLiteSpec } | null;
+  /** The chart as a PNG the bot uploaded, once it is there: the message shows it. */
+  chartImage: { fileId: string; altText: string } | null;
   followUps: string[];
   /** Parts the result announced (answer, chart, follow-ups), and those not arrived yet. */
   announcedParts: AnswerPart[];
@@ -82,6 +84,7 @@ export function initialAnswerState(question: string, askedBy: string | null = nu
     answer: '',
     answerFinal: false,
     chart: null,
+    chartImage: null,
     followUps: [],
     announcedParts: [],
     pendingParts: [],
@@ -91,6 +94,14 @@ export function initialAnswerState(question: string, askedBy: string | null = nu
 
 export function isFinished(state: AnswerState): boolean {
   return state.outcome !== null;
+}
+
+/** The chart's PNG is uploaded: the message shows it below the answer. */
+export function applyChartImage(
+  state: AnswerState,
+  image: { fileId: string; altText: string },
+): AnswerState {
+  return state.chart === null ? state : { ...state, chartImage: image };
 }
 
 /** Folds one events-mode frame (or a refusal) into the state. Unknown frame types change nothing. */

@@ -1,7 +1,24 @@
-import type { AskStatus, AskStep, ErrorCode } from '@quarry/shared';
+import type { AskStatus, AskStep, ChartKind, ErrorCode } from '@quarry/shared';
 import type { BotErrorCode } from '../errors.js';
 import { type Explanation, explainEn, explainZh } from './explanations.js';
 import type { Language } from './language.js';
+
+const CHART_NAMES_EN: Record<ChartKind, string> = {
+  line: 'Line chart',
+  bar: 'Bar chart',
+  grouped_bar: 'Grouped bar chart',
+  stacked_bar: 'Stacked bar chart',
+  pie: 'Pie chart',
+  scatter: 'Scatter plot',
+};
+const CHART_NAMES_ZH: Record<ChartKind, string> = {
+  line: '折线图',
+  bar: '条形图',
+  grouped_bar: '分组条形图',
+  stacked_bar: '堆叠条形图',
+  pie: '饼图',
+  scatter: '散点图',
+};
 
 interface Catalogue {
   received: string;
@@ -28,6 +45,8 @@ interface Catalogue {
   askNext: string;
   askedBy: (userId: string, question: string) => string;
   chartTitle: string;
+  /** An image block's alt text: which chart, of what. */
+  chartAlt: (kind: ChartKind, question: string) => string;
   thanksUp: string;
   thanksDown: string;
   thanksComment: string;
@@ -83,6 +102,7 @@ const en: Catalogue = {
   askNext: 'Ask next:',
   askedBy: (userId, question) => `<@${userId}> asked: ${question}`,
   chartTitle: 'Quarry chart',
+  chartAlt: (kind, question) => `${CHART_NAMES_EN[kind]} for: ${question}`,
   thanksUp: 'Thanks! Your 👍 is recorded.',
   thanksDown: 'Thanks, your 👎 is recorded.',
   thanksComment: 'Thanks, your comment is recorded.',
@@ -137,6 +157,7 @@ const zh: Catalogue = {
   askNext: '接下来可以问：',
   askedBy: (userId, question) => `<@${userId}> 问：${question}`,
   chartTitle: 'Quarry 图表',
+  chartAlt: (kind, question) => `${CHART_NAMES_ZH[kind]}：${question}`,
   thanksUp: '谢谢！已记录你的 👍。',
   thanksDown: '谢谢，已记录你的 👎。',
   thanksComment: '谢谢，已记录你的意见。',

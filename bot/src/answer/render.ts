@@ -31,6 +31,12 @@ export type MessageBlock =
   | { type: 'section'; text: TextObject }
   | { type: 'context'; elements: TextObject[] }
   | { type: 'actions'; elements: ButtonElement[] }
+  | {
+      type: 'image';
+      slack_file: { id: string };
+      alt_text: string;
+      title?: { type: 'plain_text'; text: string };
+    }
   | TableBlock;
 
 export interface ButtonElement {
@@ -52,6 +58,8 @@ export interface RenderedAnswer {
 export interface RenderOptions {
   /** False once Slack refused the table block: the rows go in a monospace section instead. */
   tableBlock: boolean;
+  /** False once Slack refused the chart's image block: the picture goes into the thread. */
+  imageBlock?: boolean;
 }
 
 /**
@@ -98,6 +106,14 @@ export function renderAnswer(state: AnswerState, options: RenderOptions): Render
     }
     if (state.pendingParts.length > 0 && state.answer === '') {
       blocks.push(contextLine(`:hourglass_flowing_sand: ${escapeMrkdwn(m.answering)}`));
+    }
+    // The chart under the answer it illustrates, above the rows it was drawn from.
+    if (state.chartImage !== null && options.imageBlock !== false) {
+      blocks.push({
+        type: 'image',
+        slack_file: { id: state.chartImage.fileId },
+        alt_text: state.chartImage.altText,
+      });
     }
   }
 

@@ -34,6 +34,16 @@ export interface SlackOps {
     content: string | Buffer;
     comment?: string;
   }): Promise<void>;
+  /**
+   * files.uploadV2 shared nowhere: the image stays private to the bot, which can show it in its
+   * own messages with an image block (`slack_file: {id}`). Resolves to the file's id.
+   */
+  uploadImage(image: {
+    filename: string;
+    title: string;
+    altText: string;
+    content: Buffer;
+  }): Promise<string>;
   // biome-ignore lint/suspicious/noExplicitAny: a modal view is Block Kit JSON, see SlackMessage.blocks.
   openModal(triggerId: string, view: any): Promise<void>;
   /**
@@ -178,6 +188,21 @@ export function createSlackOps(
           ...(file.comment ? { initial_comment: file.comment } : {}),
         }),
       );
+    },
+    async uploadImage(image) {
+      const response = await call('files.uploadV2', () =>
+        client.filesUploadV2({
+          filename: image.filename,
+          title: image.title,
+          alt_text: image.altText,
+          file: image.content,
+        }),
+      );
+      // One completeUploadExternal answer per destination; with none, one holding the file.
+      const completed = (response as { files?: { files?: { id?: string }[] }[] }).files;
+      const id = completed?.[0]?.files?.[0]?.id;
+      if (typeof id !== 'string') throw toBotError(new Error('files.uploadV2 returned no file id'));
+      return id;
     },
     async openModal(triggerId, view) {
       await call('views.open', () => client.views.open({ trigger_id: triggerId, view }));

@@ -71,11 +71,13 @@ describe('Slack answers with a sentence, a chart and follow-up buttons', () => {
     await quarry?.close();
   });
 
-  it('leads with the answer, uploads the chart as a PNG, then offers the follow-ups', async () => {
+  it('leads with the answer, shows the chart in the same message, then offers the follow-ups', async () => {
     const { slack } = harness;
     quarry.fake.onChat(answerWith(() => MONTHLY));
     const threadTs = await harness.mention('How did sales move by month?');
     const ts = await finalReply(threadTs);
+    // The picture joins the message once its upload is done (it is drawn while the rest streams).
+    await slack.waitFor(() => blocksNow(ts).some((block) => block.type === 'image'), 20_000);
     const blocks = blocksNow(ts);
 
     // The answer is the message's first block and its text (what notifications show).
@@ -88,19 +90,27 @@ describe('Slack answers with a sentence, a chart and follow-up buttons', () => {
           ? 'sql'
           : block.type,
     );
-    expect(order.indexOf('table')).toBeGreaterThan(0);
-    // The rows, then the SQL folded below them.
+    // The answer, its chart, the rows, then the SQL folded below them.
+    expect(order.indexOf('image')).toBe(1);
+    expect(order.indexOf('table')).toBeGreaterThan(order.indexOf('image'));
     expect(order.indexOf('sql')).toBeGreaterThan(order.indexOf('table'));
     expect(visibleText(blocks)).toContain(MONTHLY);
     expect(tableRows(blocks)?.[0]).toEqual(['month', 'sales']);
 
-    // The chart: a real PNG of plausible size, drawn by the bot, in the thread after the answer.
-    // Complete once Slack was told where it goes (files.completeUploadExternal).
-    const isChart = (file: (typeof slack.uploads)[number]) =>
-      file.filename.endsWith('.png') && file.threadTs !== undefined;
-    await slack.waitFor(() => slack.uploads.some(isChart), 20_000);
-    const chart = slack.uploads.find(isChart);
-    expect(chart).toMatchObject({ channel: 'CDATA', threadTs, title: 'Quarry chart' });
+    // The chart: a real PNG of plausible size, drawn by the bot and uploaded shared nowhere (the
+    // fake, like Slack, shows only a completed image upload in an image block).
+    const image = blocks.find((block) => block.type === 'image');
+    if (image?.type !== 'image') throw new Error('no image block');
+    expect(image.alt_text).toBe('Line chart for: How did sales move by month?');
+    const chart = slack.uploads.find((file) => file.id === image.slack_file.id);
+    expect(chart).toMatchObject({
+      completed: true,
+      channel: undefined,
+      threadTs: undefined,
+      title: 'Quarry chart',
+      altText: image.alt_text,
+    });
+    expect(chart?.filename).toMatch(/^quarry-line-[0-9a-f]{8}\.png$/);
     const png = chart?.bytes ?? Buffer.alloc(0);
     expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
     expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
@@ -108,8 +118,9 @@ describe('Slack answers with a sentence, a chart and follow-up buttons', () => {
     expect(png.readUInt32BE(20)).toBeGreaterThan(300);
     expect(png.length).toBeGreaterThan(10_000);
     expect(png.length).toBeLessThan(2_000_000);
-    const finalUpdate = updatesOf(slack, ts).at(-1)?.at ?? 0;
-    expect(slack.callsTo('files.getUploadURLExternal')[0]?.at).toBeGreaterThanOrEqual(finalUpdate);
+    // One message: no file of its own in the thread, and no second message for the chart.
+    expect(slack.uploads.filter((file) => file.threadTs === threadTs)).toEqual([]);
+    expect(repliesIn(slack, threadTs)).toHaveLength(1);
 
     // Three follow-up buttons carrying their question, and the CSV button (the rows all fit).
     const labels = buttons(blocks).map((button) => [button.action_id, button.value]);
@@ -124,6 +135,34 @@ describe('Slack answers with a sentence, a chart and follow-up buttons', () => {
     // The bot held its socket until the last part: the ask finished, it was not stopped.
     const askId = buttons(blocks).find((b) => b.action_id === 'quarry_feedback_up')?.value ?? '';
     await expect.poll(async () => (await askHistory(askId)).status).toBe('finished');
+  });
+
+  it('puts the chart into the thread when Slack will not show it in the message', async () => {
+    const { slack } = harness;
+    // Slack can refuse an image block whose file it has not finished processing.
+    const withImage = (blocks: unknown) =>
+      Array.isArray(blocks) && blocks.some((block) => (block as MessageBlock).type === 'image');
+    slack.rule('chat.update', (call) =>
+      withImage(call.body.blocks) ? { error: 'invalid_blocks' } : undefined,
+    );
+    try {
+      quarry.fake.onChat(answerWith(() => MONTHLY));
+      const threadTs = await harness.mention('How did sales move by month?');
+      const ts = await finalReply(threadTs);
+      const isChart = (file: (typeof slack.uploads)[number]) =>
+        file.threadTs === threadTs && file.filename.endsWith('.png');
+      await slack.waitFor(() => slack.uploads.some(isChart), 20_000);
+      const chart = slack.uploads.find(isChart);
+      expect(chart).toMatchObject({ channel: 'CDATA', completed: true, title: 'Quarry chart' });
+      expect(chart?.bytes.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+      // The message keeps its answer and its table block: only the picture moved.
+      const blocks = blocksNow(ts);
+      expect(blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: ANSWER } });
+      expect(blocks.some((block) => block.type === 'image')).toBe(false);
+      expect(tableRows(blocks)?.[0]).toEqual(['month', 'sales']);
+    } finally {
+      slack.rule('chat.update', undefined);
+    }
   });
 
   it('offers no "Download CSV" button when the CSV was uploaded anyway', async () => {

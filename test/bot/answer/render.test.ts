@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type AnswerState,
   applyBotError,
+  applyChartImage,
   applyConnectRetry,
   applyFrame,
   initialAnswerState,
@@ -23,6 +24,8 @@ function visibleText(blocks: MessageBlock[]): string {
       if (block.type === 'section') return block.text.text;
       if (block.type === 'context') return block.elements.map((e) => e.text).join(' ');
       if (block.type === 'actions') return block.elements.map((e) => e.text.text).join(' ');
+      // A picture reads as its alt text, as a screen reader says it.
+      if (block.type === 'image') return block.alt_text;
       return block.rows.map((row) => row.map((cell) => cell.text).join(' | ')).join('\n');
     })
     .join('\n');
@@ -150,6 +153,52 @@ describe('renderAnswer', () => {
       [ACTION_IDS.feedbackDown, ASK, '👎 不对'],
       [ACTION_IDS.downloadCsv, ASK, '下载 CSV'],
     ]);
+  });
+
+  it('shows the uploaded chart between the answer and the rows, unless Slack refused it', () => {
+    const rows: ResultRow[] = [
+      { 部门: '研发中心', 人数: 10 },
+      { 部门: '财务部', 人数: 4 },
+    ];
+    const spec = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', mark: 'bar' };
+    const answered = fold('每个部门有多少人？', [
+      {
+        type: 'result',
+        sql: SQL,
+        columns: ['部门', '人数'],
+        rows,
+        row_count: 2,
+        capped: false,
+        parts: ['answer', 'chart'],
+      },
+      { type: 'answer', answer: '研发中心人最多。' },
+      { type: 'chart', kind: 'bar', spec, chosen_by: 'rules' },
+    ]);
+    // Until the PNG is uploaded there is nothing to show.
+    const before = renderAnswer(answered, { tableBlock: true }).blocks;
+    expect(before.some((block) => block.type === 'image')).toBe(false);
+
+    const state = applyChartImage(answered, {
+      fileId: 'F123',
+      altText: '条形图：每个部门有多少人？',
+    });
+    const rendered = renderAnswer(state, { tableBlock: true });
+    expect(rendered.text).toBe('研发中心人最多。');
+    expect(rendered.blocks.map((block) => block.type).slice(0, 3)).toEqual([
+      'section',
+      'image',
+      'table',
+    ]);
+    expect(rendered.blocks[1]).toEqual({
+      type: 'image',
+      slack_file: { id: 'F123' },
+      alt_text: '条形图：每个部门有多少人？',
+    });
+    const refused = renderAnswer(state, { tableBlock: true, imageBlock: false });
+    expect(refused.blocks.some((block) => block.type === 'image')).toBe(false);
+    // The connection lost after the rows: the rows stand, and so does their picture.
+    const cut = applyBotError(state, new BotError('CONNECTION_LOST', 'closed'));
+    expect(renderAnswer(cut, { tableBlock: true }).blocks[1]?.type).toBe('image');
   });
 
   it('falls back to a monospace table in a section when the table block is off', () => {

@@ -141,6 +141,8 @@ export function visibleText(blocks: MessageBlock[]): string {
       if (block.type === 'section') return block.text.text;
       if (block.type === 'context') return block.elements.map((e) => e.text).join(' ');
       if (block.type === 'actions') return block.elements.map((e) => e.text.text).join(' ');
+      // A picture reads as its alt text, as a screen reader says it.
+      if (block.type === 'image') return block.alt_text;
       return block.rows.map((row) => row.map((cell) => cell.text).join(' | ')).join('\n');
     })
     .join('\n');
