@@ -24,6 +24,11 @@ export interface SqliteRawResult {
   capped: boolean;
   /** SQLite's own verdict on the compiled statement (sqlite3_stmt_readonly). */
   readOnly: boolean;
+  /**
+   * Whether the SQL was compiled for this request; false when the worker still held it,
+   * compiled against the same schema (a run right after its dry run).
+   */
+  compiled: boolean;
 }
 
 type WorkerReply =
@@ -34,6 +39,7 @@ type WorkerReply =
       rows: unknown[][];
       capped: boolean;
       readOnly: boolean;
+      compiled: boolean;
     }
   | { id: number; ok: false; message: string; code?: string; unavailable: boolean };
 
@@ -78,8 +84,8 @@ export function createSqliteRunner(path: string, logger: Logger): SqliteRunner {
     const job = running;
     if (!job || job.process !== from || reply.id !== job.id) return;
     if (reply.ok) {
-      const { columns, rows, capped, readOnly } = reply;
-      job.finish({ result: { columns, rows, capped, readOnly } });
+      const { columns, rows, capped, readOnly, compiled } = reply;
+      job.finish({ result: { columns, rows, capped, readOnly, compiled } });
     } else if (reply.unavailable) {
       job.finish({ error: unavailable(reply.message) });
     } else if (reply.code === 'QUARRY_NOT_READ_ONLY') {

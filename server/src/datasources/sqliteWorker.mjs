@@ -7,7 +7,7 @@ import { createByteBudget } from './resultSize.mjs';
 
 /**
  * @typedef {{ id: number, mode: 'query' | 'prepare', sql: string, rowLimit: number, maxBytes?: number }} Request
- * @typedef {{ id: number, ok: true, columns: string[], rows: unknown[][], capped: boolean, readOnly: boolean }
+ * @typedef {{ id: number, ok: true, columns: string[], rows: unknown[][], capped: boolean, readOnly: boolean, compiled: boolean }
  *   | { id: number, ok: false, message: string, code?: string, unavailable: boolean }} Reply
  */
 
@@ -28,6 +28,33 @@ try {
   openFailure = error instanceof Error ? error.message : String(error);
 }
 
+// Statements this connection compiled, by their text, most recently used last: an ask's dry
+// run compiles its SQL and its run steps that same statement. All are dropped when the schema
+// changes, so no statement outlives the schema it was compiled against.
+const COMPILED_LIMIT = 16;
+/** @type {Map<string, import('better-sqlite3').Statement>} */
+const compiled = new Map();
+/** @type {unknown} */
+let compiledForSchema;
+
+/**
+ * The statement for `sql`, compiled now or earlier against the same schema.
+ * @param {import('better-sqlite3').Database} database @param {string} sql
+ */
+function compile(database, sql) {
+  const schema = database.pragma('schema_version', { simple: true });
+  if (schema !== compiledForSchema) {
+    compiled.clear();
+    compiledForSchema = schema;
+  }
+  const cached = compiled.get(sql);
+  compiled.delete(sql);
+  const statement = cached ?? database.prepare(sql);
+  compiled.set(sql, statement);
+  if (compiled.size > COMPILED_LIMIT) compiled.delete(compiled.keys().next().value ?? '');
+  return { statement, fresh: cached === undefined };
+}
+
 /** @param {Request} request @returns {Reply} */
 function handle(request) {
   if (!db) return { id: request.id, ok: false, message: openFailure ?? '', unavailable: true };
@@ -35,10 +62,18 @@ function handle(request) {
     // Compiling alone trusts the connection's cached schema; a step that reads the schema
     // first notices another connection's change (a dropped column), so a dry run sees it.
     if (request.mode === 'prepare') db.prepare('SELECT count(*) FROM sqlite_master').get();
-    const statement = db.prepare(request.sql);
+    const { statement, fresh } = compile(db, request.sql);
     const readOnly = statement.readonly;
     if (request.mode === 'prepare')
-      return { id: request.id, ok: true, columns: [], rows: [], capped: false, readOnly };
+      return {
+        id: request.id,
+        ok: true,
+        columns: [],
+        rows: [],
+        capped: false,
+        readOnly,
+        compiled: fresh,
+      };
     // Nothing that SQLite says could write is ever stepped, on any path into this process.
     if (!readOnly || !statement.reader) {
       return {
@@ -65,7 +100,7 @@ function handle(request) {
       }
       rows.push(values);
     }
-    return { id: request.id, ok: true, columns, rows, capped, readOnly };
+    return { id: request.id, ok: true, columns, rows, capped, readOnly, compiled: fresh };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = /** @type {{ code?: string }} */ (error).code;

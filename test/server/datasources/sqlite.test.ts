@@ -3,8 +3,13 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataSource } from '../../../server/src/datasources/index.js';
+import {
+  createSqliteRunner,
+  type SqliteRunner,
+} from '../../../server/src/datasources/sqliteProcess.js';
 import { ensureDemoDatabase } from '../../../server/src/demo/build.js';
 import { createLogger } from '../../../server/src/logger.js';
 import type { DataSource } from '../../../server/src/ports.js';
@@ -145,5 +150,42 @@ describe('openDataSource URLs', () => {
       expect(error).toMatchObject({ code: 'INVALID_DATASOURCE_URL' });
       expect((error as Error).message).not.toContain('topsecret');
     }
+  });
+});
+
+describe('SQLite statements compiled once', () => {
+  let dir: string;
+  let path: string;
+  let runner: SqliteRunner;
+  const request = (mode: 'prepare' | 'query', sql: string) =>
+    runner.run({ mode, sql, rowLimit: 10, timeoutMs: 10_000, phase: 'execute' });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'quarry-sqlite-compiled-'));
+    path = join(dir, 'compiled.sqlite');
+    const db = new Database(path);
+    db.exec("CREATE TABLE t (a INTEGER, b TEXT); INSERT INTO t VALUES (1, 'x')");
+    db.close();
+    runner = createSqliteRunner(path, logger);
+  });
+  afterAll(async () => {
+    await runner?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a run right after its dry run steps the statement the dry run compiled', async () => {
+    expect((await request('prepare', 'SELECT b FROM t')).compiled).toBe(true);
+    const run = await request('query', 'SELECT b FROM t');
+    expect(run).toMatchObject({ compiled: false, columns: ['b'], rows: [['x']] });
+    expect((await request('query', 'SELECT a FROM t')).compiled).toBe(true);
+  });
+
+  it('compiles again once another connection changed the schema, so the dry run sees the change', async () => {
+    expect((await request('prepare', 'SELECT b FROM t')).compiled).toBe(false);
+    const db = new Database(path);
+    db.exec('ALTER TABLE t DROP COLUMN b');
+    db.close();
+    await expect(request('prepare', 'SELECT b FROM t')).rejects.toThrow(/no such column: b/);
+    expect((await request('prepare', 'SELECT a FROM t')).compiled).toBe(true);
   });
 });
