@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { BotError } from './errors.js';
 
@@ -22,7 +20,7 @@ const environmentSchema = z.object({
   SLACK_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   QUARRY_SERVER_URL: z
     .url({ protocol: /^wss?$/, error: 'must be a ws:// or wss:// URL' })
-    .default('ws://localhost:3000/ws'),
+    .optional(),
   API_TOKENS: optionalText,
   LOG_LEVEL: z
     .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
@@ -32,6 +30,9 @@ const environmentSchema = z.object({
 });
 
 export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
+
+/** Where `npm run bot` finds the server when QUARRY_SERVER_URL is unset: `npm start`'s defaults. */
+export const DEFAULT_SERVER_URL = 'ws://localhost:3000/ws';
 
 /** The names of every variable the bot reads (`.env.example` lists each; a test checks). */
 export const BOT_ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
@@ -55,6 +56,11 @@ export interface BotConfig {
     httpBaseUrl: string;
     /** Sent as `Authorization: Bearer` when the server requires API tokens. */
     apiToken: string | undefined;
+    /**
+     * False when QUARRY_SERVER_URL is unset and `wsUrl` is `DEFAULT_SERVER_URL`: the server
+     * that runs the bot in-process then points it at itself (`pointedAt`).
+     */
+    serverUrlSet: boolean;
   };
   logLevel: LogLevel;
 }
@@ -71,7 +77,11 @@ export function isSlackBotConfigured(env: Environment): boolean {
  * is one line naming the bad variable, so the process can print it and stop.
  */
 export function loadBotConfig(env: Environment): BotConfig {
-  const parsed = environmentSchema.safeParse(env);
+  // Empty counts as unset, as for the server: `SLACK_PORT=` in .env means the default.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const parsed = environmentSchema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
@@ -102,24 +112,21 @@ export function loadBotConfig(env: Environment): BotConfig {
       apiUrl: vars.SLACK_API_URL,
     },
     quarry: {
-      wsUrl: vars.QUARRY_SERVER_URL,
-      httpBaseUrl: httpBaseOf(vars.QUARRY_SERVER_URL),
+      ...serverUrls(vars.QUARRY_SERVER_URL ?? DEFAULT_SERVER_URL),
       apiToken,
+      serverUrlSet: vars.QUARRY_SERVER_URL !== undefined,
     },
     logLevel: vars.LOG_LEVEL,
   };
 }
 
-/** The repository root's `.env` (contract), wherever the process was started from. */
-const ROOT_ENV_FILE = resolve(import.meta.dirname, '../../.env');
+/** The same configuration, talking to the server at `wsUrl` (the one it runs inside). */
+export function pointedAt(config: BotConfig, wsUrl: string): BotConfig {
+  return { ...config, quarry: { ...config.quarry, ...serverUrls(wsUrl) } };
+}
 
-/**
- * The process environment plus the repository's `.env` (variables already set win), the only
- * place the bot reads `process.env`.
- */
-export function readProcessEnvironment(envFile = ROOT_ENV_FILE): Environment {
-  if (existsSync(envFile)) process.loadEnvFile(envFile);
-  return { ...process.env };
+function serverUrls(wsUrl: string): { wsUrl: string; httpBaseUrl: string } {
+  return { wsUrl, httpBaseUrl: httpBaseOf(wsUrl) };
 }
 
 /** `ws://host:3000/ws` → `http://host:3000`; a path prefix before `/ws` is kept. */

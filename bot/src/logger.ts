@@ -1,3 +1,4 @@
+import { REDACTED_LOG_PATHS } from '@quarry/shared';
 import type { Logger as SlackLogger } from '@slack/bolt';
 import { LogLevel as SlackLogLevel } from '@slack/bolt';
 import { pino } from 'pino';
@@ -6,35 +7,25 @@ import type { LogLevel } from './config.js';
 
 export type Logger = pino.Logger;
 
-/** Tokens and secrets never reach a log line, whatever object carries them. */
-const REDACTED_PATHS = [
-  'token',
-  '*.token',
-  'botToken',
-  '*.botToken',
-  'appToken',
-  '*.appToken',
-  'signingSecret',
-  '*.signingSecret',
-  'authorization',
-  '*.authorization',
-  'headers.authorization',
-];
-
 /**
- * The bot process's logger when it runs alone (`npm run bot`): JSON lines on stdout, or short
- * coloured lines when stdout is a terminal (as the server's logger does).
+ * The bot process's logger when it runs alone (`npm run bot`): JSON lines on stdout (or the
+ * destination a test hands), or short coloured lines on a terminal (as the server's logger
+ * does), redacted by the same list as the server's.
  */
-export function createBotLogger(level: LogLevel): Logger {
+export function createBotLogger(
+  level: LogLevel,
+  destination: { write(line: string): unknown; isTTY?: boolean } = process.stdout,
+): Logger {
   const options = {
     name: 'quarry-bot',
     level,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    redact: { paths: [...REDACTED_LOG_PATHS], censor: '[redacted]' },
   };
-  if (!process.stdout.isTTY) return pino(options);
+  if (!destination.isTTY) return pino(options, destination);
   return pino(
     options,
     pretty({
+      destination: destination as NodeJS.WritableStream,
       sync: true,
       colorize: true,
       translateTime: 'SYS:HH:MM:ss.l',

@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { readEnvironment } from '@quarry/shared/environment';
 import { webApi } from '@slack/bolt';
 import { Registry } from 'prom-client';
 import { createAnswerer } from './answer/answerQuestion.js';
@@ -7,7 +8,7 @@ import { createChartDelivery } from './answer/chartDelivery.js';
 import { createCsvDelivery, type KeptResult } from './answer/csvDelivery.js';
 import { createFollowedThreads } from './answer/followedThreads.js';
 import { createStatusReactions } from './answer/reactions.js';
-import { type BotConfig, loadBotConfig, readProcessEnvironment } from './config.js';
+import { type BotConfig, loadBotConfig } from './config.js';
 import { BotError, toBotError } from './errors.js';
 import { registerListeners } from './listeners/index.js';
 import { createBotLogger, type Logger, toSlackLogger } from './logger.js';
@@ -213,7 +214,7 @@ export function startStandaloneBot(
 async function runStandalone(): Promise<void> {
   let config: BotConfig;
   try {
-    config = loadBotConfig(readProcessEnvironment());
+    config = loadBotConfig(readEnvironment());
   } catch (error) {
     process.stderr.write(`${toBotError(error).message}\n`);
     process.exit(1);

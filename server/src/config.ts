@@ -1,12 +1,18 @@
-import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import {
+  BOT_ENVIRONMENT_VARIABLES,
+  type BotConfig,
+  isSlackBotConfigured,
+  loadBotConfig,
+  toBotError,
+} from '@quarry/bot';
 import { DATASOURCE_URL_FORMS, parseDataSourceUrl } from '@quarry/shared';
-import dotenv from 'dotenv';
+import { readEnvironment } from '@quarry/shared/environment';
 import { z } from 'zod';
 import { checkDataSourceUrl } from './datasources/url.js';
 import { isQuarryError } from './errors.js';
 import { redactUrl } from './logger.js';
+import { DEFAULT_WS_LIMITS } from './ws/wsServer.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
@@ -103,14 +109,6 @@ const environmentSchema = z.object({
         .filter(Boolean),
     )
     .optional(),
-  SLACK_BOT_TOKEN: optionalText,
-  SLACK_SIGNING_SECRET: optionalText,
-  SLACK_APP_TOKEN: optionalText,
-  SLACK_PORT: integer(0, 65535).default(3001),
-  SLACK_API_URL: httpUrl.optional(),
-  QUARRY_SERVER_URL: z
-    .url({ protocol: /^wss?$/, error: 'must be a ws:// or wss:// URL' })
-    .default('ws://localhost:3000/ws'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LLM_TIMEOUT_MS: integer(1000, 600_000).default(60_000),
   LLM_MAX_RETRIES: integer(0, 10).default(2),
@@ -119,19 +117,27 @@ const environmentSchema = z.object({
   QUERY_RESULT_MAX_BYTES: integer(1000, 1_000_000_000).default(5_000_000),
   SCHEMA_MAX_TABLES: integer(1, 100).default(8),
   SCHEMA_TOKEN_BUDGET: integer(200, 200_000).default(4000),
-  WS_MESSAGES_PER_SECOND: integer(1, 10_000).default(5),
-  WS_MESSAGE_BURST: integer(1, 100_000).default(10),
-  WS_SEND_BUFFER_BYTES: integer(16 * 1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
-  WS_SEND_STALL_MS: integer(100, 3_600_000).default(30_000),
-  ASK_MAX_CONCURRENT_PER_CONNECTION: integer(1, 1000).default(4),
+  // The /ws defaults are the WebSocket server's own (one place: DEFAULT_WS_LIMITS).
+  WS_MESSAGES_PER_SECOND: integer(1, 10_000).default(DEFAULT_WS_LIMITS.messagesPerSecond),
+  WS_MESSAGE_BURST: integer(1, 100_000).default(DEFAULT_WS_LIMITS.messageBurst),
+  WS_SEND_BUFFER_BYTES: integer(16 * 1024, 1024 * 1024 * 1024).default(
+    DEFAULT_WS_LIMITS.sendBufferBytes,
+  ),
+  WS_SEND_STALL_MS: integer(100, 3_600_000).default(DEFAULT_WS_LIMITS.sendStallMs),
+  ASK_MAX_CONCURRENT_PER_CONNECTION: integer(1, 1000).default(DEFAULT_WS_LIMITS.maxConcurrentAsks),
   ASK_MAX_CONCURRENT_PER_USER: integer(1, 100_000).default(8),
   ASK_HISTORY_QUEUE_LIMIT: integer(1, 1_000_000).default(10_000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
 
-/** The names of every variable the server reads (`.env.example` lists each; a test checks). */
-export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+/**
+ * The names of every variable the server reads, its own and those of the Slack bot it runs
+ * in-process (`.env.example` lists each; a test checks).
+ */
+export const ENVIRONMENT_VARIABLES: readonly string[] = [
+  ...new Set([...Object.keys(environmentSchema.shape), ...BOT_ENVIRONMENT_VARIABLES]),
+];
 
 export interface Config {
   port: number;
@@ -208,14 +214,11 @@ export interface Config {
   /** Encrypts data-source passwords at rest; unset means the generated key file (see secrets.ts). */
   secretKey: string | undefined;
   apiTokens: string[];
-  slack: {
-    botToken: string | undefined;
-    signingSecret: string | undefined;
-    appToken: string | undefined;
-    port: number;
-    apiUrl: string | undefined;
-    serverUrl: string;
-  };
+  /**
+   * The Slack bot the server runs in-process, parsed by the bot's own rules from the same
+   * environment; undefined without SLACK_BOT_TOKEN.
+   */
+  slack: BotConfig | undefined;
   logLevel: Environment['LOG_LEVEL'];
 }
 
@@ -303,14 +306,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     adminToken: e.ADMIN_TOKEN,
     secretKey: e.QUARRY_SECRET_KEY,
     apiTokens: e.API_TOKENS ?? [],
-    slack: {
-      botToken: e.SLACK_BOT_TOKEN,
-      signingSecret: e.SLACK_SIGNING_SECRET,
-      appToken: e.SLACK_APP_TOKEN,
-      port: e.SLACK_PORT,
-      apiUrl: e.SLACK_API_URL,
-      serverUrl: e.QUARRY_SERVER_URL,
-    },
+    slack: isSlackBotConfigured(present) ? slackBotConfig(present) : undefined,
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -321,14 +317,16 @@ function shownValue(name: string, value: string): string {
   return JSON.stringify(redactUrl(value));
 }
 
-/** The process environment with `.env` from the working directory read in (real variables win). */
-export function readEnvironment(): Record<string, string | undefined> {
-  const envFile = resolve(process.cwd(), '.env');
-  if (existsSync(envFile)) dotenv.config({ path: envFile, quiet: true });
-  return process.env;
+/** The bot's configuration, its refusal worded as the server's own configuration errors. */
+function slackBotConfig(env: Readonly<Record<string, string | undefined>>): BotConfig {
+  try {
+    return loadBotConfig(env);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: ${toBotError(error).message}`);
+  }
 }
 
-/** Reads `.env`, then parses the environment. */
+/** Reads the environment and the repository's `.env` once, then parses it. */
 export function loadConfig(): Config {
   return parseConfig(readEnvironment());
 }

@@ -1,25 +1,8 @@
-import { redactDataSourceUrl } from '@quarry/shared';
+import { REDACTED_LOG_PATHS, redactDataSourceUrl } from '@quarry/shared';
 import { pino } from 'pino';
 import pretty from 'pino-pretty';
 
 export type Logger = pino.Logger;
-
-/**
- * Paths whose values never reach a log line: API keys, passwords in URLs, tokens.
- * Every log call passes objects through this redaction.
- */
-const REDACTED_PATHS = [
-  'apiKey',
-  '*.apiKey',
-  'password',
-  '*.password',
-  'token',
-  '*.token',
-  'authorization',
-  '*.authorization',
-  'req.headers.authorization',
-  'headers.authorization',
-];
 
 /** Where log lines go: stdout unless a test hands its own stream. */
 export interface LogDestination {
@@ -37,7 +20,13 @@ export function createLogger(
   name = 'quarry',
   destination: LogDestination = process.stdout,
 ): Logger {
-  const options = { name, level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  // One list for every process (shared/src/logRedaction.ts): the bot logs through this logger
+  // when it runs inside the server, so its tokens and signing secret are on it too.
+  const options = {
+    name,
+    level,
+    redact: { paths: [...REDACTED_LOG_PATHS], censor: '[redacted]' },
+  };
   return pino(options, destination.isTTY ? prettyLines(destination) : destination);
 }
 

@@ -1,12 +1,13 @@
-import { isSlackBotConfigured, loadBotConfig, startSlackBot } from '@quarry/bot';
-import { ConfigError, loadConfig, readEnvironment } from './config.js';
+import { pointedAt, startSlackBot } from '@quarry/bot';
+import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startQuarryServer } from './server.js';
 import { closeOnSignals } from './shutdown.js';
 
 /**
  * `npm start`: the pipeline server with the configuration of the environment and `.env`, and
- * the Slack bot in the same process when Slack tokens are set.
+ * the Slack bot in the same process when Slack tokens are set. The environment is read once
+ * (`loadConfig`), the bot's part included.
  */
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -28,13 +29,12 @@ async function main(): Promise<void> {
   const server = await startQuarryServer(config, logger);
   const closers = [() => server.close()];
 
-  const environment = readEnvironment();
-  if (isSlackBotConfigured(environment)) {
-    // In one process the bot talks to this server, wherever PORT put it.
-    const botConfig = loadBotConfig({
-      ...environment,
-      QUARRY_SERVER_URL: environment.QUARRY_SERVER_URL ?? `ws://127.0.0.1:${server.port}/ws`,
-    });
+  if (config.slack) {
+    // In one process the bot talks to this server, wherever HOST and PORT put it, unless
+    // QUARRY_SERVER_URL says otherwise.
+    const botConfig = config.slack.quarry.serverUrlSet
+      ? config.slack
+      : pointedAt(config.slack, ownWsUrl(config.host, server.port));
     const bot = await startSlackBot(botConfig, logger, {
       onSlackCall: server.metrics.slack.record,
     });
@@ -42,6 +42,12 @@ async function main(): Promise<void> {
   }
 
   closeOnSignals(logger, () => Promise.all(closers.map((close) => close())));
+}
+
+/** This server's `/ws` as a client on this machine reaches it (any-address binds via loopback). */
+function ownWsUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `ws://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}/ws`;
 }
 
 main().catch((error: unknown) => {

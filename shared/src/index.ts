@@ -4,6 +4,7 @@ export * from './dataSourceUrl.js';
 export * from './errorCodes.js';
 export * from './events.js';
 export * from './jobs.js';
+export * from './logRedaction.js';
 export * from './reasons.js';
 export * from './seedMessages.js';
 export * from './status.js';

@@ -1,5 +1,14 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ENV_FILE, readEnvironment } from '@quarry/shared/environment';
 import { describe, expect, it } from 'vitest';
-import { httpBaseOf, isSlackBotConfigured, loadBotConfig } from '../../bot/src/config.js';
+import {
+  httpBaseOf,
+  isSlackBotConfigured,
+  loadBotConfig,
+  pointedAt,
+} from '../../bot/src/config.js';
 
 const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' };
 
@@ -17,6 +26,7 @@ describe('loadBotConfig', () => {
       wsUrl: 'ws://localhost:3000/ws',
       httpBaseUrl: 'http://localhost:3000',
       apiToken: undefined,
+      serverUrlSet: false,
     });
     expect(config.logLevel).toBe('info');
   });
@@ -31,6 +41,7 @@ describe('loadBotConfig', () => {
       wsUrl: 'wss://quarry.example.com/q/ws',
       httpBaseUrl: 'https://quarry.example.com/q',
       apiToken: 't1',
+      serverUrlSet: true,
     });
     expect(httpBaseOf('ws://127.0.0.1:3000/ws?token=x')).toBe('http://127.0.0.1:3000');
   });
@@ -61,5 +72,41 @@ describe('loadBotConfig', () => {
     expect(config.slack.appToken).toBe('xapp-1');
     expect(isSlackBotConfigured({ SLACK_BOT_TOKEN: ' ' })).toBe(false);
     expect(isSlackBotConfigured({ SLACK_BOT_TOKEN: 'xoxb-1' })).toBe(true);
+  });
+});
+
+describe('one configuration per process', () => {
+  it('counts an empty value as unset, as the server does', () => {
+    expect(loadBotConfig({ ...base, SLACK_PORT: '', QUARRY_SERVER_URL: ' ' })).toMatchObject({
+      slack: { port: 3001 },
+      quarry: { wsUrl: 'ws://localhost:3000/ws', serverUrlSet: false },
+    });
+  });
+
+  it('is pointed at the server it runs inside, its HTTP base with it', () => {
+    const pointed = pointedAt(loadBotConfig(base), 'ws://127.0.0.1:4123/ws');
+    expect(pointed.quarry).toMatchObject({
+      wsUrl: 'ws://127.0.0.1:4123/ws',
+      httpBaseUrl: 'http://127.0.0.1:4123',
+    });
+    expect(pointed.slack).toEqual(loadBotConfig(base).slack);
+  });
+
+  it('reads the repository root’s .env for every process, real variables winning', async () => {
+    // The server, a worker and the bot read the same file, wherever they were started from.
+    expect(ENV_FILE).toBe(resolve(import.meta.dirname, '../../.env'));
+    const dir = await mkdtemp(join(tmpdir(), 'quarry-env-'));
+    const name = `QUARRY_ENV_TEST_${process.pid}`;
+    try {
+      await writeFile(join(dir, '.env'), `${name}_A=from-file\n${name}_B=from-file\n`);
+      process.env[`${name}_B`] = 'from-environment';
+      const env = readEnvironment(join(dir, '.env'));
+      expect(env[`${name}_A`]).toBe('from-file');
+      expect(env[`${name}_B`]).toBe('from-environment');
+    } finally {
+      delete process.env[`${name}_A`];
+      delete process.env[`${name}_B`];
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../server/src/config.js';
+import { DEFAULT_WS_LIMITS } from '../../server/src/ws/wsServer.js';
 
 const failure = (env: Record<string, string>): string => {
   try {
@@ -23,8 +24,48 @@ describe('configuration', () => {
       askQueue: { name: 'asks', concurrency: 20 },
       ask: { intentClassification: true, reasoning: true, rewriteMaxAttempts: 3 },
       apiTokens: [],
-      slack: { port: 3001, serverUrl: 'ws://localhost:3000/ws' },
+      slack: undefined,
       logLevel: 'info',
+    });
+  });
+
+  it('parses the in-process Slack bot once, by the bot’s rules, from the same environment', () => {
+    const config = parseConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 'shh',
+      SLACK_PORT: '',
+      API_TOKENS: 'first, second',
+    });
+    expect(config.slack).toMatchObject({
+      slack: { botToken: 'xoxb-1', signingSecret: 'shh', port: 3001, appToken: undefined },
+      quarry: { wsUrl: 'ws://localhost:3000/ws', apiToken: 'first', serverUrlSet: false },
+    });
+    const pointed = parseConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_APP_TOKEN: 'xapp-1',
+      QUARRY_SERVER_URL: 'wss://quarry.example.com/ws',
+    });
+    expect(pointed.slack?.quarry).toMatchObject({
+      wsUrl: 'wss://quarry.example.com/ws',
+      httpBaseUrl: 'https://quarry.example.com',
+      serverUrlSet: true,
+    });
+    expect(failure({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-2' })).toBe(
+      'Invalid configuration: SLACK_APP_TOKEN must be an app-level token starting with xapp-',
+    );
+    expect(failure({ SLACK_BOT_TOKEN: 'xoxb-1' })).toMatch(
+      /^Invalid configuration: SLACK_SIGNING_SECRET is required for HTTP events/,
+    );
+  });
+
+  it('defaults the /ws limits to the WebSocket server’s own', () => {
+    expect(parseConfig({}).limits).toEqual({
+      wsMessagesPerSecond: DEFAULT_WS_LIMITS.messagesPerSecond,
+      wsMessageBurst: DEFAULT_WS_LIMITS.messageBurst,
+      wsSendBufferBytes: DEFAULT_WS_LIMITS.sendBufferBytes,
+      wsSendStallMs: DEFAULT_WS_LIMITS.sendStallMs,
+      asksPerConnection: DEFAULT_WS_LIMITS.maxConcurrentAsks,
+      asksPerUser: 8,
     });
   });
 

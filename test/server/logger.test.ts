@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { createBotLogger } from '../../bot/src/logger.js';
+import { parseConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
 
 /** A destination that keeps what is written, claiming to be a terminal or not. */
@@ -38,5 +40,65 @@ describe('logs', () => {
     expect(lines[0]).toContain('[redacted]');
     expect(lines[0]).not.toContain('secret-token');
     expect(lines[0]).not.toMatch(/pid|hostname|"name"/);
+  });
+});
+
+describe('one redaction list for the server and the bot', () => {
+  const env = {
+    SLACK_BOT_TOKEN: 'xoxb-bot-token-value',
+    SLACK_SIGNING_SECRET: 'signing-secret-value',
+    SLACK_APP_TOKEN: 'xapp-app-token-value',
+    API_TOKENS: 'api-token-value',
+    OPENAI_API_KEY: 'sk-model-key-value',
+  };
+  const secrets = Object.values(env);
+  const config = parseConfig(env);
+
+  it('keeps the bot’s tokens and signing secret out of the server’s log, where the in-process bot writes', () => {
+    const out = capture(false);
+    // What the bot logs inside the server goes through the server's logger (a child of it).
+    const bot = createLogger('info', 'quarry', out).child({ component: 'slack-bot' });
+    bot.info({ slack: config.slack?.slack }, 'Slack bot configuration');
+    bot.info(
+      {
+        botToken: env.SLACK_BOT_TOKEN,
+        signingSecret: env.SLACK_SIGNING_SECRET,
+        appToken: env.SLACK_APP_TOKEN,
+        quarry: config.slack?.quarry,
+        llm: config.llm,
+      },
+      'everything at once',
+    );
+    const lines = out
+      .text()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, Record<string, unknown>>);
+    expect(lines[0]?.slack).toMatchObject({
+      botToken: '[redacted]',
+      signingSecret: '[redacted]',
+      appToken: '[redacted]',
+      port: 3001,
+    });
+    expect(lines[1]).toMatchObject({
+      botToken: '[redacted]',
+      signingSecret: '[redacted]',
+      appToken: '[redacted]',
+      quarry: { apiToken: '[redacted]', wsUrl: 'ws://localhost:3000/ws' },
+      llm: { apiKey: '[redacted]' },
+    });
+    for (const secret of secrets) expect(out.text()).not.toContain(secret);
+  });
+
+  it('redacts the same fields in the standalone bot’s log', () => {
+    const out = capture(false);
+    createBotLogger('info', out).info(
+      { slack: config.slack?.slack, quarry: config.slack?.quarry, llm: config.llm },
+      'configuration',
+    );
+    const line = JSON.parse(out.text().trim()) as Record<string, Record<string, unknown>>;
+    expect(line.slack).toMatchObject({ botToken: '[redacted]', signingSecret: '[redacted]' });
+    expect(line.llm).toMatchObject({ apiKey: '[redacted]' });
+    for (const secret of secrets) expect(out.text()).not.toContain(secret);
   });
 });
