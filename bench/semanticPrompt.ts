@@ -79,10 +79,12 @@ export async function measureSemanticPromptSize(maxTables = 8) {
     const measure = async (shown: TableInfo[]) => {
       const retrieval = createRetrievalService({
         sources: {
-          revision: async () => 0,
-          sqlPairs: async () => [],
-          instructions: async () => [],
-          descriptions: async () => descriptions,
+          knowledge: async () => ({
+            revision: 0,
+            sqlPairs: [],
+            instructions: [],
+            descriptions: () => descriptions,
+          }),
           tables: async () => shown,
           dataSource: async () => source,
         },

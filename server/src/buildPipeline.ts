@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { createResilientKnowledgeReads } from './asks/knowledgeReads.js';
+import { createOutageLog } from './asks/outage.js';
 import type { Config } from './config.js';
 import { createDataSourceRegistry, type DataSourceRegistry } from './datasources/registry.js';
 import { ensureDemoDatabase } from './demo/build.js';
@@ -8,6 +9,7 @@ import { demoDictionaries } from './demo/dictionaries.js';
 import { isQuarryError } from './errors.js';
 import type { ReadinessCheck } from './http/readiness.js';
 import type { KnowledgeStore } from './knowledge/port.js';
+import { createKnowledgeSnapshots, type KnowledgeSnapshots } from './knowledge/snapshot.js';
 import { openKnowledgeStore } from './knowledge/store.js';
 import { createOpenAiClient, type OpenAiClient } from './llm/openaiClient.js';
 import type { Logger } from './logger.js';
@@ -31,6 +33,8 @@ const DEMO_DATABASE_PATH = 'data/demo.sqlite';
 export interface BuiltPipeline {
   pipeline: PipelineDeps;
   store: KnowledgeStore;
+  /** The knowledge snapshots asks read; Redis change notices are wired to it by the caller. */
+  knowledge: KnowledgeSnapshots;
   registry: DataSourceRegistry;
   accessRules: AccessRuleCache;
   semantics: SemanticLayer;
@@ -79,13 +83,19 @@ export async function buildPipeline(
   if (options.manageDemoKnowledge) {
     await syncDemoKnowledge(store, { onDemo: config.databaseUrl === undefined, logger });
   }
-  // Asks read the app database through here, so they are answered while it is down.
-  const knowledgeReads = createResilientKnowledgeReads({
-    store,
-    instructions: () => allInstructions(store),
-    logger,
+  const outage = createOutageLog(logger, {
+    down: 'app database unreachable: asks are answered with the last good knowledge, without thread history, and their history is queued',
+    up: 'app database reachable again',
   });
-  await knowledgeReads.warm();
+  // What Quarry knows, in memory, at the newest revision this process was told of.
+  const knowledge = createKnowledgeSnapshots({
+    store,
+    outage,
+    checkEveryMs: config.knowledgeCheckMs,
+  });
+  // Asks read the app database through here, so they are answered while it is down.
+  const knowledgeReads = createResilientKnowledgeReads({ store, snapshots: knowledge, outage });
+  await knowledge.current().catch(() => undefined);
 
   const registry = createDataSourceRegistry({
     resolveUrl: (name) => knowledgeReads.dataSourceUrl(name),
@@ -105,11 +115,9 @@ export async function buildPipeline(
     store,
     dataSource: (name) => registry.get(name),
     tables: (name) => schemas.tables(name),
-    describe: async (name) => {
-      // An admin page reads the schema now, and asks should see what it saw.
-      schemas.invalidate(name);
-      return schemas.tables(name);
-    },
+    // An admin page reads the schema now, and asks should see what it saw.
+    describe: (name) => schemas.fresh(name),
+    knowledge: () => knowledge.current(),
     accessRules: (name) => accessRules.rules(name),
     timeoutMs: config.ask.queryTimeoutMs,
     logger,
@@ -125,7 +133,7 @@ export async function buildPipeline(
   };
   const retrieval = createRetrievalService({
     sources: {
-      ...knowledgeReads.retrieval,
+      knowledge: knowledgeReads.retrieval.knowledge,
       tables: visibleTables,
       dataSource: (name) => registry.get(name),
     },
@@ -148,6 +156,7 @@ export async function buildPipeline(
   return {
     pipeline,
     store,
+    knowledge,
     registry,
     accessRules,
     semantics,
@@ -161,6 +170,7 @@ export async function buildPipeline(
       { name: 'model', check: (timeoutMs) => llm.ping(timeoutMs) },
     ],
     async close() {
+      knowledge.close();
       await registry.closeAll();
       await store.close();
     },
@@ -234,14 +244,4 @@ async function syncDemoKnowledge(
 /** Another process removed the same entry first: the outcome is the one wanted. */
 function ignoreNotFound(error: unknown): void {
   if (!isQuarryError(error, 'NOT_FOUND')) throw error;
-}
-
-/** Every instruction, page by page (the list API pages; retrieval needs them all). */
-async function allInstructions(store: KnowledgeStore) {
-  const all = [];
-  for (let page = 1; ; page += 1) {
-    const batch = await store.instructions.list({ page, page_size: 500 });
-    all.push(...batch.items);
-    if (all.length >= batch.total || batch.items.length === 0) return all;
-  }
 }

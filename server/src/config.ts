@@ -127,6 +127,7 @@ const environmentSchema = z.object({
   ASK_MAX_CONCURRENT_PER_CONNECTION: integer(1, 1000).default(DEFAULT_WS_LIMITS.maxConcurrentAsks),
   ASK_MAX_CONCURRENT_PER_USER: integer(1, 100_000).default(8),
   ASK_HISTORY_QUEUE_LIMIT: integer(1, 1_000_000).default(10_000),
+  KNOWLEDGE_CHECK_MS: integer(0, 3_600_000).default(2000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -210,6 +211,11 @@ export interface Config {
   };
   /** Ask-history writes held while the app database is unreachable; beyond it they are lost (and logged). */
   askHistoryQueueLimit: number;
+  /**
+   * How often each process reads the knowledge revision, in case a change notice never came
+   * (another deployment sharing the app database, no Redis, a lost message); 0: never.
+   */
+  knowledgeCheckMs: number;
   adminToken: string | undefined;
   /** Encrypts data-source passwords at rest; unset means the generated key file (see secrets.ts). */
   secretKey: string | undefined;
@@ -303,6 +309,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       asksPerUser: e.ASK_MAX_CONCURRENT_PER_USER,
     },
     askHistoryQueueLimit: e.ASK_HISTORY_QUEUE_LIMIT,
+    knowledgeCheckMs: e.KNOWLEDGE_CHECK_MS,
     adminToken: e.ADMIN_TOKEN,
     secretKey: e.QUARRY_SECRET_KEY,
     apiTokens: e.API_TOKENS ?? [],

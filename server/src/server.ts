@@ -10,9 +10,10 @@ import { createAskService } from './asks/askService.js';
 import { startAskWorker } from './asks/bull/askWorker.js';
 import { createBullAskQueue } from './asks/bull/bullAskQueue.js';
 import { openAskJobBus, redisReadiness } from './asks/bull/jobBus.js';
+import { shareKnowledgeChanges } from './asks/bull/knowledgeNotices.js';
 import { createKnowledgeAskHistory } from './asks/history.js';
 import { createQueuedAskHistory } from './asks/historyQueue.js';
-import { buildPipeline } from './buildPipeline.js';
+import { type BuiltPipeline, buildPipeline } from './buildPipeline.js';
 import type { Config } from './config.js';
 import { openDataSource } from './datasources/index.js';
 import { createHttpApp } from './http/app.js';
@@ -27,7 +28,6 @@ import { createMetrics, type QuarryMetrics } from './metrics.js';
 import { classifyQuestion } from './pipeline/questionIntent.js';
 import { dryRunSql } from './pipeline/stages/dryRun.js';
 import { previewAbbreviations } from './pipeline/stages/postProcessing.js';
-import type { PipelineDeps } from './pipeline/types.js';
 import { attachWebSocketServer } from './ws/wsServer.js';
 
 export interface RunningServer {
@@ -66,7 +66,7 @@ export async function startQuarryServer(
   });
   const { pipeline, store, registry, accessRules, semantics } = built;
   const adminTokenDigest = await ensureAdminToken(store, config.adminToken, print);
-  const asksRunner = await openAskRunner(config, pipeline, logger, metrics);
+  const asksRunner = await openAskRunner(config, built, logger, metrics);
   const queue = asksRunner.queue;
   const history = createQueuedAskHistory(createKnowledgeAskHistory(store), {
     logger,
@@ -228,10 +228,11 @@ interface AskRunner {
  */
 async function openAskRunner(
   config: Config,
-  pipeline: PipelineDeps,
+  built: BuiltPipeline,
   logger: Logger,
   metrics: QuarryMetrics,
 ): Promise<AskRunner> {
+  const { pipeline } = built;
   if (!config.redisUrl) {
     const queue = createInProcessAskQueue(pipeline);
     return {
@@ -254,6 +255,13 @@ async function openAskRunner(
     jobLockMs: config.askQueue.jobLockMs,
     logger,
     onTaken: (seconds) => metrics.queueWaitSeconds.observe(seconds),
+  });
+  // Admin edits made here reach the workers' snapshots, and theirs (flags) reach this one.
+  const stopSharing = await shareKnowledgeChanges({
+    bus,
+    store: built.store,
+    snapshots: built.knowledge,
+    logger,
   });
   const worker =
     config.askQueue.concurrency > 0
@@ -279,6 +287,7 @@ async function openAskRunner(
     async close() {
       await queue.close();
       await worker?.close();
+      stopSharing();
       await bus.close();
     },
   };

@@ -88,3 +88,10 @@ export type AskJobMessage =
 
 /** What any server broadcasts to every worker of a queue. */
 export type AskControlMessage = { type: 'stop'; ask_id: string };
+
+/**
+ * What a process (server or worker) broadcasts to every other process of a queue after it
+ * moved the knowledge revision: they read their knowledge snapshot again before their next
+ * ask. `origin` names the sending process, which ignores its own message.
+ */
+export type KnowledgeChangeMessage = { type: 'knowledge_changed'; origin: string };

@@ -1,205 +1,114 @@
 import { QuarryError } from '../errors.js';
 import type { KnowledgeStore } from '../knowledge/port.js';
-import type { Logger } from '../logger.js';
+import type { KnowledgeSnapshot, KnowledgeSnapshots } from '../knowledge/snapshot.js';
 import type { AbbreviationMaps, PipelineKnowledge } from '../pipeline/types.js';
-import type { InstructionDoc, SqlPairDoc } from '../retrieval/knowledgeIndex.js';
-import type { RetrievalSources } from '../retrieval/retrievalService.js';
-import { createOutageLog } from './outage.js';
-
-type Description = Awaited<ReturnType<KnowledgeStore['schemaDescriptions']['list']>>[number];
-
-/** Everything retrieval reads at one knowledge revision, loaded together so it stays consistent. */
-interface KnowledgeSnapshot {
-  revision: number;
-  sqlPairs: SqlPairDoc[];
-  instructions: InstructionDoc[];
-  descriptions: Map<string, Description[]>;
-}
+import type { RetrievalKnowledge, RetrievalSources } from '../retrieval/retrievalService.js';
+import type { OutageLog } from './outage.js';
 
 /**
- * The app-database reads an ask makes, made to survive an outage of the app database: an ask
- * is still answered while it is down. Promises: dictionaries, retrieval knowledge and data
- * source URLs fall back to the last good read; historical match and thread history are
- * skipped; the outage is logged once as a warning when it starts and once when it ends.
- * Retrieval's revision only moves once everything of the new revision has been read, so its
- * cached indexes are never rebuilt from half-read knowledge. Leaves out: writes (see
- * historyQueue) and the admin API, which reports the outage as errors.
+ * What an ask reads from the app database, made to survive an outage of it: an ask is still
+ * answered while it is down. Everything but a thread's earlier turns comes from the knowledge
+ * snapshot (memory; see knowledge/snapshot.ts), which keeps the last good read while the
+ * database is down. Promises: before any snapshot was ever read, dictionaries and retrieval
+ * knowledge are empty and the historical match finds nothing, while access rules and data
+ * source URLs fail the ask (never "nothing is hidden"); thread history is skipped while the
+ * database is down. Leaves out: writes (see historyQueue) and the admin API, which reports the
+ * outage as errors.
  */
 export interface ResilientKnowledgeReads {
   pipeline: PipelineKnowledge;
-  retrieval: Pick<RetrievalSources, 'revision' | 'sqlPairs' | 'instructions' | 'descriptions'>;
-  /**
-   * For access rules (hidden tables and columns): the last good read, but never "nothing is
-   * hidden" for a data source whose rules were never read; that fails the ask instead.
-   */
-  accessRules: {
-    revision(): Promise<number>;
-    descriptions(datasource: string): Promise<Description[]>;
-  };
+  retrieval: Pick<RetrievalSources, 'knowledge'>;
+  /** The snapshot the access rules (hidden tables and columns) of a data source are read from. */
+  accessRules(datasource: string): Promise<KnowledgeSnapshot>;
   dataSourceUrl(name: string): Promise<string | undefined>;
-  /** Reads what the first ask needs (the default data source's URL, knowledge, dictionaries). */
-  warm(): Promise<void>;
 }
+
+const NO_DICTIONARIES: AbbreviationMaps = { department: new Map(), project: new Map() };
 
 export function createResilientKnowledgeReads(deps: {
   store: KnowledgeStore;
-  /** Every instruction (the store pages them). */
-  instructions: () => Promise<InstructionDoc[]>;
-  logger: Logger;
+  snapshots: KnowledgeSnapshots;
+  outage: OutageLog;
 }): ResilientKnowledgeReads {
-  const { store } = deps;
-  const outage = createOutageLog(deps.logger, {
-    down: 'app database unreachable: asks are answered with the last good knowledge, without historical match or thread history, and their history is queued',
-    up: 'app database reachable again',
-  });
-  const urls = new Map<string, string>();
-  let dictionaries: AbbreviationMaps = { department: new Map(), project: new Map() };
-  let snapshot: KnowledgeSnapshot | undefined;
-  let loading: Promise<KnowledgeSnapshot> | undefined;
+  const { store, snapshots, outage } = deps;
 
-  /** Runs a read; on failure notes the outage and answers `fallback()` instead. */
-  async function read<T>(what: string, work: () => Promise<T>, fallback: () => T): Promise<T> {
+  /** The snapshot, or `fallback()` when none was ever read and none can be now. */
+  async function withSnapshot<T>(
+    read: (snapshot: KnowledgeSnapshot) => T,
+    fallback: () => T,
+  ): Promise<T> {
+    let snapshot: KnowledgeSnapshot;
     try {
-      const value = await work();
-      outage.succeeded();
-      return value;
-    } catch (error) {
-      outage.failed(error, what);
+      snapshot = await snapshots.current();
+    } catch {
       return fallback();
+    }
+    return read(snapshot);
+  }
+
+  /** The snapshot, or DATASOURCE_UNAVAILABLE saying what the ask cannot go without. */
+  async function requireSnapshot(consequence: string): Promise<KnowledgeSnapshot> {
+    try {
+      return await snapshots.current();
+    } catch (error) {
+      throw new QuarryError(
+        'DATASOURCE_UNAVAILABLE',
+        `The app database is unreachable, so ${consequence}; try again shortly.`,
+        { cause: error },
+      );
     }
   }
 
-  async function load(revision: number): Promise<KnowledgeSnapshot> {
-    const names = [...(snapshot?.descriptions.keys() ?? [])];
-    const [sqlPairs, instructions, ...described] = await Promise.all([
-      store.sqlPairs.exportAll(),
-      deps.instructions(),
-      ...names.map((name) => store.schemaDescriptions.list(name)),
-    ]);
-    const descriptions = new Map(names.map((name, i) => [name, described[i] ?? []]));
-    // A pair whose SQL no longer passes its check must not teach the model.
-    const usable = sqlPairs.filter((pair) => pair.broken === null);
-    return { revision, sqlPairs: usable, instructions, descriptions };
-  }
-
-  /** The snapshot of the current revision, or the last good one while the store fails. */
-  async function current(): Promise<KnowledgeSnapshot | undefined> {
-    return read(
-      'knowledge',
-      async () => {
-        const revision = await store.revision();
-        if (snapshot?.revision === revision) return snapshot;
-        loading ??= load(revision).finally(() => {
-          loading = undefined;
-        });
-        snapshot = await loading;
-        return snapshot;
-      },
-      () => snapshot,
-    );
-  }
-
-  const reads: ResilientKnowledgeReads = {
+  return {
     pipeline: {
       abbreviationDictionaries: () =>
-        read(
-          'abbreviation dictionaries',
-          async () => {
-            dictionaries = await store.abbreviationDictionaries();
-            return dictionaries;
-          },
-          () => ({
-            department: new Map(dictionaries.department),
-            project: new Map(dictionaries.project),
-            ...(dictionaries.columns ? { columns: dictionaries.columns } : {}),
-          }),
+        withSnapshot(
+          (snapshot) => snapshot.dictionaries,
+          () => NO_DICTIONARIES,
         ),
       // A missed historical match only costs a model call; a failed ask costs the answer.
       findVerifiedSql: (question, datasource) =>
-        read(
-          'historical match',
-          () => store.asks.findVerifiedSql(question, datasource),
+        withSnapshot(
+          (snapshot) => snapshot.verifiedSql(question, datasource),
           () => undefined,
         ),
-      threadTurns: (threadId, limit, excludeAskId) =>
-        read(
-          'thread history',
-          async () =>
-            (await store.asks.threadTurns(threadId, limit, excludeAskId)).map((turn) => ({
-              question: turn.question,
-              rephrasedQuestion: turn.rephrased_question,
-              sql: turn.sql,
-            })),
-          () => [],
-        ),
-    },
-
-    retrieval: {
-      // -1 before anything was ever read: indexes built from nothing are rebuilt once it can be.
-      revision: async () => (await current())?.revision ?? -1,
-      sqlPairs: async () => (snapshot ?? (await current()))?.sqlPairs ?? [],
-      instructions: async () => (snapshot ?? (await current()))?.instructions ?? [],
-      async descriptions(name) {
-        const known = (await current())?.descriptions.get(name);
-        if (known) return known;
-        return read(
-          'schema descriptions',
-          async () => {
-            const list = await store.schemaDescriptions.list(name);
-            snapshot?.descriptions.set(name, list);
-            return list;
-          },
-          // Never read yet: the schema index is built without descriptions until the next revision.
-          () => [],
-        );
-      },
-    },
-
-    accessRules: {
-      revision: () => reads.retrieval.revision(),
-      async descriptions(name) {
-        const known = (await current())?.descriptions.get(name);
-        if (known) return known;
+      async threadTurns(threadId, limit, excludeAskId) {
         try {
-          const list = await store.schemaDescriptions.list(name);
-          snapshot?.descriptions.set(name, list);
-          return list;
+          const turns = await store.asks.threadTurns(threadId, limit, excludeAskId);
+          outage.succeeded();
+          return turns.map((turn) => ({
+            question: turn.question,
+            rephrasedQuestion: turn.rephrased_question,
+            sql: turn.sql,
+          }));
         } catch (error) {
-          outage.failed(error, 'access rules');
-          throw new QuarryError(
-            'DATASOURCE_UNAVAILABLE',
-            `The app database is unreachable, so what is hidden in the data source '${name}' cannot be read; try again shortly.`,
-            { cause: error },
-          );
+          outage.failed(error, 'thread history');
+          return [];
         }
       },
     },
 
-    async dataSourceUrl(name) {
-      try {
-        const url = await store.datasources.getUrl(name);
-        outage.succeeded();
-        if (url === undefined) urls.delete(name);
-        else urls.set(name, url);
-        return url;
-      } catch (error) {
-        outage.failed(error, 'data source URL');
-        const known = urls.get(name);
-        if (known !== undefined) return known;
-        throw new QuarryError(
-          'DATASOURCE_UNAVAILABLE',
-          `The app database is unreachable, so the data source '${name}' cannot be looked up; try again shortly.`,
-          { cause: error },
-        );
-      }
+    retrieval: {
+      // Before anything was ever read: indexes built from nothing (revision -1) are rebuilt
+      // once knowledge can be read.
+      knowledge: () =>
+        withSnapshot(
+          (snapshot) => snapshot,
+          (): RetrievalKnowledge => ({
+            revision: -1,
+            sqlPairs: [],
+            instructions: [],
+            descriptions: () => [],
+          }),
+        ),
     },
-    async warm() {
-      await Promise.all([
-        reads.dataSourceUrl('default').catch(() => undefined),
-        reads.accessRules.descriptions('default').catch(() => undefined),
-        reads.pipeline.abbreviationDictionaries(),
-      ]);
+
+    accessRules: (name) =>
+      requireSnapshot(`what is hidden in the data source '${name}' cannot be read`),
+
+    async dataSourceUrl(name) {
+      const snapshot = await requireSnapshot(`the data source '${name}' cannot be looked up`);
+      return snapshot.dataSourceUrl(name);
     },
   };
-  return reads;
 }

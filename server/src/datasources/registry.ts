@@ -12,8 +12,6 @@ import { openDataSource } from './index.js';
  */
 export interface DataSourceRegistry {
   get(name: string): Promise<DataSource>;
-  /** Closes and forgets `name`'s data source, e.g. after it was edited or removed. */
-  invalidate(name: string): Promise<void>;
   closeAll(): Promise<void>;
 }
 
@@ -68,13 +66,6 @@ export function createDataSourceRegistry(deps: DataSourceRegistryDeps): DataSour
         await closeQuietly(name, current.url, current.dataSource);
       }
       return dataSource;
-    },
-
-    async invalidate(name) {
-      const current = opened.get(name);
-      if (!current) return;
-      opened.delete(name);
-      await closeQuietly(name, current.url, current.dataSource);
     },
 
     async closeAll() {

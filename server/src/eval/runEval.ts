@@ -79,10 +79,12 @@ export async function runEval(deps: {
     llm: deps.llm,
     retrieval: createRetrievalService({
       sources: {
-        revision: async () => 0,
-        sqlPairs: async () => [],
-        instructions: async () => [],
-        descriptions: async () => [],
+        knowledge: async () => ({
+          revision: 0,
+          sqlPairs: [],
+          instructions: [],
+          descriptions: () => [],
+        }),
         tables: schema,
         dataSource,
       },

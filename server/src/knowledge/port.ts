@@ -105,6 +105,11 @@ export interface DataSourceRepository {
   /** Refuses (BAD_REQUEST) to delete `default`. */
   delete(idOrName: number | string): Promise<void>;
   getUrl(name: string): Promise<string | undefined>;
+  /**
+   * Every data source's URL by name, opened; a URL sealed under another key is the error
+   * `getUrl` would have thrown for it.
+   */
+  urls(): Promise<Map<string, string | Error>>;
   /** Makes `default` point at `url` (`DATABASE_URL` or the bundled demo database). */
   ensureDefault(url: string): Promise<void>;
   /** Encrypts URLs stored before encryption at rest; returns how many it sealed. */
@@ -151,6 +156,14 @@ export type AskWrite =
   | { kind: 'create'; record: AskCreate & { id: string; created_at: Date } }
   | { kind: 'update'; id: string; patch: AskPatch; at: Date };
 
+/** An up-voted answer as the historical match needs it. */
+export interface VerifiedAnswer {
+  /** `questionKey(normalizeQuestion(question))`. */
+  question_key: string;
+  datasource: string;
+  sql: string;
+}
+
 export interface ThreadTurnRecord {
   question: string;
   rephrased_question: string | null;
@@ -179,10 +192,11 @@ export interface AskRepository {
   /** How many asks carry this thread id; 0 for a thread the history does not know. */
   countInThread(threadId: string): Promise<number>;
   /**
-   * SQL verified for this question on this data source: a SQL pair's, else the newest
-   * up-voted finished ask's. One indexed lookup each; the question is normalized here too.
+   * Every answer an asker verified: finished, up-voted, with SQL, not rejected by an admin,
+   * and not a follow-up in a thread with earlier asks; newest (last updated) first. The
+   * historical match indexes them with the SQL pairs (knowledge/verifiedQuestions.ts).
    */
-  findVerifiedSql(normalizedQuestion: string, datasource: string): Promise<string | undefined>;
+  verifiedAnswers(): Promise<VerifiedAnswer[]>;
 }
 
 /**
@@ -192,6 +206,8 @@ export interface AskRepository {
  */
 export interface SchemaDescriptionRepository {
   list(datasource: string): Promise<SchemaDescription[]>;
+  /** Every data source's entries, by data source, table and column. */
+  all(): Promise<SchemaDescription[]>;
   /** Creates or replaces the description, keeping the hidden flag; `column` null is the table. */
   set(
     datasource: string,
@@ -237,6 +253,8 @@ export interface SemanticLayerRepository {
     datasource: string,
   ): CrudRepository<Metric, MetricInput & { problem: string | null; columns: MetricColumn[] }>;
   load(datasource: string): Promise<SemanticDefinitions>;
+  /** `load` of every data source that has definitions, in one read per kind. */
+  loadAll(): Promise<Map<string, SemanticDefinitions>>;
   /** Sets (or clears, with null) a definition's problem; moves the revision when it changed a row. */
   flag(kind: SemanticKind, id: number, problem: string | null): Promise<void>;
 }
@@ -270,12 +288,20 @@ export interface KnowledgeStore {
   datasources: DataSourceRepository;
   asks: AskRepository;
   /**
-   * Department and project maps (abbreviation → full name) for the dictionary rewrite, always
-   * current: one primary-key read of the revision per call, a reload only when it moved.
+   * Department and project maps (abbreviation → full name) for the dictionary rewrite, read
+   * now (asks read them from the knowledge snapshot).
    */
   abbreviationDictionaries(): Promise<AbbreviationDictionaries>;
-  /** Bumped on every change to pairs, instructions, dictionaries, schema descriptions or the semantic layer. */
+  /**
+   * Bumped after every change to pairs, instructions, dictionaries, schema descriptions, the
+   * semantic layer, data sources, or what asks verify (ratings, reviews).
+   */
   revision(): Promise<number>;
+  /**
+   * Calls `listener` after each write through this store that moved the revision (writes by
+   * other processes are not seen here); returns a function that stops the calls.
+   */
+  onRevision(listener: () => void): () => void;
   settings: SettingsRepository;
   schemaDescriptions: SchemaDescriptionRepository;
   semantics: SemanticLayerRepository;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import { createSecretBox } from '../secrets.js';
 import { openAppDatabase } from './dataSource.js';
-import type { AbbreviationDictionaries, KnowledgeStore } from './port.js';
+import type { KnowledgeStore } from './port.js';
 import { createAskRepository } from './repositories/asks.js';
 import { Revision } from './repositories/common.js';
 import { createDataSourceRepository } from './repositories/datasources.js';
@@ -55,11 +55,11 @@ export async function openKnowledgeStore(deps: KnowledgeStoreDeps): Promise<Know
   const datasources = createDataSourceRepository(
     dataSource,
     createSecretBox(deps.secretKey ?? PROCESS_SECRET_KEY),
+    revision,
   );
   const sealed = await datasources.sealPlaintextUrls();
   if (sealed > 0) deps.logger.info({ sealed }, 'encrypted stored data-source URLs');
 
-  let cachedDictionaries: { revision: number; maps: AbbreviationDictionaries } | undefined;
   let closed = false;
 
   return {
@@ -70,34 +70,16 @@ export async function openKnowledgeStore(deps: KnowledgeStoreDeps): Promise<Know
       project: createDictionaryRepository(dataSource, revision, 'project'),
     },
     datasources,
-    asks: createAskRepository(dataSource),
+    asks: createAskRepository(dataSource, revision),
     settings: createSettingsRepository(dataSource),
     schemaDescriptions: createSchemaDescriptionRepository(dataSource, revision),
     semantics: createSemanticLayerRepository(dataSource, revision),
 
-    async abbreviationDictionaries() {
-      // One primary-key read per ask; the two tables are read again only after a write
-      // anywhere moved the revision.
-      const current = await revision.current();
-      if (cachedDictionaries?.revision !== current) {
-        cachedDictionaries = { revision: current, maps: await loadAbbreviationMaps(dataSource) };
-      }
-      const { maps } = cachedDictionaries;
-      return {
-        department: new Map(maps.department),
-        project: new Map(maps.project),
-        ...(maps.columns
-          ? {
-              columns: {
-                department: new Map(maps.columns.department),
-                project: new Map(maps.columns.project),
-              },
-            }
-          : {}),
-      };
-    },
+    abbreviationDictionaries: () => loadAbbreviationMaps(dataSource),
 
     revision: () => revision.current(),
+
+    onRevision: (listener) => revision.onBump(listener),
 
     async close() {
       if (closed) return;

@@ -1,12 +1,11 @@
 import type { TableInfo } from '../ports.js';
 import type { AccessRules } from '../sql/guard.js';
 
-/** What the rules are read from: the admin's schema entries and the knowledge revision. */
-export interface AccessRuleSources {
-  revision(): Promise<number>;
+/** What the rules are read from: a knowledge snapshot's schema entries. */
+export interface AccessRuleSource {
   descriptions(
     datasource: string,
-  ): Promise<{ table: string; column: string | null; hidden: boolean }[]>;
+  ): readonly { table: string; column: string | null; hidden: boolean }[];
 }
 
 /** The tables and columns an admin hid, in the guard's terms. */
@@ -23,23 +22,24 @@ export function accessRulesFrom(
 }
 
 /**
- * Access rules per data source, read once per knowledge revision (every hide or show moves
- * it), so an ask costs one primary-key read of the revision, and a change applies to the next
- * ask in every process sharing the app database.
+ * Access rules per data source, worked out once per knowledge snapshot (every hide or show
+ * moves the revision, so it makes a new one): an ask costs a lookup, and a change applies to
+ * the next ask in every process the change notice reaches.
  */
-export function createAccessRuleCache(sources: AccessRuleSources) {
-  let cached: { revision: number; rules: Map<string, Promise<AccessRules>> } | undefined;
+export function createAccessRuleCache(snapshot: (datasource: string) => Promise<AccessRuleSource>) {
+  const bySnapshot = new WeakMap<AccessRuleSource, Map<string, AccessRules>>();
   return {
     async rules(datasource: string): Promise<AccessRules> {
-      const revision = await sources.revision();
-      if (cached?.revision !== revision) cached = { revision, rules: new Map() };
-      const byDataSource = cached.rules;
+      const source = await snapshot(datasource);
+      let byDataSource = bySnapshot.get(source);
+      if (byDataSource === undefined) {
+        byDataSource = new Map();
+        bySnapshot.set(source, byDataSource);
+      }
       let rules = byDataSource.get(datasource);
       if (rules === undefined) {
-        rules = sources.descriptions(datasource).then(accessRulesFrom);
+        rules = accessRulesFrom(source.descriptions(datasource));
         byDataSource.set(datasource, rules);
-        // A failed read is not remembered: the next ask tries again.
-        rules.catch(() => byDataSource.delete(datasource));
       }
       return rules;
     },

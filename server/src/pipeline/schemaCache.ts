@@ -13,17 +13,21 @@ export function createSchemaCache(deps: {
 }) {
   const ttl = deps.ttlMs ?? SCHEMA_TTL_MS;
   const cache = new Map<string, { at: number; tables: Promise<TableInfo[]> }>();
+  const read = (name: string): Promise<TableInfo[]> => {
+    const tables = deps.dataSource(name).then((source) => source.describe());
+    cache.set(name, { at: Date.now(), tables });
+    tables.catch(() => {
+      if (cache.get(name)?.tables === tables) cache.delete(name);
+    });
+    return tables;
+  };
   return {
     tables(name: string): Promise<TableInfo[]> {
       const hit = cache.get(name);
       if (hit && Date.now() - hit.at < ttl) return hit.tables;
-      const tables = deps.dataSource(name).then((source) => source.describe());
-      tables.catch(() => cache.delete(name));
-      cache.set(name, { at: Date.now(), tables });
-      return tables;
+      return read(name);
     },
-    invalidate(name: string): void {
-      cache.delete(name);
-    },
+    /** Reads the schema now (an admin page must see a change at once); asks then see it too. */
+    fresh: read,
   };
 }

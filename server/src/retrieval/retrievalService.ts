@@ -5,14 +5,20 @@ import { createCachedEmbedder } from './cachedEmbedder.js';
 import { type InstructionDoc, KnowledgeIndex, type SqlPairDoc } from './knowledgeIndex.js';
 import { SchemaIndex } from './schemaIndex.js';
 
-/** What retrieval reads; the composition root wires it to the knowledge store. */
-export interface RetrievalSources {
-  revision(): Promise<number>;
-  sqlPairs(): Promise<SqlPairDoc[]>;
-  instructions(): Promise<InstructionDoc[]>;
+/** The knowledge retrieval indexes, at one revision (a knowledge snapshot). */
+export interface RetrievalKnowledge {
+  revision: number;
+  sqlPairs: readonly SqlPairDoc[];
+  instructions: readonly InstructionDoc[];
   descriptions(
     datasource: string,
-  ): Promise<{ table: string; column: string | null; description: string }[]>;
+  ): readonly { table: string; column: string | null; description: string }[];
+}
+
+/** What retrieval reads; the composition root wires it to the knowledge snapshot. */
+export interface RetrievalSources {
+  /** The current knowledge; indexes are rebuilt when its revision moved. */
+  knowledge(): Promise<RetrievalKnowledge>;
   /** Visible tables of a data source (hidden ones already removed). */
   tables(datasource: string): Promise<TableInfo[]>;
   dataSource(datasource: string): Promise<DataSource>;
@@ -59,10 +65,12 @@ export function createRetrievalService(deps: {
   const samples = createSampleCache();
 
   const knowledgeIndex = async (): Promise<KnowledgeIndex> => {
-    const revision = await deps.sources.revision();
+    const current = await deps.sources.knowledge();
+    const { revision } = current;
     if (knowledge?.revision !== revision) {
-      const index = Promise.all([deps.sources.sqlPairs(), deps.sources.instructions()]).then(
-        ([pairs, instructions]) => new KnowledgeIndex(pairs, instructions, embedder),
+      // A promise, so concurrent asks of a new revision share one build.
+      const index = Promise.resolve().then(
+        () => new KnowledgeIndex(current.sqlPairs, current.instructions, embedder),
       );
       knowledge = { revision, index };
       index.catch(() => {
@@ -73,15 +81,16 @@ export function createRetrievalService(deps: {
   };
 
   const schemaIndex = async (datasource: string): Promise<SchemaIndex> => {
-    const [tables, revision] = await Promise.all([
+    const [tables, current] = await Promise.all([
       deps.sources.tables(datasource),
-      deps.sources.revision(),
+      deps.sources.knowledge(),
     ]);
     // Tables come from a TTL cache, so the same array means the same schema.
-    const key = `${revision}:${tables.map((t) => `${t.name}(${t.columns.length})`).join(',')}`;
+    const key = `${current.revision}:${tables.map((t) => `${t.name}(${t.columns.length})`).join(',')}`;
     const cached = schemas.get(datasource);
     if (cached?.key === key) return cached.index;
-    const index = describeTables(deps, samples, datasource, tables).then(
+    const descriptions = current.descriptions(datasource);
+    const index = describeTables(deps, samples, datasource, tables, descriptions).then(
       (described) => new SchemaIndex(described, embedder),
     );
     schemas.set(datasource, { key, index });
@@ -116,11 +125,9 @@ async function describeTables(
   sampled: SampleCache,
   datasource: string,
   tables: TableInfo[],
+  descriptions: ReturnType<RetrievalKnowledge['descriptions']>,
 ): Promise<TableInfo[]> {
-  const [descriptions, source] = await Promise.all([
-    deps.sources.descriptions(datasource),
-    deps.sources.dataSource(datasource),
-  ]);
+  const source = await deps.sources.dataSource(datasource);
   const described = new Map(
     descriptions.map((d) => [`${d.table}\u0000${d.column ?? ''}`, d.description]),
   );

@@ -8,6 +8,7 @@ import type {
 } from '@quarry/shared';
 import { QuarryError } from '../errors.js';
 import type { KnowledgeStore, SemanticDefinitions, SemanticKind } from '../knowledge/port.js';
+import type { KnowledgeSnapshot } from '../knowledge/snapshot.js';
 import type { Logger } from '../logger.js';
 import { dryRunSql } from '../pipeline/stages/dryRun.js';
 import type { DataSource, QueryResult, TableInfo } from '../ports.js';
@@ -26,7 +27,9 @@ import {
 import { semanticCatalog, withSemantics } from './view.js';
 
 export interface SemanticLayerDeps {
-  store: Pick<KnowledgeStore, 'semantics' | 'settings' | 'revision'>;
+  store: Pick<KnowledgeStore, 'semantics' | 'settings'>;
+  /** The knowledge snapshot asks read: its revision and its definitions. */
+  knowledge(): Promise<Pick<KnowledgeSnapshot, 'revision' | 'semantics'>>;
   dataSource(name: string): Promise<DataSource>;
   /** Every table of the data source (hidden ones too), from the schema cache. */
   tables(name: string): Promise<TableInfo[]>;
@@ -169,17 +172,19 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
    * of its view anyway, and its SQL still meets the guard and the dry run).
    */
   async function load(name: string, tables: TableInfo[], wait: boolean) {
-    const revision = await store.revision();
+    const knowledge = await deps.knowledge();
+    const { revision } = knowledge;
     const hit = cache.get(name);
     // The schema cache hands out the same array until it reads the database again, and what
-    // is hidden only changes with the revision: one primary-key read per ask on a hit.
+    // is hidden only changes with the revision: a lookup in memory per ask on a hit.
     if (hit?.revision === revision && hit.tables === tables) return hit.definitions;
     const schema = fingerprint(tables, await deps.accessRules(name));
     if (hit?.revision === revision && hit.schema === schema) {
       cache.set(name, { ...hit, tables });
       return hit.definitions;
     }
-    let definitions = await store.semantics.load(name);
+    // Admin pages (`wait`) read the store itself: they must see what was just saved.
+    let definitions = wait ? await store.semantics.load(name) : knowledge.semantics(name);
     if ((await store.settings.get(settingKey(name))) !== schema) {
       const validated = ensureValidated(name, tables, definitions, schema);
       if (!wait) {
@@ -191,7 +196,8 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
       await validated;
       definitions = await store.semantics.load(name);
     }
-    cache.set(name, { revision: await store.revision(), tables, schema, definitions });
+    // Flags just recorded moved the revision: the next ask takes them from its snapshot.
+    cache.set(name, { revision, tables, schema, definitions });
     return definitions;
   }
 

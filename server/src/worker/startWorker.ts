@@ -1,5 +1,6 @@
 import { type AskWorker, startAskWorker } from '../asks/bull/askWorker.js';
 import { openAskJobBus, redisReadiness } from '../asks/bull/jobBus.js';
+import { shareKnowledgeChanges } from '../asks/bull/knowledgeNotices.js';
 import { buildPipeline } from '../buildPipeline.js';
 import { type Config, ConfigError } from '../config.js';
 import { checkReadiness, READY_CHECK_TIMEOUT_MS } from '../http/readiness.js';
@@ -48,7 +49,14 @@ export async function startQuarryWorker(
   });
   let worker: AskWorker | undefined;
   let monitoring: MonitoringListener | undefined;
+  let stopSharing: (() => void) | undefined;
   try {
+    stopSharing = await shareKnowledgeChanges({
+      bus,
+      store: built.store,
+      snapshots: built.knowledge,
+      logger,
+    });
     const { metricsPort } = config.askQueue;
     if (metricsPort !== undefined) {
       const checks = [...built.readiness, redisReadiness(bus, redisUrl)];
@@ -72,6 +80,7 @@ export async function startQuarryWorker(
       logger,
     });
   } catch (error) {
+    stopSharing?.();
     await monitoring?.close();
     await bus.close();
     await built.close();
@@ -83,6 +92,7 @@ export async function startQuarryWorker(
     metricsPort: monitoring?.port,
     async close() {
       await running.close();
+      stopSharing?.();
       // Scrapes and probes answer while the running asks finish, then stop.
       await monitoring?.close();
       await bus.close();

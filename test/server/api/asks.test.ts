@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadKnowledgeSnapshot } from '../../../server/src/knowledge/snapshot.js';
 import { BACKENDS } from '../knowledge/appDatabase.js';
 import { type AdminApiHarness, startAdminApi } from './apiHarness.js';
 
@@ -113,7 +114,8 @@ describe.each(BACKENDS)('admin API ask history on %s', (backend) => {
   });
 
   test('an up-voted ask is found as verified SQL and can be promoted to a SQL pair once', async () => {
-    expect(await api.store.asks.findVerifiedSql('revenue by region', 'default')).toBe(
+    const snapshot = await loadKnowledgeSnapshot(api.store, await api.store.revision());
+    expect(snapshot.verifiedSql('revenue by region', 'default')).toBe(
       'SELECT region, SUM(amount) FROM orders GROUP BY region',
     );
     const promoted = await api.request('POST', `/api/asks/${finished}/promote`);

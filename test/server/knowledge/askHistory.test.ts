@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isQuarryError } from '../../../server/src/errors.js';
 import type { KnowledgeStore } from '../../../server/src/knowledge/port.js';
+import { loadKnowledgeSnapshot } from '../../../server/src/knowledge/snapshot.js';
 import { openKnowledgeStore } from '../../../server/src/knowledge/store.js';
 import { type AppDatabase, BACKENDS, createAppDatabase, silentLogger } from './appDatabase.js';
 
@@ -27,8 +28,12 @@ describe.each(BACKENDS)('ask history on %s', (backend) => {
     await db?.drop();
   });
 
-  test('findVerifiedSql: a SQL pair first, else the newest up-voted finished ask, per data source', async () => {
-    expect(await store.asks.findVerifiedSql('revenue by month', 'default')).toBeUndefined();
+  /** The historical match as an ask makes it: from a snapshot of what the store holds now. */
+  const verifiedSql = async (question: string, datasource: string) =>
+    (await loadKnowledgeSnapshot(store, await store.revision())).verifiedSql(question, datasource);
+
+  test('the historical match: a SQL pair first, else the newest up-voted finished ask, per data source', async () => {
+    expect(await verifiedSql('revenue by month', 'default')).toBeUndefined();
 
     const down = await store.asks.create({
       question: 'Revenue by month?',
@@ -44,7 +49,7 @@ describe.each(BACKENDS)('ask history on %s', (backend) => {
     });
     await store.asks.update(unfinished, { status: 'failed', sql: 'SELECT failed' });
     await store.asks.recordFeedback(unfinished, { rating: 'up' });
-    expect(await store.asks.findVerifiedSql('revenue by month', 'default')).toBeUndefined();
+    expect(await verifiedSql('revenue by month', 'default')).toBeUndefined();
 
     const up = await store.asks.create({
       question: 'REVENUE, by month!',
@@ -53,18 +58,18 @@ describe.each(BACKENDS)('ask history on %s', (backend) => {
     });
     await store.asks.update(up, { status: 'finished', sql: 'SELECT good' });
     await store.asks.recordFeedback(up, { rating: 'up', comment: 'right' });
-    expect(await store.asks.findVerifiedSql('Revenue by month？', 'default')).toBe('SELECT good');
-    expect(await store.asks.findVerifiedSql('revenue by month', 'sales')).toBeUndefined();
+    expect(await verifiedSql('Revenue by month？', 'default')).toBe('SELECT good');
+    expect(await verifiedSql('revenue by month', 'sales')).toBeUndefined();
 
     await store.sqlPairs.create({
       question: 'revenue by month',
       sql: 'SELECT pair',
       datasource: 'default',
     });
-    expect(await store.asks.findVerifiedSql('revenue by month', 'default')).toBe('SELECT pair');
+    expect(await verifiedSql('revenue by month', 'default')).toBe('SELECT pair');
   });
 
-  test('findVerifiedSql: an up-voted follow-up verifies nothing; an up-voted thread opener does', async () => {
+  test('the historical match: an up-voted follow-up verifies nothing; an up-voted thread opener does', async () => {
     const opener = await store.asks.create({
       question: '各部门的人数',
       source: 'slack',
@@ -81,8 +86,8 @@ describe.each(BACKENDS)('ask history on %s', (backend) => {
     });
     await store.asks.update(followUp, { status: 'finished', sql: 'SELECT market' });
     for (const id of [opener, followUp]) await store.asks.recordFeedback(id, { rating: 'up' });
-    expect(await store.asks.findVerifiedSql('市场部呢', 'default')).toBeUndefined();
-    expect(await store.asks.findVerifiedSql('各部门的人数', 'default')).toBe('SELECT opener');
+    expect(await verifiedSql('市场部呢', 'default')).toBeUndefined();
+    expect(await verifiedSql('各部门的人数', 'default')).toBe('SELECT opener');
   });
 
   test('threadTurns returns the last turns of a thread, oldest first, without the current ask', async () => {

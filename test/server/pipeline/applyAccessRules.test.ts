@@ -56,21 +56,21 @@ describe('applyAccessRules', () => {
 });
 
 describe('access rules per data source', () => {
-  it('are read once per knowledge revision', async () => {
-    let revision = 1;
+  it('are worked out once per knowledge snapshot', async () => {
     const reads: string[] = [];
     const entries = [
       { table: 'employees', column: 'salary', hidden: true },
       { table: 'employees', column: null, hidden: false },
       { table: 'secrets', column: null, hidden: true },
     ];
-    const cache = createAccessRuleCache({
-      revision: async () => revision,
-      descriptions: async (datasource) => {
+    const snapshotOf = (described: typeof entries) => ({
+      descriptions: (datasource: string) => {
         reads.push(datasource);
-        return datasource === 'default' ? entries : [];
+        return datasource === 'default' ? [...described] : [];
       },
     });
+    let snapshot = snapshotOf(entries);
+    const cache = createAccessRuleCache(async () => snapshot);
     const expected = {
       hiddenTables: ['secrets'],
       hiddenColumns: [{ table: 'employees', column: 'salary' }],
@@ -79,20 +79,17 @@ describe('access rules per data source', () => {
     expect(await cache.rules('default')).toEqual(expected);
     expect(await cache.rules('warehouse')).toEqual({ hiddenTables: [], hiddenColumns: [] });
     expect(reads).toEqual(['default', 'warehouse']);
-    revision = 2;
-    entries.pop();
+    // A change makes a new snapshot.
+    snapshot = snapshotOf(entries.slice(0, -1));
     expect(await cache.rules('default')).toEqual({ ...expected, hiddenTables: [] });
     expect(reads).toEqual(['default', 'warehouse', 'default']);
   });
 
-  it('does not remember a failed read', async () => {
+  it('fail while no snapshot can be read, and do not remember the failure', async () => {
     let fail = true;
-    const cache = createAccessRuleCache({
-      revision: async () => 1,
-      descriptions: async () => {
-        if (fail) throw new Error('app database down');
-        return [{ table: 't', column: null, hidden: true }];
-      },
+    const cache = createAccessRuleCache(async () => {
+      if (fail) throw new Error('app database down');
+      return { descriptions: () => [{ table: 't', column: null, hidden: true }] };
     });
     await expect(cache.rules('default')).rejects.toThrow('app database down');
     fail = false;

@@ -37,10 +37,12 @@ describe('sample values of low-cardinality columns', () => {
     };
     const retrieval = createRetrievalService({
       sources: {
-        revision: async () => revision,
-        sqlPairs: async () => [],
-        instructions: async () => [],
-        descriptions: async () => [],
+        knowledge: async () => ({
+          revision,
+          sqlPairs: [],
+          instructions: [],
+          descriptions: () => [],
+        }),
         tables: async () => tables,
         dataSource: async () => counted,
       },

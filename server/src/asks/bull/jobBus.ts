@@ -23,6 +23,8 @@ export interface AskJobBus {
   replyChannel: string;
   /** The channel every worker of the queue listens to for stop requests. */
   controlChannel: string;
+  /** The channel every process of the queue hears knowledge change notices on. */
+  knowledgeChannel: string;
   /** True while both pub/sub connections are connected. */
   connected(): boolean;
   /** Fire and forget, in order per process; a failure is logged, never thrown. */
@@ -84,6 +86,7 @@ export function openAskJobBus(options: {
     jobs,
     replyChannel: `${base}:replies:${randomUUID()}`,
     controlChannel: `${base}:control`,
+    knowledgeChannel: `${base}:knowledge`,
     connected: () => publisher.status === 'ready' && subscriber.status === 'ready',
     publish(channel, message) {
       publisher.publish(channel, JSON.stringify(message)).catch((error: unknown) => {

@@ -1,4 +1,9 @@
-import type { AskControlMessage, AskJobData, AskJobMessage } from '@quarry/shared';
+import type {
+  AskControlMessage,
+  AskJobData,
+  AskJobMessage,
+  KnowledgeChangeMessage,
+} from '@quarry/shared';
 
 /*
  * Redis is shared infrastructure: anything read from it is checked for the shape this code
@@ -43,6 +48,14 @@ export function parseControlMessage(text: string): AskControlMessage | undefined
   const message = parse(text);
   return message?.type === 'stop' && typeof message.ask_id === 'string'
     ? (message as AskControlMessage)
+    : undefined;
+}
+
+/** A knowledge change notice, or undefined when `text` is not one. */
+export function parseKnowledgeChange(text: string): KnowledgeChangeMessage | undefined {
+  const message = parse(text);
+  return message?.type === 'knowledge_changed' && typeof message.origin === 'string'
+    ? (message as KnowledgeChangeMessage)
     : undefined;
 }
 

@@ -19,11 +19,10 @@ import {
   Not,
   type Repository,
 } from 'typeorm';
-import { AskEntity, type AskRow, SqlPairEntity, type SqlPairRow } from '../entities/index.js';
-import { normalizeQuestion, questionKey } from '../normalize.js';
+import { AskEntity, type AskRow } from '../entities/index.js';
 import type { AskRepository } from '../port.js';
 import { columnsOfPatch, createAskBatchWriter, newAskRow } from './askWrites.js';
-import { deleteOrNotFound, findOrNotFound, iso, notFound } from './common.js';
+import { findOrNotFound, iso, notFound, type Revision } from './common.js';
 import { listPage } from './listPage.js';
 
 function parseTimings(json: string): Record<string, number> {
@@ -141,10 +140,13 @@ function reviewFields(row: AskRow) {
   };
 }
 
-/** Ask history, written by every entry point and read by the console and the pipeline. */
-export function createAskRepository(dataSource: DataSource): AskRepository {
+/**
+ * Ask history, written by every entry point and read by the console and the pipeline. What
+ * can make an ask verified SQL or take that back (a rating, an admin's review, a deletion)
+ * moves the knowledge revision, since the historical match answers from the snapshot.
+ */
+export function createAskRepository(dataSource: DataSource, revision: Revision): AskRepository {
   const rows: Repository<AskRow> = dataSource.getRepository(AskEntity);
-  const pairs: Repository<SqlPairRow> = dataSource.getRepository(SqlPairEntity);
 
   const require = (id: string) => findOrNotFound(rows, { id }, 'ask', id);
   // A list page reads every column but the chart: its spec carries the ask's rows.
@@ -170,6 +172,8 @@ export function createAskRepository(dataSource: DataSource): AskRepository {
         { ...columnsOfPatch(patch), updated_at: new Date() },
       );
       if (!result.affected) throw notFound('ask', id);
+      // An admin's review decides whether an up-voted answer is verified SQL.
+      if (patch.review_status !== undefined) await revision.bump();
     },
 
     async get(id) {
@@ -198,10 +202,14 @@ export function createAskRepository(dataSource: DataSource): AskRepository {
       );
     },
 
-    delete: (id) => deleteOrNotFound(rows, { id }, 'ask', id),
+    async delete(id) {
+      const stored = await require(id);
+      await rows.delete({ id });
+      if (stored.rating === 'up') await revision.bump();
+    },
 
     async recordFeedback(id, feedback) {
-      await require(id);
+      const stored = await require(id);
       await rows.update(
         { id },
         {
@@ -210,6 +218,8 @@ export function createAskRepository(dataSource: DataSource): AskRepository {
           updated_at: new Date(),
         },
       );
+      // A 👍 given or taken back changes what the historical match answers; a comment does not.
+      if (stored.rating === 'up' || feedback.rating === 'up') await revision.bump();
       return toRecord(await require(id));
     },
 
@@ -230,33 +240,28 @@ export function createAskRepository(dataSource: DataSource): AskRepository {
     // ix_asks_thread (thread_id, created_at) bounds this to the thread's own rows.
     countInThread: (threadId) => rows.countBy({ thread_id: threadId }),
 
-    async findVerifiedSql(normalizedQuestion, datasource) {
-      const key = questionKey(normalizeQuestion(normalizedQuestion));
-      const pair = await pairs.findOne({
-        select: { sql: true },
-        where: { question_key: key, datasource, broken: IsNull() },
-      });
-      if (pair) return pair.sql;
+    async verifiedAnswers() {
       // An up-voted follow-up ("and last month?") was right in its thread only: it verifies
       // its text as a standalone question when it opened its thread or had none.
-      const ask = await rows
-        .createQueryBuilder('ask')
-        .select('ask.sql', 'sql')
-        .where('ask.question_key = :key AND ask.datasource = :datasource', { key, datasource })
-        .andWhere("ask.status = 'finished' AND ask.rating = 'up' AND ask.sql IS NOT NULL")
-        // An admin who rejected the answer overrules the asker's 👍.
-        .andWhere("(ask.review_status IS NULL OR ask.review_status <> 'rejected')")
-        .andWhere(
-          `(ask.thread_id IS NULL OR NOT EXISTS (${rows
-            .createQueryBuilder('earlier')
-            .select('1')
-            .where('earlier.thread_id = ask.thread_id AND earlier.created_at < ask.created_at')
-            .getQuery()}))`,
-        )
-        .orderBy('ask.updated_at', 'DESC')
-        .limit(1)
-        .getRawOne<{ sql: string }>();
-      return ask?.sql ?? undefined;
+      return (
+        rows
+          .createQueryBuilder('ask')
+          .select('ask.question_key', 'question_key')
+          .addSelect('ask.datasource', 'datasource')
+          .addSelect('ask.sql', 'sql')
+          .where("ask.status = 'finished' AND ask.rating = 'up' AND ask.sql IS NOT NULL")
+          // An admin who rejected the answer overrules the asker's 👍.
+          .andWhere("(ask.review_status IS NULL OR ask.review_status <> 'rejected')")
+          .andWhere(
+            `(ask.thread_id IS NULL OR NOT EXISTS (${rows
+              .createQueryBuilder('earlier')
+              .select('1')
+              .where('earlier.thread_id = ask.thread_id AND earlier.created_at < ask.created_at')
+              .getQuery()}))`,
+          )
+          .orderBy('ask.updated_at', 'DESC')
+          .getRawMany<{ question_key: string; datasource: string; sql: string }>()
+      );
     },
   };
 }

@@ -89,7 +89,15 @@ export async function uniquely<T>(
  * (not before) means a reader that saw the new number also sees the new data.
  */
 export class Revision {
+  private readonly listeners = new Set<() => void>();
+
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Calls `listener` after every bump made through this process's store; returns the undo. */
+  onBump(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   async current(): Promise<number> {
     const rows = (await this.dataSource.query(
@@ -102,6 +110,7 @@ export class Revision {
     await this.dataSource.query(
       'UPDATE knowledge_revision SET revision = revision + 1 WHERE id = 1',
     );
+    for (const listener of this.listeners) listener();
   }
 }
 

@@ -9,7 +9,7 @@ import { QuarryError } from '../../errors.js';
 import type { SecretBox } from '../../secrets.js';
 import { DataSourceEntity, type DataSourceRow } from '../entities/index.js';
 import type { DataSourceRepository } from '../port.js';
-import { iso, uniquely } from './common.js';
+import { iso, type Revision, uniquely } from './common.js';
 import { listPage } from './listPage.js';
 
 export const DEFAULT_DATASOURCE = 'default';
@@ -71,12 +71,14 @@ function sealedUrlIs(stored: string, url: string, secrets: SecretBox): boolean {
 const duplicate = (name: string) => `A data source named "${name}" already exists.`;
 
 /**
- * Data sources; the real URL leaves this module only through `getUrl`. URLs are stored sealed
- * by `secrets` (AES-GCM), so the app database alone holds no password.
+ * Data sources; the real URL leaves this module only through `getUrl` and `urls`. URLs are
+ * stored sealed by `secrets` (AES-GCM), so the app database alone holds no password. A change
+ * moves the knowledge revision: asks find data sources in the knowledge snapshot.
  */
 export function createDataSourceRepository(
   dataSource: DataSource,
   secrets: SecretBox,
+  revision: Revision,
 ): DataSourceRepository {
   const rows: Repository<DataSourceRow> = dataSource.getRepository(DataSourceEntity);
   const view = (row: DataSourceRow) => toView(row, secrets);
@@ -115,6 +117,7 @@ export function createDataSourceRepository(
         updated_at: now,
       };
       const result = await uniquely('name', duplicate(input.name), () => rows.insert(values));
+      await revision.bump();
       return view({ ...values, id: Number(result.identifiers[0]?.id) });
     },
 
@@ -130,6 +133,7 @@ export function createDataSourceRepository(
       }
       if (input.description !== undefined) patch.description = input.description || null;
       await rows.update({ id: stored.id }, patch);
+      await revision.bump();
       return view(await require(stored.id));
     },
 
@@ -142,11 +146,25 @@ export function createDataSourceRepository(
         );
       }
       await rows.delete({ id: stored.id });
+      await revision.bump();
     },
 
     async getUrl(name) {
       const row = await rows.findOne({ select: { url: true }, where: { name } });
       return row === null ? undefined : secrets.open(row.url);
+    },
+
+    async urls() {
+      const found = await rows.find({ select: { name: true, url: true } });
+      const urls = new Map<string, string | Error>();
+      for (const row of found) {
+        try {
+          urls.set(row.name, secrets.open(row.url));
+        } catch (error) {
+          urls.set(row.name, error instanceof Error ? error : new Error(String(error)));
+        }
+      }
+      return urls;
     },
 
     async ensureDefault(url) {
@@ -156,6 +174,7 @@ export function createDataSourceRepository(
       if (stored) {
         if (!sealedUrlIs(stored.url, url, secrets)) {
           await rows.update({ id: stored.id }, { url: sealed, updated_at: now });
+          await revision.bump();
         }
         return;
       }
@@ -171,6 +190,7 @@ export function createDataSourceRepository(
         // Another process inserted it first; make sure it carries our URL.
         await rows.update({ name: DEFAULT_DATASOURCE }, { url: sealed, updated_at: now });
       }
+      await revision.bump();
     },
 
     async sealPlaintextUrls() {

@@ -32,6 +32,13 @@ export function createSchemaDescriptionRepository(
       return found.map(toDescription);
     },
 
+    async all() {
+      const found = await rows.find({
+        order: { datasource: 'ASC', table_name: 'ASC', column_name: 'ASC' },
+      });
+      return found.map(toDescription);
+    },
+
     async set(datasource, table, column, description) {
       const now = new Date();
       const target = { datasource, table_name: table, column_name: column ?? '' };

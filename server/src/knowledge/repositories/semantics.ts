@@ -17,7 +17,7 @@ import {
   RelationshipEntity,
   type RelationshipRow,
 } from '../entities/index.js';
-import type { SemanticLayerRepository } from '../port.js';
+import type { SemanticDefinitions, SemanticLayerRepository } from '../port.js';
 import { iso, type Revision } from './common.js';
 import { createKnowledgeCrud } from './knowledgeTable.js';
 
@@ -180,6 +180,27 @@ export function createSemanticLayerRepository(
         calculatedFields: f.map(toCalculatedField),
         metrics: m.map(toMetric),
       };
+    },
+
+    async loadAll() {
+      const [r, f, m] = await Promise.all([
+        relationships.find({ order: { id: 'ASC' } }),
+        fields.find({ order: { id: 'ASC' } }),
+        metrics.find({ order: { id: 'ASC' } }),
+      ]);
+      const all = new Map<string, SemanticDefinitions>();
+      const of = (datasource: string) => {
+        let definitions = all.get(datasource);
+        if (!definitions) {
+          definitions = { relationships: [], calculatedFields: [], metrics: [] };
+          all.set(datasource, definitions);
+        }
+        return definitions;
+      };
+      for (const row of r) of(row.datasource).relationships.push(toRelationship(row));
+      for (const row of f) of(row.datasource).calculatedFields.push(toCalculatedField(row));
+      for (const row of m) of(row.datasource).metrics.push(toMetric(row));
+      return all;
     },
 
     async flag(kind, id, problem) {

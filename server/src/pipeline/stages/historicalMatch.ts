@@ -9,7 +9,7 @@ import { retrieveSchema } from './schemaRetrieval.js';
 
 /**
  * A question asked before whose SQL was verified (a SQL pair, or an up-voted standalone ask)
- * needs no model: its SQL goes straight to execution. The store normalizes case, width,
+ * needs no model: its SQL goes straight to execution. The snapshot's index normalizes case, width,
  * punctuation and spaces. A follow-up in a thread with earlier turns means what its thread
  * makes of it, so it is never matched on its words alone. Returns the verified SQL as `sql/`
  * finished it (its semantic layer written out), ready to run.
