@@ -1,4 +1,5 @@
 import { type ReactElement, type ReactNode, useId } from 'react';
+import { useT } from '../lib/i18n';
 
 /** What to spread on the control so its label, hint and error belong to it. */
 export interface ControlProps {
@@ -57,5 +58,86 @@ export function FormError({ message }: { message?: string | undefined }) {
     <p className="form-error" role="alert">
       {message}
     </p>
+  );
+}
+
+/**
+ * A labelled text input bound to one form field (`{...form.field('name')}`), or, given `rows`,
+ * a textarea of that many rows.
+ */
+export function TextField({
+  label,
+  hint,
+  error,
+  value,
+  onChange,
+  rows,
+  mono = false,
+  ...attributes
+}: {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string | undefined;
+  value: string;
+  onChange: (value: string) => void;
+  rows?: number;
+  /** SQL, identifiers and URLs: set in the monospace font. */
+  mono?: boolean;
+  placeholder?: string;
+  readOnly?: boolean;
+  autoComplete?: string;
+  spellCheck?: boolean;
+}) {
+  const className = mono ? 'input mono' : 'input';
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {(control) =>
+        rows === undefined ? (
+          <input
+            {...control}
+            {...attributes}
+            className={className}
+            value={value}
+            onChange={(event) => onChange(event.target.value)}
+          />
+        ) : (
+          <textarea
+            {...control}
+            {...attributes}
+            className={className}
+            rows={rows}
+            value={value}
+            onChange={(event) => onChange(event.target.value)}
+          />
+        )
+      }
+    </Field>
+  );
+}
+
+/** A form's Cancel and submit buttons; the submit button says so while the save is in flight. */
+export function FormActions({
+  onCancel,
+  saving,
+  busy = saving,
+  submitLabel,
+}: {
+  onCancel: () => void;
+  saving: boolean;
+  /** Something else the save waits for (a connection test) also holds the button. */
+  busy?: boolean;
+  /** The button's label when idle; "Save" unless the save does more. */
+  submitLabel?: string;
+}) {
+  const t = useT();
+  return (
+    <div className="form-actions">
+      <button type="button" className="button" onClick={onCancel}>
+        {t('Cancel')}
+      </button>
+      <button type="submit" className="button button-primary" disabled={busy}>
+        {saving ? t('Saving…') : (submitLabel ?? t('Save'))}
+      </button>
+    </div>
   );
 }

@@ -128,3 +128,30 @@ export function ConfirmDialog({
     </Modal>
   );
 }
+
+/**
+ * The confirmation of a list page's delete (`useConfirmedDelete`), shown while one is asked
+ * for; `message` says which record goes.
+ */
+export function ConfirmDelete<T>({
+  removal,
+  title,
+  message,
+}: {
+  removal: { deleting: T | null; busy: boolean; confirm: () => void; cancel: () => void };
+  title: string;
+  message: (record: T) => ReactNode;
+}) {
+  const t = useT();
+  if (removal.deleting === null) return null;
+  return (
+    <ConfirmDialog
+      title={title}
+      message={message(removal.deleting)}
+      confirmLabel={t('Delete')}
+      busy={removal.busy}
+      onConfirm={removal.confirm}
+      onCancel={removal.cancel}
+    />
+  );
+}

@@ -89,7 +89,8 @@ export function useRecordForm<Values extends object, Input, Saved>(options: {
   onSaved: (saved: Saved) => void;
   /** Told of every change, for state that hangs on a field. */
   onChange?: (field: keyof Values) => void;
-  beforeSave?: () => Promise<boolean>;
+  /** True (or a promise of it) lets the save go; a plain true sends it in this same event. */
+  beforeSave?: () => boolean | Promise<boolean>;
 }): RecordForm<Values> {
   const [values, setValues] = useState(options.initial);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -116,10 +117,11 @@ export function useRecordForm<Values extends object, Input, Saved>(options: {
         },
       );
     // Without a check to wait for, the request leaves in this same event, as it always has.
-    if (!options.beforeSave) send();
-    else
-      void options.beforeSave().then((go) => {
-        if (go) send();
+    const go = options.beforeSave?.() ?? true;
+    if (go === true) send();
+    else if (go !== false)
+      void go.then((passed) => {
+        if (passed) send();
       });
   };
 

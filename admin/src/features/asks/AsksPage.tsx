@@ -1,10 +1,11 @@
 import { ASK_SOURCES, ASK_STATUSES } from '@quarry/shared';
 import { Link } from 'react-router';
 import { PageHeader } from '../../components/Layout';
-import { Pager, SearchBox } from '../../components/ListControls';
-import { Empty, QueryState } from '../../components/states';
+import { SearchBox } from '../../components/ListControls';
+import { PagedTable } from '../../components/PagedTable';
+import { Empty } from '../../components/states';
 import { formatTime, useLocale } from '../../lib/i18n';
-import { PAGE_SIZE, useListParams } from '../../lib/useListParams';
+import { useListParams } from '../../lib/useListParams';
 import { useAsks } from './api';
 import {
   Asker,
@@ -104,89 +105,71 @@ export function AsksPage() {
           </select>
         </label>
       </div>
-      <QueryState query={asks}>
-        {(page) =>
-          page.items.length === 0 ? (
-            <Empty
-              title={
-                filtered ? t('No ask matches these filters.') : t('Nobody has asked anything yet.')
-              }
-            >
-              {filtered ? null : (
-                <p>
-                  <Link to="/playground">{t('Ask a question in the playground.')}</Link>
-                </p>
-              )}
-            </Empty>
-          ) : (
-            <>
-              <table className="table table-responsive" aria-busy={asks.isFetching}>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('Question')}</th>
-                    <th scope="col">{t('Status')}</th>
-                    <th scope="col">{t('Who')}</th>
-                    <th scope="col">{t('Where')}</th>
-                    <th scope="col">{t('Rows')}</th>
-                    <th scope="col">{t('Time')}</th>
-                    <th scope="col">{t('Feedback')}</th>
-                    <th scope="col">{t('Asked at')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((ask) => (
-                    <tr key={ask.id}>
-                      <td data-label={t('Question')} className="cell-wide">
-                        <Link to={`/asks/${encodeURIComponent(ask.id)}`} className="row-title">
-                          {ask.question}
-                        </Link>
-                        {ask.sql ? (
-                          <code className="sql-snippet" title={ask.sql}>
-                            {ask.sql}
-                          </code>
-                        ) : null}
-                      </td>
-                      <td data-label={t('Status')}>
-                        <StatusBadge status={ask.status} />
-                        <ReviewMarks ask={ask} />
-                      </td>
-                      <td data-label={t('Who')}>
-                        <Asker ask={ask} />
-                      </td>
-                      <td data-label={t('Where')}>
-                        {t(SOURCE_LABEL[ask.source] ?? ask.source)}
-                        <span className="muted"> · {ask.datasource}</span>
-                      </td>
-                      <td data-label={t('Rows')} className="num">
-                        {ask.row_count ?? '—'}
-                      </td>
-                      <td
-                        data-label={t('Time')}
-                        className="num nowrap"
-                        title={stageBreakdown(ask.timings)}
-                      >
-                        {t('{s} s', { s: totalSeconds(ask.timings) })}
-                      </td>
-                      <td data-label={t('Feedback')}>
-                        <RatingMark rating={ask.rating} />
-                      </td>
-                      <td data-label={t('Asked at')} className="nowrap">
-                        {formatTime(ask.created_at, locale)}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <Pager
-                page={page.page}
-                pageSize={page.page_size || PAGE_SIZE}
-                total={page.total}
-                onPage={(next) => list.set({ page: next })}
-              />
-            </>
-          )
+      <PagedTable
+        query={asks}
+        onPage={(page) => list.set({ page })}
+        empty={
+          <Empty
+            title={
+              filtered ? t('No ask matches these filters.') : t('Nobody has asked anything yet.')
+            }
+          >
+            {filtered ? null : (
+              <p>
+                <Link to="/playground">{t('Ask a question in the playground.')}</Link>
+              </p>
+            )}
+          </Empty>
         }
-      </QueryState>
+        className="table table-responsive"
+        columns={[
+          t('Question'),
+          t('Status'),
+          t('Who'),
+          t('Where'),
+          t('Rows'),
+          t('Time'),
+          t('Feedback'),
+          t('Asked at'),
+        ]}
+        row={(ask) => (
+          <tr key={ask.id}>
+            <td data-label={t('Question')} className="cell-wide">
+              <Link to={`/asks/${encodeURIComponent(ask.id)}`} className="row-title">
+                {ask.question}
+              </Link>
+              {ask.sql ? (
+                <code className="sql-snippet" title={ask.sql}>
+                  {ask.sql}
+                </code>
+              ) : null}
+            </td>
+            <td data-label={t('Status')}>
+              <StatusBadge status={ask.status} />
+              <ReviewMarks ask={ask} />
+            </td>
+            <td data-label={t('Who')}>
+              <Asker ask={ask} />
+            </td>
+            <td data-label={t('Where')}>
+              {t(SOURCE_LABEL[ask.source] ?? ask.source)}
+              <span className="muted"> · {ask.datasource}</span>
+            </td>
+            <td data-label={t('Rows')} className="num">
+              {ask.row_count ?? '—'}
+            </td>
+            <td data-label={t('Time')} className="num nowrap" title={stageBreakdown(ask.timings)}>
+              {t('{s} s', { s: totalSeconds(ask.timings) })}
+            </td>
+            <td data-label={t('Feedback')}>
+              <RatingMark rating={ask.rating} />
+            </td>
+            <td data-label={t('Asked at')} className="nowrap">
+              {formatTime(ask.created_at, locale)}
+            </td>
+          </tr>
+        )}
+      />
     </>
   );
 }

@@ -1,11 +1,11 @@
 import type { DataSourceView } from '@quarry/shared';
-import { type FormEvent, useState } from 'react';
-import { Field, FormError } from '../../components/Field';
+import { useState } from 'react';
+import { FormActions, FormError, TextField } from '../../components/Field';
 import { errorMessage } from '../../lib/api';
-import { type FieldErrors, serverFieldErrors } from '../../lib/forms';
+import { useRecordForm } from '../../lib/forms';
 import { useT } from '../../lib/i18n';
 import { useSaveDataSource, useTestConnection } from './api';
-import { type DataSourceValues, dataSourceValues, validateDataSource } from './schema';
+import { dataSourceValues, validateDataSource } from './schema';
 
 type Check =
   | { state: 'idle' }
@@ -29,15 +29,21 @@ export function DataSourceForm({
   const editing = source !== undefined;
   const save = useSaveDataSource();
   const test = useTestConnection();
-  const [values, setValues] = useState(() => dataSourceValues(source));
-  const [errors, setErrors] = useState<FieldErrors>({});
   const [check, setCheck] = useState<Check>({ state: 'idle' });
-
-  const change = (field: keyof DataSourceValues, value: string) => {
-    setValues((current) => ({ ...current, [field]: value }));
-    setErrors(({ [field]: _fixed, ...rest }) => rest);
-    if (field === 'url') setCheck({ state: 'idle' });
-  };
+  const form = useRecordForm({
+    initial: () => dataSourceValues(source),
+    validate: (values) => validateDataSource(values, editing),
+    save,
+    id: source?.id,
+    onSaved,
+    onChange: (field) => {
+      if (field === 'url') setCheck({ state: 'idle' });
+    },
+    // Saving a URL that has not connected yet tests it first; a failed test keeps the form open.
+    beforeSave: (): boolean | Promise<boolean> =>
+      (check.state === 'ok' && check.url === values.url.trim()) || runTest(),
+  });
+  const { values, errors, setErrors } = form;
 
   /** Resolves true when the URL (or, unchanged, the stored one) connects. */
   const runTest = async (): Promise<boolean> => {
@@ -53,24 +59,6 @@ export function DataSourceForm({
     }
   };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const checked = validateDataSource(values, editing);
-    if (!checked.ok) {
-      setErrors(checked.errors);
-      return;
-    }
-    const tested = check.state === 'ok' && check.url === values.url.trim();
-    if (!tested && !(await runTest())) return;
-    save.mutate(
-      { id: source?.id, input: checked.data },
-      {
-        onSuccess: (saved) => onSaved(saved),
-        onError: (error) => setErrors(serverFieldErrors(error, ['name', 'url', 'description'])),
-      },
-    );
-  };
-
   const testNow = () => {
     const checked = validateDataSource(values, editing);
     if (!checked.ok && checked.errors.url) setErrors({ url: checked.errors.url });
@@ -78,28 +66,19 @@ export function DataSourceForm({
   };
 
   return (
-    <form className="form" onSubmit={submit} noValidate>
-      <Field
+    <form className="form" onSubmit={form.submit} noValidate>
+      <TextField
         label={t('Name')}
         hint={
           editing
             ? t('SQL pairs and asks refer to a data source by name, so it cannot change.')
             : t('Lower-case letters, digits, _ and -. Questions pick a data source by this name.')
         }
-        error={errors.name}
-      >
-        {(control) => (
-          <input
-            {...control}
-            className="input"
-            value={values.name}
-            readOnly={editing}
-            autoComplete="off"
-            onChange={(event) => change('name', event.target.value)}
-          />
-        )}
-      </Field>
-      <Field
+        readOnly={editing}
+        autoComplete="off"
+        {...form.field('name')}
+      />
+      <TextField
         label={t('Connection URL')}
         hint={
           editing
@@ -108,34 +87,17 @@ export function DataSourceForm({
                 'mysql://user:password@host:3306/database, postgres://user:password@host:5432/database or sqlite:/path/to/file.sqlite',
               )
         }
-        error={errors.url}
-      >
-        {(control) => (
-          <input
-            {...control}
-            className="input mono"
-            value={values.url}
-            autoComplete="off"
-            spellCheck={false}
-            onChange={(event) => change('url', event.target.value)}
-          />
-        )}
-      </Field>
-      <Field
+        mono
+        autoComplete="off"
+        spellCheck={false}
+        {...form.field('url')}
+      />
+      <TextField
         label={t('Description')}
         hint={t('What the data is about; it helps pick this source for a question.')}
-        error={errors.description}
-      >
-        {(control) => (
-          <textarea
-            {...control}
-            className="input"
-            rows={2}
-            value={values.description}
-            onChange={(event) => change('description', event.target.value)}
-          />
-        )}
-      </Field>
+        rows={2}
+        {...form.field('description')}
+      />
       <div className="connection-check" aria-live="polite">
         <button type="button" className="button" onClick={testNow} disabled={test.isPending}>
           {test.isPending ? t('Connecting…') : t('Test connection')}
@@ -148,18 +110,12 @@ export function DataSourceForm({
         ) : null}
       </div>
       <FormError message={errors._form} />
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onCancel}>
-          {t('Cancel')}
-        </button>
-        <button
-          type="submit"
-          className="button button-primary"
-          disabled={save.isPending || test.isPending}
-        >
-          {save.isPending ? t('Saving…') : t('Test and save')}
-        </button>
-      </div>
+      <FormActions
+        onCancel={onCancel}
+        saving={save.isPending}
+        busy={save.isPending || test.isPending}
+        submitLabel={t('Test and save')}
+      />
     </form>
   );
 }

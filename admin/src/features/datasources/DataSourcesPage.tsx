@@ -2,7 +2,8 @@ import type { DataSourceView } from '@quarry/shared';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { PageHeader } from '../../components/Layout';
-import { ConfirmDialog, Modal } from '../../components/Modal';
+import { ConfirmDelete, Modal } from '../../components/Modal';
+import { RowActions } from '../../components/RowActions';
 import { Empty, QueryState } from '../../components/states';
 import { useT } from '../../lib/i18n';
 import { useNotify } from '../../lib/notify';
@@ -54,30 +55,17 @@ export function DataSourcesPage() {
                   </div>
                   <p className="mono small break">{source.url}</p>
                   {source.description ? <p className="prewrap">{source.description}</p> : null}
-                  <div className="row-actions">
+                  <RowActions
+                    edit={() => setEditing({ source })}
+                    onDelete={source.name === 'default' ? undefined : () => removal.ask(source)}
+                  >
                     <Link
                       className="button button-small"
                       to={`/datasources/${encodeURIComponent(source.name)}`}
                     >
                       {t('Tables and columns')}
                     </Link>
-                    <button
-                      type="button"
-                      className="button button-small"
-                      onClick={() => setEditing({ source })}
-                    >
-                      {t('Edit')}
-                    </button>
-                    {source.name === 'default' ? null : (
-                      <button
-                        type="button"
-                        className="button button-small button-danger-quiet"
-                        onClick={() => removal.ask(source)}
-                      >
-                        {t('Delete')}
-                      </button>
-                    )}
-                  </div>
+                  </RowActions>
                 </li>
               ))}
             </ul>
@@ -99,22 +87,17 @@ export function DataSourcesPage() {
           />
         </Modal>
       ) : null}
-      {removal.deleting ? (
-        <ConfirmDialog
-          title={t('Delete this data source?')}
-          message={
-            <p>
-              {t('Questions can no longer be asked about {name}. SQL pairs written for it stay.', {
-                name: removal.deleting.name,
-              })}
-            </p>
-          }
-          confirmLabel={t('Delete')}
-          busy={removal.busy}
-          onConfirm={removal.confirm}
-          onCancel={removal.cancel}
-        />
-      ) : null}
+      <ConfirmDelete
+        removal={removal}
+        title={t('Delete this data source?')}
+        message={(source) => (
+          <p>
+            {t('Questions can no longer be asked about {name}. SQL pairs written for it stay.', {
+              name: source.name,
+            })}
+          </p>
+        )}
+      />
     </>
   );
 }

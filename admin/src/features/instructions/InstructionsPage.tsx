@@ -1,13 +1,15 @@
 import type { Instruction } from '@quarry/shared';
 import { useState } from 'react';
 import { PageHeader } from '../../components/Layout';
-import { Pager, SearchBox } from '../../components/ListControls';
-import { ConfirmDialog, Modal } from '../../components/Modal';
-import { Empty, QueryState } from '../../components/states';
+import { SearchBox } from '../../components/ListControls';
+import { ConfirmDelete, Modal } from '../../components/Modal';
+import { PagedList } from '../../components/PagedTable';
+import { RowActions } from '../../components/RowActions';
+import { Empty } from '../../components/states';
 import { useT } from '../../lib/i18n';
 import { useNotify } from '../../lib/notify';
 import { useConfirmedDelete } from '../../lib/resources';
-import { PAGE_SIZE, useListParams } from '../../lib/useListParams';
+import { useListParams } from '../../lib/useListParams';
 import { useDeleteInstruction, useInstructions } from './api';
 import { InstructionForm } from './InstructionForm';
 
@@ -48,65 +50,45 @@ export function InstructionsPage() {
           onChange={(q) => list.set({ q })}
         />
       </div>
-      <QueryState query={instructions}>
-        {(page) =>
-          page.items.length === 0 ? (
-            <Empty
-              title={
-                list.q
-                  ? t('No instruction matches “{q}”.', { q: list.q })
-                  : t('No instructions yet.')
-              }
-            />
-          ) : (
-            <>
-              <ul className="card-list" aria-busy={instructions.isFetching}>
-                {page.items.map((instruction) => (
-                  <li key={instruction.id} className="card">
-                    <div className="card-head">
-                      <span className={`badge badge-${instruction.scope}`}>
-                        {instruction.scope === 'global' ? t('Every question') : t('Matched')}
-                      </span>
-                      <div className="row-actions">
-                        <button
-                          type="button"
-                          className="button button-small"
-                          onClick={() => setEditing({ instruction })}
-                        >
-                          {t('Edit')}
-                        </button>
-                        <button
-                          type="button"
-                          className="button button-small button-danger-quiet"
-                          onClick={() => removal.ask(instruction)}
-                        >
-                          {t('Delete')}
-                        </button>
-                      </div>
-                    </div>
-                    <p className="prewrap">{instruction.text}</p>
-                    {instruction.questions.length > 0 ? (
-                      <ul className="chips" aria-label={t('Example questions')}>
-                        {instruction.questions.map((question) => (
-                          <li key={question} className="chip">
-                            {question}
-                          </li>
-                        ))}
-                      </ul>
-                    ) : null}
-                  </li>
-                ))}
-              </ul>
-              <Pager
-                page={page.page}
-                pageSize={page.page_size || PAGE_SIZE}
-                total={page.total}
-                onPage={(next) => list.set({ page: next })}
-              />
-            </>
-          )
+      <PagedList
+        query={instructions}
+        onPage={(page) => list.set({ page })}
+        empty={
+          <Empty
+            title={
+              list.q ? t('No instruction matches “{q}”.', { q: list.q }) : t('No instructions yet.')
+            }
+          />
         }
-      </QueryState>
+      >
+        {(items) => (
+          <ul className="card-list" aria-busy={instructions.isFetching}>
+            {items.map((instruction) => (
+              <li key={instruction.id} className="card">
+                <div className="card-head">
+                  <span className={`badge badge-${instruction.scope}`}>
+                    {instruction.scope === 'global' ? t('Every question') : t('Matched')}
+                  </span>
+                  <RowActions
+                    edit={() => setEditing({ instruction })}
+                    onDelete={() => removal.ask(instruction)}
+                  />
+                </div>
+                <p className="prewrap">{instruction.text}</p>
+                {instruction.questions.length > 0 ? (
+                  <ul className="chips" aria-label={t('Example questions')}>
+                    {instruction.questions.map((question) => (
+                      <li key={question} className="chip">
+                        {question}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </PagedList>
       {editing ? (
         <Modal
           title={editing.instruction ? t('Edit instruction') : t('New instruction')}
@@ -119,16 +101,11 @@ export function InstructionsPage() {
           />
         </Modal>
       ) : null}
-      {removal.deleting ? (
-        <ConfirmDialog
-          title={t('Delete this instruction?')}
-          message={<p className="prewrap">{removal.deleting.text}</p>}
-          confirmLabel={t('Delete')}
-          busy={removal.busy}
-          onConfirm={removal.confirm}
-          onCancel={removal.cancel}
-        />
-      ) : null}
+      <ConfirmDelete
+        removal={removal}
+        title={t('Delete this instruction?')}
+        message={(instruction) => <p className="prewrap">{instruction.text}</p>}
+      />
     </>
   );
 }

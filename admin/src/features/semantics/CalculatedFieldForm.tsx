@@ -3,7 +3,7 @@ import {
   type CalculatedFieldInput,
   calculatedFieldInputSchema,
 } from '@quarry/shared';
-import { Field, FormError } from '../../components/Field';
+import { Field, FormActions, FormError, TextField } from '../../components/Field';
 import { useRecordForm, validate } from '../../lib/forms';
 import { useT } from '../../lib/i18n';
 import { useSaveCalculatedField } from './api';
@@ -59,50 +59,25 @@ export function CalculatedFieldForm({
           </select>
         )}
       </Field>
-      <Field
+      <TextField
         label={t('Name')}
         hint={t('How SQL names it, like a column: tenure_years')}
-        error={errors.name}
-      >
-        {(control) => (
-          <input
-            {...control}
-            className="input mono"
-            value={values.name}
-            onChange={(event) => change('name', event.target.value)}
-          />
-        )}
-      </Field>
-      <Field
+        mono
+        {...form.field('name')}
+      />
+      <TextField
         label={t('Expression')}
         hint={t("SQL over the table's columns, for example salary * 12")}
-        error={errors.expression}
-      >
-        {(control) => (
-          <textarea
-            {...control}
-            className="input mono"
-            rows={3}
-            value={values.expression}
-            onChange={(event) => change('expression', event.target.value)}
-          />
-        )}
-      </Field>
-      <Field
+        mono
+        rows={3}
+        {...form.field('expression')}
+      />
+      <TextField
         label={t('Description')}
         hint={t('What it means, in the words people ask with (Chinese and English).')}
-        error={errors.description}
-      >
-        {(control) => (
-          <textarea
-            {...control}
-            className="input"
-            rows={2}
-            value={values.description}
-            onChange={(event) => change('description', event.target.value)}
-          />
-        )}
-      </Field>
+        rows={2}
+        {...form.field('description')}
+      />
       <DefinitionPreview
         datasource={datasource}
         kind="calculated-fields"
@@ -110,14 +85,7 @@ export function CalculatedFieldForm({
         ready={Boolean(values.table && values.name.trim() && values.expression.trim())}
       />
       <FormError message={errors._form} />
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onCancel}>
-          {t('Cancel')}
-        </button>
-        <button type="submit" className="button button-primary" disabled={save.isPending}>
-          {save.isPending ? t('Saving…') : t('Save')}
-        </button>
-      </div>
+      <FormActions onCancel={onCancel} saving={save.isPending} />
     </form>
   );
 }

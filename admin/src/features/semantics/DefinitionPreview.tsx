@@ -1,6 +1,4 @@
-import { ResultTable } from '../../components/ResultTable';
-import { errorMessage } from '../../lib/api';
-import { useT } from '../../lib/i18n';
+import { RunPreview } from '../../components/RunPreview';
 import { usePreviewDefinition } from './api';
 
 /**
@@ -18,34 +16,6 @@ export function DefinitionPreview({
   body: Record<string, string>;
   ready: boolean;
 }) {
-  const t = useT();
   const preview = usePreviewDefinition(datasource, kind);
-  return (
-    <section className="preview" aria-label={t('Preview')}>
-      <div className="preview-bar">
-        <button
-          type="button"
-          className="button"
-          onClick={() => preview.mutate(body)}
-          disabled={!ready || preview.isPending}
-        >
-          {preview.isPending ? t('Running…') : t('Run')}
-        </button>
-        <span className="muted">{t('Shows the first rows; nothing is changed.')}</span>
-      </div>
-      {preview.isError ? (
-        <p className="form-error" role="alert">
-          {errorMessage(preview.error)}
-        </p>
-      ) : null}
-      {preview.data ? (
-        <ResultTable
-          label={t('Preview rows')}
-          columns={preview.data.columns}
-          rows={preview.data.rows}
-          capped={preview.data.capped}
-        />
-      ) : null}
-    </section>
-  );
+  return <RunPreview preview={preview} run={() => preview.mutate(body)} ready={ready} />;
 }

@@ -1,5 +1,5 @@
 import { type Metric, type MetricInput, metricInputSchema } from '@quarry/shared';
-import { Field, FormError } from '../../components/Field';
+import { FormActions, FormError, TextField } from '../../components/Field';
 import { useRecordForm, validate } from '../../lib/forms';
 import { useT } from '../../lib/i18n';
 import { useSaveMetric } from './api';
@@ -32,56 +32,31 @@ export function MetricForm({
     id: metric?.id,
     onSaved,
   });
-  const { values, errors, change } = form;
+  const { values, errors } = form;
 
   return (
     <form className="form" onSubmit={form.submit} noValidate>
-      <Field
+      <TextField
         label={t('Name')}
         hint={t('How SQL reads it, like a table: monthly_sales_by_region')}
-        error={errors.name}
-      >
-        {(control) => (
-          <input
-            {...control}
-            className="input mono"
-            value={values.name}
-            onChange={(event) => change('name', event.target.value)}
-          />
-        )}
-      </Field>
-      <Field
+        mono
+        {...form.field('name')}
+      />
+      <TextField
         label={t('Description')}
         hint={t('What it measures, in the words people ask with (Chinese and English).')}
-        error={errors.description}
-      >
-        {(control) => (
-          <textarea
-            {...control}
-            className="input"
-            rows={2}
-            value={values.description}
-            onChange={(event) => change('description', event.target.value)}
-          />
-        )}
-      </Field>
-      <Field
+        rows={2}
+        {...form.field('description')}
+      />
+      <TextField
         label={t('SQL')}
         hint={t(
           'One read-only SELECT; its output columns (each with a plain name) are the dimensions and measures.',
         )}
-        error={errors.sql}
-      >
-        {(control) => (
-          <textarea
-            {...control}
-            className="input mono"
-            rows={8}
-            value={values.sql}
-            onChange={(event) => change('sql', event.target.value)}
-          />
-        )}
-      </Field>
+        mono
+        rows={8}
+        {...form.field('sql')}
+      />
       <DefinitionPreview
         datasource={datasource}
         kind="metrics"
@@ -89,14 +64,7 @@ export function MetricForm({
         ready={Boolean(values.sql.trim())}
       />
       <FormError message={errors._form} />
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onCancel}>
-          {t('Cancel')}
-        </button>
-        <button type="submit" className="button button-primary" disabled={save.isPending}>
-          {save.isPending ? t('Saving…') : t('Save')}
-        </button>
-      </div>
+      <FormActions onCancel={onCancel} saving={save.isPending} />
     </form>
   );
 }

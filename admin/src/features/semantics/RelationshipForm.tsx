@@ -5,7 +5,7 @@ import {
   type RelationshipKind,
   relationshipInputSchema,
 } from '@quarry/shared';
-import { Field, FormError } from '../../components/Field';
+import { Field, FormActions, FormError, TextField } from '../../components/Field';
 import { useRecordForm, validate } from '../../lib/forms';
 import { useT } from '../../lib/i18n';
 import { useSaveRelationship } from './api';
@@ -88,20 +88,12 @@ export function RelationshipForm({
     </Field>
   );
   const columnsInput = (field: 'from_columns' | 'to_columns', label: string) => (
-    <Field
+    <TextField
       label={label}
       hint={t('Comma-separated when the key has several columns.')}
-      error={errors[field]}
-    >
-      {(control) => (
-        <input
-          {...control}
-          className="input mono"
-          value={values[field]}
-          onChange={(event) => change(field, event.target.value)}
-        />
-      )}
-    </Field>
+      mono
+      {...form.field(field)}
+    />
   );
 
   return (
@@ -127,14 +119,7 @@ export function RelationshipForm({
         )}
       </Field>
       <FormError message={errors._form} />
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onCancel}>
-          {t('Cancel')}
-        </button>
-        <button type="submit" className="button button-primary" disabled={save.isPending}>
-          {save.isPending ? t('Saving…') : t('Save')}
-        </button>
-      </div>
+      <FormActions onCancel={onCancel} saving={save.isPending} />
     </form>
   );
 }

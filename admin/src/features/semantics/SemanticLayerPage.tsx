@@ -2,7 +2,8 @@ import type { CalculatedField, Metric } from '@quarry/shared';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { PageHeader } from '../../components/Layout';
-import { ConfirmDialog, Modal } from '../../components/Modal';
+import { ConfirmDelete, Modal } from '../../components/Modal';
+import { RowActions } from '../../components/RowActions';
 import { Empty, QueryState } from '../../components/states';
 import { useT } from '../../lib/i18n';
 import { useNotify } from '../../lib/notify';
@@ -95,22 +96,10 @@ export function SemanticLayerPage() {
                       <code className="table-name">
                         {field.table}.{field.name}
                       </code>
-                      <div className="row-actions">
-                        <button
-                          type="button"
-                          className="button button-small"
-                          onClick={() => setEditing({ kind: 'field', field })}
-                        >
-                          {t('Edit')}
-                        </button>
-                        <button
-                          type="button"
-                          className="button button-small button-danger-quiet"
-                          onClick={() => fieldRemoval.ask(field)}
-                        >
-                          {t('Delete')}
-                        </button>
-                      </div>
+                      <RowActions
+                        edit={() => setEditing({ kind: 'field', field })}
+                        onDelete={() => fieldRemoval.ask(field)}
+                      />
                     </div>
                     <p>{field.description}</p>
                     <pre className="code-block mono">{field.expression}</pre>
@@ -145,22 +134,10 @@ export function SemanticLayerPage() {
                   <li key={metric.id} className="card">
                     <div className="card-head">
                       <code className="table-name">{metric.name}</code>
-                      <div className="row-actions">
-                        <button
-                          type="button"
-                          className="button button-small"
-                          onClick={() => setEditing({ kind: 'metric', metric })}
-                        >
-                          {t('Edit')}
-                        </button>
-                        <button
-                          type="button"
-                          className="button button-small button-danger-quiet"
-                          onClick={() => metricRemoval.ask(metric)}
-                        >
-                          {t('Delete')}
-                        </button>
-                      </div>
+                      <RowActions
+                        edit={() => setEditing({ kind: 'metric', metric })}
+                        onDelete={() => metricRemoval.ask(metric)}
+                      />
                     </div>
                     <p>{metric.description}</p>
                     <ul className="chips" aria-label={t('Columns')}>
@@ -209,30 +186,20 @@ export function SemanticLayerPage() {
           />
         </Modal>
       ) : null}
-      {fieldRemoval.deleting ? (
-        <ConfirmDialog
-          title={t('Delete this calculated field?')}
-          message={
-            <code>
-              {fieldRemoval.deleting.table}.{fieldRemoval.deleting.name}
-            </code>
-          }
-          confirmLabel={t('Delete')}
-          busy={fieldRemoval.busy}
-          onConfirm={fieldRemoval.confirm}
-          onCancel={fieldRemoval.cancel}
-        />
-      ) : null}
-      {metricRemoval.deleting ? (
-        <ConfirmDialog
-          title={t('Delete this metric?')}
-          message={<code>{metricRemoval.deleting.name}</code>}
-          confirmLabel={t('Delete')}
-          busy={metricRemoval.busy}
-          onConfirm={metricRemoval.confirm}
-          onCancel={metricRemoval.cancel}
-        />
-      ) : null}
+      <ConfirmDelete
+        removal={fieldRemoval}
+        title={t('Delete this calculated field?')}
+        message={(field) => (
+          <code>
+            {field.table}.{field.name}
+          </code>
+        )}
+      />
+      <ConfirmDelete
+        removal={metricRemoval}
+        title={t('Delete this metric?')}
+        message={(metric) => <code>{metric.name}</code>}
+      />
     </>
   );
 }

@@ -1,8 +1,7 @@
 import type { SqlPair } from '@quarry/shared';
-import { type FormEvent, useState } from 'react';
-import { Field, FormError } from '../../components/Field';
+import { Field, FormActions, FormError, TextField } from '../../components/Field';
 import { LazySqlEditor } from '../../components/LazySqlEditor';
-import { type FieldErrors, serverFieldErrors } from '../../lib/forms';
+import { useRecordForm } from '../../lib/forms';
 import { useT } from '../../lib/i18n';
 import { DataSourceSelect } from '../datasources/DataSourceSelect';
 import { useSaveSqlPair } from './api';
@@ -23,47 +22,23 @@ export function SqlPairForm({
 }) {
   const t = useT();
   const save = useSaveSqlPair();
-  const [values, setValues] = useState(() => sqlPairValues(pair, defaults));
-  const [errors, setErrors] = useState<FieldErrors>({});
-
-  const change = (field: keyof SqlPairValues, value: string) => {
-    setValues((current) => ({ ...current, [field]: value }));
-    setErrors(({ [field]: _fixed, ...rest }) => rest);
-  };
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const checked = validateSqlPair(values);
-    if (!checked.ok) {
-      setErrors(checked.errors);
-      return;
-    }
-    save.mutate(
-      { id: pair?.id, input: checked.data },
-      {
-        onSuccess: (saved) => onSaved(saved),
-        onError: (error) => setErrors(serverFieldErrors(error, Object.keys(values))),
-      },
-    );
-  };
+  const form = useRecordForm({
+    initial: () => sqlPairValues(pair, defaults),
+    validate: validateSqlPair,
+    save,
+    id: pair?.id,
+    onSaved,
+  });
+  const { values, errors, change } = form;
 
   return (
-    <form className="form" onSubmit={submit} noValidate>
-      <Field
+    <form className="form" onSubmit={form.submit} noValidate>
+      <TextField
         label={t('Question')}
         hint={t('Phrase it the way people ask it.')}
-        error={errors.question}
-      >
-        {(control) => (
-          <textarea
-            {...control}
-            className="input"
-            rows={2}
-            value={values.question}
-            onChange={(event) => change('question', event.target.value)}
-          />
-        )}
-      </Field>
+        rows={2}
+        {...form.field('question')}
+      />
       <Field label={t('Data source')} error={errors.datasource}>
         {(control) => (
           <DataSourceSelect
@@ -87,14 +62,7 @@ export function SqlPairForm({
       </Field>
       <SqlPreview sql={values.sql} datasource={values.datasource} />
       <FormError message={errors._form} />
-      <div className="form-actions">
-        <button type="button" className="button" onClick={onCancel}>
-          {t('Cancel')}
-        </button>
-        <button type="submit" className="button button-primary" disabled={save.isPending}>
-          {save.isPending ? t('Saving…') : t('Save')}
-        </button>
-      </div>
+      <FormActions onCancel={onCancel} saving={save.isPending} />
     </form>
   );
 }
