@@ -35,9 +35,15 @@ export function ImportDialog({
   /** The CSV header the endpoint expects, e.g. `question,sql`. */
   columns: string;
   importer: ImportMutation;
+  /** Called once the dialog has cleared the importer's last report. */
   onClose: () => void;
 }) {
   const { t } = useLocale();
+  // The next opening starts without the report of this one.
+  const close = () => {
+    importer.reset();
+    onClose();
+  };
   const [text, setText] = useState('');
   const [fileName, setFileName] = useState('');
   const [overwrite, setOverwrite] = useState(false);
@@ -64,11 +70,11 @@ export function ImportDialog({
   return (
     <Modal
       title={title}
-      onClose={onClose}
+      onClose={close}
       wide
       footer={
         <>
-          <button type="button" className="button" onClick={onClose}>
+          <button type="button" className="button" onClick={close}>
             {done ? t('Done') : t('Cancel')}
           </button>
           {previewed ? (

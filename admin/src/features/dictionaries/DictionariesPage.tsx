@@ -63,10 +63,7 @@ export function DictionariesPage({ kind }: { kind: DictionaryKind }) {
           title={t(IMPORT_TITLE[kind])}
           columns="abbreviation,full_name,columns"
           importer={importer}
-          onClose={() => {
-            setImporting(false);
-            importer.reset();
-          }}
+          onClose={() => setImporting(false)}
         />
       ) : null}
       <ConfirmDelete

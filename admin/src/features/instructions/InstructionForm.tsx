@@ -1,10 +1,16 @@
-import type { Instruction } from '@quarry/shared';
+import type { Instruction, InstructionScope } from '@quarry/shared';
 import { useId } from 'react';
 import { FormActions, FormError, TextField } from '../../components/Field';
 import { useRecordForm } from '../../lib/forms';
 import { useT } from '../../lib/i18n';
 import { useSaveInstruction } from './api';
 import { instructionValues, validateInstruction } from './schema';
+
+/** The scope radios in order, each with the English its label is translated from. */
+const SCOPES: readonly (readonly [InstructionScope, string])[] = [
+  ['global', 'Every question'],
+  ['matched', 'Questions like these examples'],
+];
 
 /**
  * An instruction for the model: global ones apply to every question, matched ones only to
@@ -42,26 +48,18 @@ export function InstructionForm({
       <fieldset className="field" aria-describedby={errors.scope ? `${scopeId}-error` : undefined}>
         <legend className="field-label">{t('Applies to')}</legend>
         <div className="radio-row">
-          <label className="radio">
-            <input
-              type="radio"
-              name="scope"
-              value="global"
-              checked={values.scope === 'global'}
-              onChange={() => change('scope', 'global')}
-            />
-            {t('Every question')}
-          </label>
-          <label className="radio">
-            <input
-              type="radio"
-              name="scope"
-              value="matched"
-              checked={values.scope === 'matched'}
-              onChange={() => change('scope', 'matched')}
-            />
-            {t('Questions like these examples')}
-          </label>
+          {SCOPES.map(([scope, label]) => (
+            <label key={scope} className="radio">
+              <input
+                type="radio"
+                name="scope"
+                value={scope}
+                checked={values.scope === scope}
+                onChange={() => change('scope', scope)}
+              />
+              {t(label)}
+            </label>
+          ))}
         </div>
         {errors.scope ? (
           <p className="field-error" id={`${scopeId}-error`}>

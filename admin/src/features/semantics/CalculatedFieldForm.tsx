@@ -3,11 +3,12 @@ import {
   type CalculatedFieldInput,
   calculatedFieldInputSchema,
 } from '@quarry/shared';
-import { Field, FormActions, FormError, TextField } from '../../components/Field';
+import { FormActions, FormError, TextField } from '../../components/Field';
 import { useRecordForm, validate } from '../../lib/forms';
 import { useT } from '../../lib/i18n';
 import { useSaveCalculatedField } from './api';
 import { DefinitionPreview } from './DefinitionPreview';
+import { TableSelect } from './TableSelect';
 
 type Values = Record<keyof CalculatedFieldInput, string>;
 
@@ -39,26 +40,11 @@ export function CalculatedFieldForm({
     id: field?.id,
     onSaved,
   });
-  const { values, errors, change } = form;
+  const { values, errors } = form;
 
   return (
     <form className="form" onSubmit={form.submit} noValidate>
-      <Field label={t('Table')} error={errors.table}>
-        {(control) => (
-          <select
-            {...control}
-            className="input"
-            value={values.table}
-            onChange={(event) => change('table', event.target.value)}
-          >
-            {tables.map((table) => (
-              <option key={table} value={table}>
-                {table}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <TableSelect label={t('Table')} tables={tables} {...form.field('table')} />
       <TextField
         label={t('Name')}
         hint={t('How SQL names it, like a column: tenure_years')}

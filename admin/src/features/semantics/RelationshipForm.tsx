@@ -9,6 +9,7 @@ import { Field, FormActions, FormError, TextField } from '../../components/Field
 import { useRecordForm, validate } from '../../lib/forms';
 import { useT } from '../../lib/i18n';
 import { useSaveRelationship } from './api';
+import { TableSelect } from './TableSelect';
 
 interface Values {
   from_table: string;
@@ -69,24 +70,6 @@ export function RelationshipForm({
     onSaved,
   });
   const { values, errors, change } = form;
-  const tableSelect = (field: 'from_table' | 'to_table', label: string) => (
-    <Field label={label} error={errors[field]}>
-      {(control) => (
-        <select
-          {...control}
-          className="input"
-          value={values[field]}
-          onChange={(event) => change(field, event.target.value)}
-        >
-          {tables.map((table) => (
-            <option key={table} value={table}>
-              {table}
-            </option>
-          ))}
-        </select>
-      )}
-    </Field>
-  );
   const columnsInput = (field: 'from_columns' | 'to_columns', label: string) => (
     <TextField
       label={label}
@@ -98,9 +81,9 @@ export function RelationshipForm({
 
   return (
     <form className="form" onSubmit={form.submit} noValidate>
-      {tableSelect('from_table', t('From table'))}
+      <TableSelect label={t('From table')} tables={tables} {...form.field('from_table')} />
       {columnsInput('from_columns', t('From columns'))}
-      {tableSelect('to_table', t('To table'))}
+      <TableSelect label={t('To table')} tables={tables} {...form.field('to_table')} />
       {columnsInput('to_columns', t('To columns'))}
       <Field label={t('Kind')} error={errors.kind}>
         {(control) => (

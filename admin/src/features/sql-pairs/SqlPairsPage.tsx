@@ -90,10 +90,7 @@ export function SqlPairsPage() {
           title={t('Import SQL pairs')}
           columns="question,sql"
           importer={importer}
-          onClose={() => {
-            setImporting(false);
-            importer.reset();
-          }}
+          onClose={() => setImporting(false)}
         />
       ) : null}
       <ConfirmDelete
