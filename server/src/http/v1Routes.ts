@@ -1,7 +1,7 @@
 import { askBodySchema, type Intent } from '@quarry/shared';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { type AskLimiter, askerKey, askerLimitMessage } from '../asks/askLimiter.js';
+import { type AskLimiter, acquireAsker } from '../asks/askLimiter.js';
 import type { AskService } from '../asks/askService.js';
 import { QuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -52,15 +52,12 @@ export function createV1Router(deps: {
   router.post('/asks', (request, response) => {
     const body = parseBody(askBodySchema, request.body);
     const url = new URL(request.originalUrl, 'http://localhost');
-    const asker = askerKey({
+    const place = acquireAsker(deps.askLimiter, {
       user: body.user,
       token: requestToken(request, url),
       remoteAddress: request.socket.remoteAddress,
     });
-    const release = deps.askLimiter ? deps.askLimiter.tryAcquire(asker) : () => undefined;
-    if (!release) {
-      throw new QuarryError('RATE_LIMITED', askerLimitMessage(deps.askLimiter?.maxPerAsker ?? 0));
-    }
+    if (!place.ok) throw new QuarryError('RATE_LIMITED', place.refusal);
     const { askId, done } = deps.asks.ask({
       question: body.query,
       datasource: body.datasource,
@@ -69,7 +66,7 @@ export function createV1Router(deps: {
       askedBy: body.user,
       askedByName: body.user_name,
     });
-    void done.then(release, release);
+    void done.then(place.release, place.release);
     response.status(202).json({ query_id: askId });
   });
 

@@ -4,6 +4,7 @@ import {
   type AskStatus,
   type AskStep,
   describeReason,
+  type Intent,
   questionLanguage,
   type Reason,
   seedMessages,
@@ -12,7 +13,7 @@ import {
 import { QuarryError, toQuarryError } from '../errors.js';
 import type { DataSource } from '../ports.js';
 import { type PreparedSql, tablesRead } from '../sql/prepare.js';
-import { recordDetails } from './askDetails.js';
+import { traceAsk } from './askDetails.js';
 import { executeWithCorrections, semanticsField } from './correctionLoop.js';
 import { forPeople } from './peopleMessages.js';
 import { answerFromResult, planAnswerParts } from './stages/answer.js';
@@ -28,6 +29,20 @@ import { retrieveSchema } from './stages/schemaRetrieval.js';
 import { retrieveSqlFunctions } from './stages/sqlFunctions.js';
 import type { AskInput, AskOutcome, Emit, PipelineDeps } from './types.js';
 
+type Timed = <T>(stage: string, work: () => Promise<T>) => Promise<T>;
+
+/** How an ask ended: its status and what only that ending has (rows, a reply, an error). */
+type Ending = Omit<AskOutcome, 'timings' | 'details'>;
+
+/** What the ask learned before it ended, kept also when a later stage fails. */
+interface Learned {
+  intent?: Intent;
+  rephrasedQuestion?: string;
+  retrievedTables?: string[];
+  /** The samples and instructions the model was shown, once its SQL was extracted. */
+  shown?: Pick<AskDetails, 'samples' | 'instructions'>;
+}
+
 /**
  * Answers one question: sequences the stages of the ask flow and reports every step through
  * `emit`. Never throws: every failure ends as an `error` event and a failed or stopped outcome.
@@ -39,12 +54,9 @@ export async function runAsk(
   signal: AbortSignal,
 ): Promise<AskOutcome> {
   const timings: Record<string, number> = {};
-  const details: AskDetails = { attempts: [], rewrites: [] };
-  const outcome: AskOutcome = { status: 'failed', timings, details };
-  const emit = recordDetails(details, emitEvent);
-  const language = questionLanguage(input.question);
-  const messages = stageMessages[language];
-  const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
+  const trace = traceAsk(emitEvent);
+  const learned: Learned = {};
+  const timed: Timed = async (stage, work) => {
     const started = performance.now();
     try {
       return await work();
@@ -52,185 +64,190 @@ export async function runAsk(
       timings[stage] = Math.round((performance.now() - started) * 10) / 10;
     }
   };
+  let ending: Ending;
+  let stoppedEarly: string | undefined;
+  try {
+    ending = await answer(deps, { input, emit: trace.emit, signal, timed, learned });
+  } catch (thrown) {
+    const failure = failureOf(deps, input, thrown, signal);
+    stoppedEarly = failure.stoppedEarly;
+    trace.emit({ type: 'error', code: failure.code, message: failure.message });
+    ending = {
+      status: failure.code === 'STOPPED' ? 'stopped' : 'failed',
+      errorCode: failure.code,
+      error: failure.message,
+    };
+  }
+  const { shown, ...known } = learned;
+  return {
+    ...known,
+    ...trace.lastTried(),
+    ...ending,
+    timings,
+    details: {
+      ...trace.details,
+      ...shown,
+      ...(stoppedEarly !== undefined ? { stopped_early: stoppedEarly } : {}),
+    },
+  };
+}
+
+/** The stages in order; what they learn on the way goes into `run.learned`. */
+async function answer(
+  deps: PipelineDeps,
+  run: { input: AskInput; emit: Emit; signal: AbortSignal; timed: Timed; learned: Learned },
+): Promise<Ending> {
+  const { input, emit, signal, timed, learned } = run;
+  const messages = stageMessages[questionLanguage(input.question)];
   const step = (status: AskStatus, name: AskStep) =>
     emit({ type: 'status', status, step: name, message: messages[name] ?? '' });
 
-  try {
-    step('understanding', 'received');
-    const dataSource = await deps.dataSource(input.datasource);
+  step('understanding', 'received');
+  const dataSource = await deps.dataSource(input.datasource);
 
-    const verified = await timed('historical_match', () =>
-      findHistoricalSql(deps, { ...input, signal }),
-    );
-    if (verified) {
-      step('understanding', 'historical_match');
-      return await execute(deps, {
-        input,
-        prepared: verified,
-        ddl: () =>
-          schemaForVerifiedSql(deps, {
-            datasource: input.datasource,
-            question: input.question,
-            tables: tablesRead(verified),
-            dialect: dataSource.dialect,
-            signal,
-          }),
-        dataSource,
-        emit,
-        signal,
-        timed,
-        outcome,
-        fromHistory: true,
-      });
-    }
-
-    step('searching', 'retrieving_knowledge');
-    const knowledge = await timed('knowledge_retrieval', () =>
-      retrieveKnowledge(deps, {
-        question: input.question,
-        datasource: input.datasource,
-        dialect: dataSource.dialect,
-        signal,
-      }),
-    );
-
-    let question = input.question;
-    if (deps.settings.intentClassification) {
-      step('understanding', 'classifying_intent');
-      const tableNames = (await deps.schema(input.datasource)).map((table) => table.name);
-      const understood = await timed('intent', () =>
-        classifyIntent(deps, {
-          ...knowledge,
-          question,
-          threadId: input.threadId,
-          askId: input.askId,
-          tableNames,
+  const verified = await timed('historical_match', () =>
+    findHistoricalSql(deps, { ...input, signal }),
+  );
+  if (verified) {
+    step('understanding', 'historical_match');
+    return await execute(deps, {
+      input,
+      prepared: verified,
+      ddl: () =>
+        schemaForVerifiedSql(deps, {
+          datasource: input.datasource,
+          question: input.question,
+          tables: tablesRead(verified),
+          dialect: dataSource.dialect,
           signal,
         }),
-      );
-      question = understood.rephrasedQuestion;
-      Object.assign(outcome, { intent: understood.intent, rephrasedQuestion: question });
-      emit({ type: 'understood', rephrased_question: question, intent: understood.intent });
-      if (understood.intent !== 'TEXT_TO_SQL') {
-        const intent = understood.intent;
-        const reply = await timed('reply', () =>
-          replyWithoutSql(deps, { question, intent, tableNames, emit, signal }),
-        );
-        Object.assign(outcome, { status: 'finished', reply } satisfies Partial<AskOutcome>);
-        emit({ type: 'reply', intent, reply });
-        return outcome;
-      }
-    }
-
-    step('searching', 'retrieving_schema');
-    const retrieved = await timed('schema_retrieval', () =>
-      retrieveSchema(deps, { datasource: input.datasource, question, signal }),
-    );
-    if (retrieved.length === 0) {
-      const reason = {
-        code: 'no_relevant_data',
-        params: { datasource: input.datasource },
-      } as const;
-      throw new QuarryError('NO_RELEVANT_DATA', describeReason(reason, 'en'), {
-        context: { reason },
-      });
-    }
-    outcome.retrievedTables = retrieved.map((table) => table.name);
-    emit({
-      type: 'retrieved',
-      tables: outcome.retrievedTables,
-      sql_pairs: knowledge.samples.length,
-      instructions: knowledge.instructions.length,
-    });
-    const { ddl, tables: shown } = await timed('column_pruning', () =>
-      pruneColumns(deps, {
-        question,
-        tables: retrieved,
-        dialect: dataSource.dialect,
-        emit,
-        signal,
-      }),
-    );
-
-    let reasoning: string | undefined;
-    if (deps.settings.reasoning) {
-      step('planning', 'reasoning');
-      reasoning = await timed('reasoning', () =>
-        planSql(deps, { question, ddl, instructions: knowledge.instructions, emit, signal }),
-      );
-    }
-
-    step('generating', 'generating');
-    const sqlFunctions = retrieveSqlFunctions({ dialect: dataSource.dialect });
-    const raw = await timed('generation', () =>
-      generateSql(deps, {
-        question,
-        dialect: dataSource.dialect,
-        ddl,
-        samples: knowledge.samples,
-        instructions: knowledge.instructions,
-        sqlFunctions,
-        ...(reasoning ? { reasoning } : {}),
-        semantics: {
-          calculatedFields: shown.some((table) => table.columns.some((c) => c.calculated)),
-          metrics: shown.some((table) => table.metric !== undefined),
-        },
-        emit,
-        signal,
-      }),
-    );
-    const processed = await timed('post_processing', () =>
-      postProcessSql(deps, { raw, datasource: input.datasource, dataSource, signal }),
-    );
-    if (processed === null) {
-      throw new QuarryError('SQL_GENERATION_FAILED', seedMessages.generationFailed, {
-        context: { raw },
-      });
-    }
-    Object.assign(details, {
-      samples: knowledge.samples.map(({ question: q, sql: s }) => ({ question: q, sql: s })),
-      instructions: knowledge.instructions,
-    });
-    return await execute(deps, {
-      input: { ...input, question },
-      prepared: processed,
-      ddl: async () => ddl,
       dataSource,
       emit,
       signal,
       timed,
-      outcome,
+      fromHistory: true,
     });
-  } catch (thrown) {
-    const error = signal.aborted
-      ? new QuarryError('STOPPED', 'The ask was stopped.')
-      : toQuarryError(thrown);
-    // A correction loop that stopped early already worded its error for people.
-    const message =
-      typeof error.context.stoppedEarly === 'string'
-        ? error.message
-        : forPeople(
-            error.code,
-            error.message,
-            language,
-            error.context.reason as Reason | undefined,
-          );
-    if (error.code === 'INTERNAL')
-      deps.logger.error({ err: thrown, askId: input.askId }, 'ask failed');
-    Object.assign(outcome, {
-      status: error.code === 'STOPPED' ? 'stopped' : 'failed',
-      errorCode: error.code,
-      error: message,
-    } satisfies Partial<AskOutcome>);
-    if (typeof error.context.stoppedEarly === 'string') {
-      details.stopped_early = error.context.stoppedEarly;
-    }
-    emit({ type: 'error', code: error.code, message });
-    return outcome;
   }
+
+  step('searching', 'retrieving_knowledge');
+  const knowledge = await timed('knowledge_retrieval', () =>
+    retrieveKnowledge(deps, {
+      question: input.question,
+      datasource: input.datasource,
+      dialect: dataSource.dialect,
+      signal,
+    }),
+  );
+
+  let question = input.question;
+  if (deps.settings.intentClassification) {
+    step('understanding', 'classifying_intent');
+    const tableNames = (await deps.schema(input.datasource)).map((table) => table.name);
+    const understood = await timed('intent', () =>
+      classifyIntent(deps, {
+        ...knowledge,
+        question,
+        threadId: input.threadId,
+        askId: input.askId,
+        tableNames,
+        signal,
+      }),
+    );
+    const intent = understood.intent;
+    question = understood.rephrasedQuestion;
+    learned.intent = intent;
+    learned.rephrasedQuestion = question;
+    emit({ type: 'understood', rephrased_question: question, intent });
+    if (intent !== 'TEXT_TO_SQL') {
+      const reply = await timed('reply', () =>
+        replyWithoutSql(deps, { question, intent, tableNames, emit, signal }),
+      );
+      emit({ type: 'reply', intent, reply });
+      return { status: 'finished', reply };
+    }
+  }
+
+  step('searching', 'retrieving_schema');
+  const retrieved = await timed('schema_retrieval', () =>
+    retrieveSchema(deps, { datasource: input.datasource, question, signal }),
+  );
+  if (retrieved.length === 0) {
+    const reason = {
+      code: 'no_relevant_data',
+      params: { datasource: input.datasource },
+    } as const;
+    throw new QuarryError('NO_RELEVANT_DATA', describeReason(reason, 'en'), {
+      context: { reason },
+    });
+  }
+  learned.retrievedTables = retrieved.map((table) => table.name);
+  emit({
+    type: 'retrieved',
+    tables: learned.retrievedTables,
+    sql_pairs: knowledge.samples.length,
+    instructions: knowledge.instructions.length,
+  });
+  const { ddl, tables: shown } = await timed('column_pruning', () =>
+    pruneColumns(deps, {
+      question,
+      tables: retrieved,
+      dialect: dataSource.dialect,
+      emit,
+      signal,
+    }),
+  );
+
+  let reasoning: string | undefined;
+  if (deps.settings.reasoning) {
+    step('planning', 'reasoning');
+    reasoning = await timed('reasoning', () =>
+      planSql(deps, { question, ddl, instructions: knowledge.instructions, emit, signal }),
+    );
+  }
+
+  step('generating', 'generating');
+  const sqlFunctions = retrieveSqlFunctions({ dialect: dataSource.dialect });
+  const raw = await timed('generation', () =>
+    generateSql(deps, {
+      question,
+      dialect: dataSource.dialect,
+      ddl,
+      samples: knowledge.samples,
+      instructions: knowledge.instructions,
+      sqlFunctions,
+      ...(reasoning ? { reasoning } : {}),
+      semantics: {
+        calculatedFields: shown.some((table) => table.columns.some((c) => c.calculated)),
+        metrics: shown.some((table) => table.metric !== undefined),
+      },
+      emit,
+      signal,
+    }),
+  );
+  const processed = await timed('post_processing', () =>
+    postProcessSql(deps, { raw, datasource: input.datasource, dataSource, signal }),
+  );
+  if (processed === null) {
+    throw new QuarryError('SQL_GENERATION_FAILED', seedMessages.generationFailed, {
+      context: { raw },
+    });
+  }
+  learned.shown = {
+    samples: knowledge.samples.map(({ question: q, sql: s }) => ({ question: q, sql: s })),
+    instructions: knowledge.instructions,
+  };
+  return await execute(deps, {
+    input: { ...input, question },
+    prepared: processed,
+    ddl: async () => ddl,
+    dataSource,
+    emit,
+    signal,
+    timed,
+  });
 }
 
-/** Dry run, execution and corrections, then the result event. */
+/** Dry run, execution and corrections, then the result event and the parts after the rows. */
 async function execute(
   deps: PipelineDeps,
   run: {
@@ -241,23 +258,11 @@ async function execute(
     dataSource: DataSource;
     emit: Emit;
     signal: AbortSignal;
-    timed: <T>(stage: string, work: () => Promise<T>) => Promise<T>;
-    outcome: AskOutcome;
+    timed: Timed;
     fromHistory?: boolean;
   },
-): Promise<AskOutcome> {
-  const { outcome, prepared } = run;
-  outcome.sql = prepared.sql;
-  // The history keeps the SQL last tried, also when every rewrite failed.
-  const emit: Emit = (event) => {
-    if (event.type === 'sql') {
-      outcome.sql = event.sql;
-      // What the SQL last tried used, like the SQL itself.
-      if (event.semantics_used) outcome.semanticsUsed = event.semantics_used;
-      else delete outcome.semanticsUsed;
-    }
-    run.emit(event);
-  };
+): Promise<Ending> {
+  const { emit, prepared } = run;
   emit({
     type: 'sql',
     sql: prepared.sql,
@@ -278,13 +283,6 @@ async function execute(
     }),
   );
   const { result } = executed;
-  Object.assign(outcome, {
-    status: 'finished',
-    sql: executed.sql,
-    columns: result.columns,
-    rowCount: result.rows.length,
-    capped: result.capped,
-  } satisfies Partial<AskOutcome>);
   const plan = planAnswerParts(deps, run.input.parts, result);
   const event: AskEvent = {
     type: 'result',
@@ -296,18 +294,50 @@ async function execute(
     ...(plan.parts.length > 0 ? { parts: plan.parts } : {}),
   };
   emit(event);
-  if (plan.parts.length > 0) {
-    const parts = await run.timed('answer', () =>
-      answerFromResult(deps, {
-        plan,
-        question: run.input.question,
-        sql: executed.sql,
-        result,
-        emit,
-        signal: run.signal,
-      }),
-    );
-    Object.assign(outcome, parts);
+  const parts =
+    plan.parts.length > 0
+      ? await run.timed('answer', () =>
+          answerFromResult(deps, {
+            plan,
+            question: run.input.question,
+            sql: executed.sql,
+            result,
+            emit,
+            signal: run.signal,
+          }),
+        )
+      : {};
+  return {
+    status: 'finished',
+    sql: executed.sql,
+    columns: result.columns,
+    rowCount: result.rows.length,
+    capped: result.capped,
+    ...parts,
+  };
+}
+
+/** Anything thrown, as the error people are shown; a stop is STOPPED whatever was thrown. */
+function failureOf(
+  deps: PipelineDeps,
+  input: AskInput,
+  thrown: unknown,
+  signal: AbortSignal,
+): { code: QuarryError['code']; message: string; stoppedEarly?: string } {
+  const error = signal.aborted
+    ? new QuarryError('STOPPED', 'The ask was stopped.')
+    : toQuarryError(thrown);
+  if (error.code === 'INTERNAL') {
+    deps.logger.error({ err: thrown, askId: input.askId }, 'ask failed');
   }
-  return outcome;
+  // A correction loop that stopped early already worded its error for people.
+  const stoppedEarly = error.context.stoppedEarly;
+  if (typeof stoppedEarly === 'string') {
+    return { code: error.code, message: error.message, stoppedEarly };
+  }
+  const reason = error.context.reason as Reason | undefined;
+  return {
+    code: error.code,
+    message: forPeople(error.code, error.message, questionLanguage(input.question), reason),
+  };
 }

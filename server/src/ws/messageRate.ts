@@ -31,3 +31,14 @@ export function createMessageRate(
     },
   };
 }
+
+/** The RATE_LIMITED sentence for a refused message, or for the flood that closes the connection. */
+export function rateRefusal(
+  verdict: 'refuse' | 'close',
+  limits: { perSecond: number; burst: number; closeAfterRefusals: number },
+): string {
+  const limit = `at most ${limits.perSecond} messages per second (bursts of ${limits.burst})`;
+  return verdict === 'close'
+    ? `Too many messages: ${limits.closeAfterRefusals} in a row arrived faster than ${limit}; closing the connection.`
+    : `Too many messages: send ${limit}.`;
+}

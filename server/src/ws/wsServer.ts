@@ -1,16 +1,16 @@
 import type { IncomingMessage, Server } from 'node:http';
-import type { AskEvent, RefusalFrame } from '@quarry/shared';
-import { queryFrameSchema } from '@quarry/shared';
+import type { QueryFrame, RefusalFrame } from '@quarry/shared';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { type AskLimiter, askerKey, askerLimitMessage } from '../asks/askLimiter.js';
-import type { AskService } from '../asks/askService.js';
+import { type AskLimiter, acquireAsker } from '../asks/askLimiter.js';
+import type { AskRequest, AskService } from '../asks/askService.js';
 import { isAuthorized, requestToken } from '../http/auth.js';
 import type { Logger } from '../logger.js';
 import { createChunkCoalescer } from './chunkCoalescer.js';
 import { eventFrames } from './eventFrames.js';
 import { createFrameSender, type OutgoingFrame } from './frameSender.js';
-import { createMessageRate } from './messageRate.js';
+import { createMessageRate, rateRefusal } from './messageRate.js';
 import { watchMessageSizes } from './messageSizeGuard.js';
+import { parseQueryFrame } from './queryFrame.js';
 import { createTextRenderer, errorFrame } from './textFrames.js';
 
 /** Characters of a frame that reach the log; the frame itself is sent whole. */
@@ -41,7 +41,7 @@ export const DEFAULT_WS_LIMITS: WsLimits = {
   sendStallMs: 30_000,
 };
 
-type Mode = 'text' | 'json';
+export type Mode = 'text' | 'json';
 
 /**
  * The `/ws` endpoint: the seed's text protocol by default, events mode with `?format=json`.
@@ -106,11 +106,12 @@ function handleConnection(
   let accepted = 0;
   // Text frames carry no ask id, so text-mode asks on one connection run one after another.
   let textChain: Promise<unknown> = Promise.resolve();
-  const rate = createMessageRate({
+  const rateLimits = {
     perSecond: deps.limits.messagesPerSecond,
     burst: deps.limits.messageBurst,
     closeAfterRefusals: deps.limits.floodCloseAfter,
-  });
+  };
+  const rate = createMessageRate(rateLimits);
 
   const sender = createFrameSender(ws, {
     bufferBytes: deps.limits.sendBufferBytes,
@@ -149,136 +150,69 @@ function handleConnection(
     send(mode === 'json' ? JSON.stringify(frame) : errorFrame(message));
   };
 
+  /** Runs one accepted question, sending its frames as they come. */
+  const answer = async (query: QueryFrame, mode: Mode) => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    const render = createTextRenderer();
+    let askIdForFrames = '';
+    const events = createChunkCoalescer((event) => {
+      const chunk = event.type.endsWith('_chunk');
+      for (const frame of eventFrames(event, askIdForFrames, 'json', render)) {
+        send(frame, askIdForFrames, chunk);
+      }
+    });
+    const { askId, done } = deps.asks.ask(askRequestOf(query, mode), (event, id) => {
+      if (mode === 'json') {
+        askIdForFrames = id;
+        events.push(event);
+      } else {
+        const chunk = event.type.endsWith('_chunk');
+        for (const frame of eventFrames(event, id, mode, render)) send(frame, id, chunk);
+      }
+    });
+    running.add(askId);
+    try {
+      await done;
+    } finally {
+      events.flush();
+      running.delete(askId);
+    }
+  };
+
   ws.on('message', (data: RawData, isBinary: boolean) => {
     if (ws.readyState !== WebSocket.OPEN) return;
     const admitted = rate.admit();
     if (admitted !== 'accept') {
-      const limit = `at most ${deps.limits.messagesPerSecond} messages per second (bursts of ${deps.limits.messageBurst})`;
-      if (admitted === 'close') {
-        refuse(
-          connectionMode,
-          'RATE_LIMITED',
-          `Too many messages: ${deps.limits.floodCloseAfter} in a row arrived faster than ${limit}; closing the connection.`,
-        );
-        ws.close(1008, 'message rate limit exceeded');
-      } else {
-        refuse(connectionMode, 'RATE_LIMITED', `Too many messages: send ${limit}.`);
-      }
+      refuse(connectionMode, 'RATE_LIMITED', rateRefusal(admitted, rateLimits));
+      if (admitted === 'close') ws.close(1008, 'message rate limit exceeded');
       return;
     }
-    if (isBinary) {
-      refuse(
-        connectionMode,
-        'BAD_REQUEST',
-        'Binary frames are not supported: send one JSON text frame per question.',
-      );
+    const frame = parseQueryFrame(data, isBinary);
+    if (!frame.ok) {
+      refuse(connectionMode, 'BAD_REQUEST', frame.message);
       return;
     }
-    let parsedJson: unknown;
-    try {
-      parsedJson = JSON.parse(rawText(data));
-    } catch {
-      refuse(
-        connectionMode,
-        'BAD_REQUEST',
-        'The message is not valid JSON: send {"type":"query","query":"<your question>"}.',
-      );
-      return;
-    }
-    if (typeof parsedJson !== 'object' || parsedJson === null || Array.isArray(parsedJson)) {
-      refuse(
-        connectionMode,
-        'BAD_REQUEST',
-        'The message must be a JSON object: send {"type":"query","query":"<your question>"}.',
-      );
-      return;
-    }
-    const parsed = queryFrameSchema.safeParse(parsedJson);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.join('.') || 'message';
-      // zod does not say whether a value was absent or of the wrong type: the frame does.
-      const absent = issue?.path.length === 1 && !Object.hasOwn(parsedJson, field);
-      const message = absent
-        ? `"${field}" is required: send {"type":"query","query":"<your question>"}.`
-        : `Invalid "${field}": ${issue?.message ?? 'invalid value'}.`;
-      refuse(connectionMode, 'BAD_REQUEST', message);
-      return;
-    }
-    const query = parsed.data;
+    const query = frame.query;
     const mode: Mode = query.format ?? connectionMode;
-    // A client that has not read its earlier answers gets no new ones to hold.
-    if (sender.behind || sender.stalled) {
-      refuse(
-        mode,
-        'RATE_LIMITED',
-        'This connection has not read its earlier answers yet; read them before asking again.',
-      );
+    const busy = connectionBusy(sender, accepted, deps.limits.maxConcurrentAsks);
+    if (busy) {
+      refuse(mode, 'RATE_LIMITED', busy);
       return;
     }
-    if (accepted >= deps.limits.maxConcurrentAsks) {
-      refuse(
-        mode,
-        'RATE_LIMITED',
-        `At most ${deps.limits.maxConcurrentAsks} questions may run at once on one connection; wait for an answer first.`,
-      );
+    const place = acquireAsker(deps.askLimiter, { user: query.user, ...client });
+    if (!place.ok) {
+      refuse(mode, 'RATE_LIMITED', place.refusal);
       return;
     }
-    const asker = askerKey({ user: query.user, ...client });
-    const release = deps.askLimiter ? deps.askLimiter.tryAcquire(asker) : () => undefined;
-    if (!release) {
-      refuse(mode, 'RATE_LIMITED', askerLimitMessage(deps.askLimiter?.maxPerAsker ?? 0));
-      return;
-    }
-
     accepted += 1;
-    const start = async () => {
-      if (ws.readyState !== WebSocket.OPEN) return;
-      const render = createTextRenderer();
-      let askIdForFrames = '';
-      const events = createChunkCoalescer((event) => {
-        const chunk = event.type.endsWith('_chunk');
-        for (const frame of eventFrames(event, askIdForFrames, 'json', render)) {
-          send(frame, askIdForFrames, chunk);
-        }
-      });
-      const { askId, done } = deps.asks.ask(
-        {
-          question: query.query,
-          datasource: query.datasource,
-          threadId: query.thread_id,
-          source: query.source ?? 'ws',
-          askedBy: query.user,
-          askedByName: query.user_name,
-          // The seed's frames have no place for an answer, a chart or follow-ups.
-          ...(mode === 'text' ? { parts: [] } : {}),
-        },
-        (event: AskEvent, id: string) => {
-          if (mode === 'json') {
-            askIdForFrames = id;
-            events.push(event);
-          } else {
-            const chunk = event.type.endsWith('_chunk');
-            for (const frame of eventFrames(event, id, mode, render)) send(frame, id, chunk);
-          }
-        },
-      );
-      running.add(askId);
-      try {
-        await done;
-      } finally {
-        events.flush();
-        running.delete(askId);
-      }
-    };
     const settle = () => {
       accepted -= 1;
-      release();
+      place.release();
     };
     if (mode === 'text') {
-      textChain = textChain.then(start).finally(settle);
+      textChain = textChain.then(() => answer(query, mode)).finally(settle);
     } else {
-      void start().finally(settle);
+      void answer(query, mode).finally(settle);
     }
   });
 
@@ -289,7 +223,34 @@ function handleConnection(
   ws.on('error', (error) => deps.logger.warn({ err: error }, 'WebSocket connection error'));
 }
 
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
+/**
+ * Why this connection takes no new question now, if it does not: a client that has not read
+ * its earlier answers gets no new ones to hold, and one connection runs at most `max` asks.
+ */
+export function connectionBusy(
+  sender: { behind: boolean; stalled: boolean },
+  accepted: number,
+  max: number,
+): string | undefined {
+  if (sender.behind || sender.stalled) {
+    return 'This connection has not read its earlier answers yet; read them before asking again.';
+  }
+  if (accepted >= max) {
+    return `At most ${max} questions may run at once on one connection; wait for an answer first.`;
+  }
+  return undefined;
+}
+
+/** The ask a query frame starts; text mode asks for no part after the rows. */
+export function askRequestOf(query: QueryFrame, mode: Mode): AskRequest {
+  return {
+    question: query.query,
+    datasource: query.datasource,
+    threadId: query.thread_id,
+    source: query.source ?? 'ws',
+    askedBy: query.user,
+    askedByName: query.user_name,
+    // The seed's frames have no place for an answer, a chart or follow-ups.
+    ...(mode === 'text' ? { parts: [] } : {}),
+  };
 }

@@ -1,5 +1,4 @@
 import {
-  type AskControlMessage,
   type AskEvent,
   type AskInput,
   type AskJobMessage,
@@ -10,14 +9,19 @@ import {
 import type { Logger } from '../../logger.js';
 import type { AskQueue } from '../askQueue.js';
 import type { AskJobBus } from './jobBus.js';
+import {
+  enqueueJob,
+  jobIsActive,
+  jobState,
+  publishStop,
+  removeWaitingJob,
+  seconds,
+} from './jobs.js';
 import { parseJobMessage } from './messages.js';
 
 /** Events-mode message of the `restarted` step (text mode sends the seed's frames only). */
 export const ASK_RESTARTED_MESSAGE =
   '处理该问题的工作进程已停止，另一个工作进程正在从头重新回答...';
-
-/** Longest wait for Redis to take a job before the ask fails instead of hanging. */
-const ENQUEUE_TIMEOUT_MS = 5000;
 
 interface PendingAsk {
   onEvent(event: AskEvent): void;
@@ -35,6 +39,23 @@ interface PendingAsk {
   timer: NodeJS.Timeout | undefined;
 }
 
+export interface BullAskQueueOptions {
+  bus: AskJobBus;
+  waitTimeoutMs: number;
+  workerTimeoutMs: number;
+  /** ASK_JOB_LOCK_MS: how long bull takes to notice a dead worker is about twice this. */
+  jobLockMs: number;
+  logger: Logger;
+  /** Told how long each ask waited before a worker took it, for `/metrics`. */
+  onTaken?: (waitSeconds: number) => void;
+}
+
+/** The asks this process submitted and has not settled, with what the pieces below share. */
+interface Submitted {
+  options: BullAskQueueOptions;
+  pending: Map<string, PendingAsk>;
+}
+
 /**
  * Asks as bull jobs on Redis: any worker of the queue (`npm run worker`, or this process when
  * it also works) runs them, and their events come back on this process's reply channel in
@@ -46,246 +67,226 @@ interface PendingAsk {
  * fails the ask at once. Each such failure is a QUEUE_UNAVAILABLE error event and outcome, so
  * clients see a sentence, never a hang.
  */
-export async function createBullAskQueue(options: {
-  bus: AskJobBus;
-  waitTimeoutMs: number;
-  workerTimeoutMs: number;
-  /** ASK_JOB_LOCK_MS: how long bull takes to notice a dead worker is about twice this. */
-  jobLockMs: number;
-  logger: Logger;
-  /** Told how long each ask waited before a worker took it, for `/metrics`. */
-  onTaken?: (waitSeconds: number) => void;
-}): Promise<AskQueue> {
+export async function createBullAskQueue(options: BullAskQueueOptions): Promise<AskQueue> {
   const { bus, logger } = options;
-  const pending = new Map<string, PendingAsk>();
-
-  const rearm = (askId: string, ask: PendingAsk, ms: number, onExpiry: () => void) => {
-    clearTimeout(ask.timer);
-    ask.timer = setTimeout(() => {
-      if (pending.get(askId) === ask) onExpiry();
-    }, ms);
-  };
-  const watchWorker = (askId: string, ask: PendingAsk) =>
-    rearm(askId, ask, options.workerTimeoutMs, () => void onWorkerSilent(askId, ask));
-
-  /**
-   * The worker said nothing for `workerTimeoutMs`. While bull still has the job, a dead
-   * worker's ask goes back to the queue once its lock expires: wait for that (two lock times,
-   * once), and for a worker to take it (`waitTimeoutMs`); otherwise the ask is lost: fail it.
-   */
-  const onWorkerSilent = async (askId: string, ask: PendingAsk) => {
-    const state = await jobState(askId);
-    if (pending.get(askId) !== ask) return;
-    if (state === 'waiting') {
-      logger.warn({ askId, worker: ask.worker }, 'ask queue: an ask is back on the queue');
-      rearm(askId, ask, options.waitTimeoutMs, () => void onWaitExpired(askId, ask));
-      return;
-    }
-    if (state === 'active' && !ask.recovering) {
-      ask.recovering = true;
-      rearm(askId, ask, 2 * options.jobLockMs + options.workerTimeoutMs, () => {
-        void onWorkerSilent(askId, ask);
-      });
-      return;
-    }
-    fail(
-      askId,
-      'QUEUE_UNAVAILABLE',
-      `The worker answering this question stopped responding for ${seconds(options.workerTimeoutMs)} s; ask again.`,
-    );
-  };
-
-  /** Where bull has the job now; undefined when it is gone (done, failed) or Redis is not there. */
-  const jobState = async (askId: string): Promise<string | undefined> => {
-    try {
-      const job = await bus.jobs.getJob(askId);
-      return job ? await job.getState() : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-
-  const settle = (askId: string, outcome: AskOutcome) => {
-    const ask = pending.get(askId);
-    if (!ask) return;
-    clearTimeout(ask.timer);
-    pending.delete(askId);
-    ask.resolve(outcome);
-  };
-
-  /** Ends an ask here, and makes sure no worker goes on with it. */
-  const fail = (askId: string, code: ErrorCode, message: string) => {
-    const ask = pending.get(askId);
-    if (!ask) return;
-    // Text-mode clients expect the seed's first frame before the exception frame.
-    if (!ask.emitted) {
-      ask.onEvent({
-        type: 'status',
-        status: 'understanding',
-        step: 'received',
-        message: seedMessages.received,
-      });
-    }
-    ask.onEvent({ type: 'error', code, message });
-    settle(askId, {
-      status: code === 'STOPPED' ? 'stopped' : 'failed',
-      errorCode: code,
-      error: message,
-      timings: {},
-    });
-    withdraw(askId);
-  };
-
-  /** Stops the ask on whichever worker has it, and takes it off the queue if none has. */
-  const withdraw = (askId: string) => {
-    bus.publish(bus.controlChannel, { type: 'stop', ask_id: askId } satisfies AskControlMessage);
-    void removeWaiting(askId);
-  };
-
-  /** True when the job was still waiting and is now gone; false when a worker holds it. */
-  const removeWaiting = async (askId: string): Promise<boolean> => {
-    try {
-      const job = await bus.jobs.getJob(askId);
-      if (!job || !(await job.isWaiting())) return false;
-      await job.remove();
-      return true;
-    } catch {
-      return false; // locked by a worker that took it meanwhile
-    }
-  };
-
-  const onWaitExpired = async (askId: string, ask: PendingAsk) => {
-    if (await removeWaiting(askId)) {
-      fail(
-        askId,
-        'QUEUE_UNAVAILABLE',
-        `No Quarry worker took this question within ${seconds(options.waitTimeoutMs)} s: the workers are busy or none is running (start one with \`npm run worker\`).`,
-      );
-    } else if (pending.get(askId) === ask) {
-      // A worker has it and its first message is on the way: watch that worker instead.
-      watchWorker(askId, ask);
-    }
-  };
-
+  const submitted: Submitted = { options, pending: new Map() };
   await bus.subscribe(bus.replyChannel, (text) => {
     const message = parseJobMessage(text);
     if (!message) {
       logger.warn({ channel: bus.replyChannel }, 'ask queue: ignored a malformed reply message');
       return;
     }
-    const ask = pending.get(message.ask_id);
+    const ask = submitted.pending.get(message.ask_id);
     if (!ask) return; // an ask this process already ended (it timed out or was stopped)
-    handleReply(message, ask);
+    handleReply(submitted, message, ask);
   });
-
-  const handleReply = (message: AskJobMessage, ask: PendingAsk) => {
-    if (message.type === 'outcome') {
-      settle(message.ask_id, message.outcome);
-      return;
-    }
-    if (!ask.started) options.onTaken?.((performance.now() - ask.submittedAt) / 1000);
-    ask.started = true;
-    if (message.type === 'started') {
-      if (ask.worker !== undefined && ask.worker !== message.worker) {
-        logger.warn(
-          { askId: message.ask_id, worker: message.worker, previous: ask.worker },
-          'ask queue: the worker of an ask stopped; another worker runs it again',
-        );
-        ask.emitted = true;
-        ask.onEvent({
-          type: 'status',
-          status: 'understanding',
-          step: 'restarted',
-          message: ASK_RESTARTED_MESSAGE,
-        });
-      } else {
-        logger.debug({ askId: message.ask_id, worker: message.worker }, 'ask taken by a worker');
-      }
-      ask.worker = message.worker;
-      ask.recovering = false;
-    }
-    watchWorker(message.ask_id, ask);
-    if (message.type === 'event') {
-      ask.emitted = true;
-      ask.onEvent(message.event);
-    }
-  };
-
   return {
-    submit(input: AskInput, onEvent) {
-      let resolve!: (outcome: AskOutcome) => void;
-      const done = new Promise<AskOutcome>((settleDone) => {
-        resolve = settleDone;
-      });
-      const askId = input.askId;
-      const ask: PendingAsk = {
-        onEvent,
-        resolve,
-        started: false,
-        emitted: false,
-        worker: undefined,
-        recovering: false,
-        submittedAt: performance.now(),
-        timer: undefined,
-      };
-      pending.set(askId, ask);
-      if (!bus.connected()) {
-        fail(askId, 'QUEUE_UNAVAILABLE', 'The ask queue (Redis) is unreachable; try again soon.');
-        return { done };
-      }
-      rearm(askId, ask, options.waitTimeoutMs, () => void onWaitExpired(askId, ask));
-      enqueue(input).catch((error: unknown) => {
-        logger.warn({ err: error, askId }, 'ask queue: could not enqueue');
-        fail(
-          askId,
-          'QUEUE_UNAVAILABLE',
-          `The ask queue (Redis) did not take the question: ${(error as Error).message}`,
-        );
-      });
-      return { done };
-    },
-
-    async stop(askId) {
-      const ask = pending.get(askId);
-      bus.publish(bus.controlChannel, { type: 'stop', ask_id: askId } satisfies AskControlMessage);
-      if (await removeWaiting(askId)) {
-        fail(askId, 'STOPPED', 'The ask was stopped.');
-        return true;
-      }
-      if (ask) return true;
-      // Asked of a server that did not submit it: true when a worker is running it.
-      const job = await bus.jobs.getJob(askId).catch(() => null);
-      return job ? await job.isActive() : false;
-    },
-
+    submit: (input, onEvent) => submit(submitted, input, onEvent),
+    stop: (askId) => stop(submitted, askId),
     async close() {
-      for (const askId of [...pending.keys()])
-        fail(askId, 'STOPPED', 'The server is shutting down.');
+      for (const askId of [...submitted.pending.keys()]) {
+        fail(submitted, askId, 'STOPPED', 'The server is shutting down.');
+      }
     },
   };
+}
 
-  async function enqueue(input: AskInput): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const added = bus.jobs.add(
-      { input, reply_to: bus.replyChannel },
-      { jobId: input.askId, attempts: 1, removeOnComplete: true, removeOnFail: true },
+/** Queues the ask's job; it fails at once, as an outcome, when Redis is not there. */
+function submit(
+  submitted: Submitted,
+  input: AskInput,
+  onEvent: (event: AskEvent) => void,
+): { done: Promise<AskOutcome> } {
+  const { bus, logger } = submitted.options;
+  let resolve!: (outcome: AskOutcome) => void;
+  const done = new Promise<AskOutcome>((settleDone) => {
+    resolve = settleDone;
+  });
+  const askId = input.askId;
+  const ask: PendingAsk = {
+    onEvent,
+    resolve,
+    started: false,
+    emitted: false,
+    worker: undefined,
+    recovering: false,
+    submittedAt: performance.now(),
+    timer: undefined,
+  };
+  submitted.pending.set(askId, ask);
+  if (!bus.connected()) {
+    fail(
+      submitted,
+      askId,
+      'QUEUE_UNAVAILABLE',
+      'The ask queue (Redis) is unreachable; try again soon.',
     );
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer from Redis within ${seconds(ENQUEUE_TIMEOUT_MS)} s`)),
-        ENQUEUE_TIMEOUT_MS,
+    return { done };
+  }
+  waitForWorker(submitted, askId, ask);
+  enqueueJob(bus, input).catch((error: unknown) => {
+    logger.warn({ err: error, askId }, 'ask queue: could not enqueue');
+    fail(
+      submitted,
+      askId,
+      'QUEUE_UNAVAILABLE',
+      `The ask queue (Redis) did not take the question: ${(error as Error).message}`,
+    );
+  });
+  return { done };
+}
+
+/** Stops an ask wherever it is: on a worker, still on the queue, or on another server's. */
+async function stop(submitted: Submitted, askId: string): Promise<boolean> {
+  const { bus } = submitted.options;
+  const ask = submitted.pending.get(askId);
+  publishStop(bus, askId);
+  if (await removeWaitingJob(bus, askId)) {
+    fail(submitted, askId, 'STOPPED', 'The ask was stopped.');
+    return true;
+  }
+  if (ask) return true;
+  // Asked of a server that did not submit it: true when a worker is running it.
+  return jobIsActive(bus, askId);
+}
+
+/** What a worker said about an ask: it took it (again), an event, or its outcome. */
+function handleReply(submitted: Submitted, message: AskJobMessage, ask: PendingAsk): void {
+  const { logger, onTaken } = submitted.options;
+  if (message.type === 'outcome') {
+    settle(submitted, message.ask_id, message.outcome);
+    return;
+  }
+  if (!ask.started) onTaken?.((performance.now() - ask.submittedAt) / 1000);
+  ask.started = true;
+  if (message.type === 'started') {
+    if (ask.worker !== undefined && ask.worker !== message.worker) {
+      logger.warn(
+        { askId: message.ask_id, worker: message.worker, previous: ask.worker },
+        'ask queue: the worker of an ask stopped; another worker runs it again',
       );
-    });
-    try {
-      await Promise.race([added, timedOut]);
-    } catch (error) {
-      // A job that lands after all must not run for nobody.
-      void added.then((job) => job.remove()).catch(() => undefined);
-      throw error;
-    } finally {
-      clearTimeout(timer);
+      ask.emitted = true;
+      ask.onEvent({
+        type: 'status',
+        status: 'understanding',
+        step: 'restarted',
+        message: ASK_RESTARTED_MESSAGE,
+      });
+    } else {
+      logger.debug({ askId: message.ask_id, worker: message.worker }, 'ask taken by a worker');
     }
+    ask.worker = message.worker;
+    ask.recovering = false;
+  }
+  watchWorker(submitted, message.ask_id, ask);
+  if (message.type === 'event') {
+    ask.emitted = true;
+    ask.onEvent(message.event);
   }
 }
 
-const seconds = (ms: number) => Math.round(ms / 100) / 10;
+/** Runs `onExpiry` after `ms` unless the ask settles or is re-armed first. */
+function arm(
+  submitted: Submitted,
+  askId: string,
+  ask: PendingAsk,
+  ms: number,
+  onExpiry: () => void,
+): void {
+  clearTimeout(ask.timer);
+  ask.timer = setTimeout(() => {
+    if (submitted.pending.get(askId) === ask) onExpiry();
+  }, ms);
+}
+
+/** Gives a worker `waitTimeoutMs` to take the ask off the queue. */
+function waitForWorker(submitted: Submitted, askId: string, ask: PendingAsk): void {
+  arm(submitted, askId, ask, submitted.options.waitTimeoutMs, () => {
+    void onWaitExpired(submitted, askId, ask);
+  });
+}
+
+/** Gives the ask's worker `workerTimeoutMs` to say something. */
+function watchWorker(submitted: Submitted, askId: string, ask: PendingAsk): void {
+  arm(submitted, askId, ask, submitted.options.workerTimeoutMs, () => {
+    void onWorkerSilent(submitted, askId, ask);
+  });
+}
+
+/** No worker took the ask in time: off the queue and failed, unless one took it just now. */
+async function onWaitExpired(submitted: Submitted, askId: string, ask: PendingAsk): Promise<void> {
+  if (await removeWaitingJob(submitted.options.bus, askId)) {
+    fail(
+      submitted,
+      askId,
+      'QUEUE_UNAVAILABLE',
+      `No Quarry worker took this question within ${seconds(submitted.options.waitTimeoutMs)} s: the workers are busy or none is running (start one with \`npm run worker\`).`,
+    );
+  } else if (submitted.pending.get(askId) === ask) {
+    // A worker has it and its first message is on the way: watch that worker instead.
+    watchWorker(submitted, askId, ask);
+  }
+}
+
+/**
+ * The worker said nothing for `workerTimeoutMs`. While bull still has the job, a dead
+ * worker's ask goes back to the queue once its lock expires: wait for that (two lock times,
+ * once), and for a worker to take it (`waitTimeoutMs`); otherwise the ask is lost: fail it.
+ */
+async function onWorkerSilent(submitted: Submitted, askId: string, ask: PendingAsk): Promise<void> {
+  const { bus, logger, jobLockMs, workerTimeoutMs } = submitted.options;
+  const state = await jobState(bus, askId);
+  if (submitted.pending.get(askId) !== ask) return;
+  if (state === 'waiting') {
+    logger.warn({ askId, worker: ask.worker }, 'ask queue: an ask is back on the queue');
+    waitForWorker(submitted, askId, ask);
+    return;
+  }
+  if (state === 'active' && !ask.recovering) {
+    ask.recovering = true;
+    arm(submitted, askId, ask, 2 * jobLockMs + workerTimeoutMs, () => {
+      void onWorkerSilent(submitted, askId, ask);
+    });
+    return;
+  }
+  fail(
+    submitted,
+    askId,
+    'QUEUE_UNAVAILABLE',
+    `The worker answering this question stopped responding for ${seconds(workerTimeoutMs)} s; ask again.`,
+  );
+}
+
+function settle(submitted: Submitted, askId: string, outcome: AskOutcome): void {
+  const ask = submitted.pending.get(askId);
+  if (!ask) return;
+  clearTimeout(ask.timer);
+  submitted.pending.delete(askId);
+  ask.resolve(outcome);
+}
+
+/** Ends an ask here, and makes sure no worker goes on with it. */
+function fail(submitted: Submitted, askId: string, code: ErrorCode, message: string): void {
+  const ask = submitted.pending.get(askId);
+  if (!ask) return;
+  // Text-mode clients expect the seed's first frame before the exception frame.
+  if (!ask.emitted) {
+    ask.onEvent({
+      type: 'status',
+      status: 'understanding',
+      step: 'received',
+      message: seedMessages.received,
+    });
+  }
+  ask.onEvent({ type: 'error', code, message });
+  settle(submitted, askId, {
+    status: code === 'STOPPED' ? 'stopped' : 'failed',
+    errorCode: code,
+    error: message,
+    timings: {},
+  });
+  // Stops the ask on whichever worker has it, and takes it off the queue if none has.
+  const { bus } = submitted.options;
+  publishStop(bus, askId);
+  void removeWaitingJob(bus, askId);
+}
