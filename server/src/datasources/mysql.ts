@@ -1,12 +1,17 @@
-import type { CellValue, ResultRow } from '@quarry/shared';
-import { isQuarryError, QuarryError } from '../errors.js';
+import { QuarryError } from '../errors.js';
 import { redactUrl } from '../logger.js';
 import type { DataSource, TableInfo } from '../ports.js';
 import { isSignificant, tokenizeSql, tokenText } from '../sql/lexer.js';
-import { toCell, toResult, toRows } from './cells.js';
 import type { DataSourceDeps } from './index.js';
 import { createMysqlSession, type MysqlTarget } from './mysqlSession.js';
-import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS } from './queryErrors.js';
+import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT } from './queryErrors.js';
+import {
+  executeOnSession,
+  internalRows,
+  type RunOnSession,
+  sampleColumnValues,
+  withoutTrailingSemicolons,
+} from './session.js';
 import { checkDataSourceUrl, invalidDataSourceUrl } from './url.js';
 
 /** Quotes an identifier for MySQL/MariaDB: backticks, embedded backticks doubled. */
@@ -69,16 +74,8 @@ export function createMysqlDataSource(url: string, deps: DataSourceDeps): DataSo
   const logger = deps.logger.child({ datasource: redactUrl(url) });
   const session = createMysqlSession(target, logger);
 
-  async function internalQuery(sql: string, values: unknown[]): Promise<ResultRow[]> {
-    const raw = await session.run({
-      sql,
-      values,
-      rowLimit: INTERNAL_ROW_LIMIT,
-      timeoutMs: INTERNAL_TIMEOUT_MS,
-      phase: 'execute',
-    });
-    return toRows(raw.columns, raw.rows);
-  }
+  const run: RunOnSession = (request) => session.run(request);
+  const internalQuery = (sql: string, values: unknown[]) => internalRows(run, sql, values);
 
   async function describe(): Promise<TableInfo[]> {
     const schema = [target.database];
@@ -131,14 +128,7 @@ export function createMysqlDataSource(url: string, deps: DataSourceDeps): DataSo
     dialect: 'mysql',
     schema: target.database,
 
-    async execute(sql, options) {
-      const raw = await session.run({
-        sql: withoutTrailingSemicolons(sql),
-        ...options,
-        phase: 'execute',
-      });
-      return { ...toResult(raw.columns, raw.rows), capped: raw.capped };
-    },
+    execute: (sql, options) => executeOnSession(run, sql, options),
 
     async dryRun(sql, signal) {
       // SHOW, DESCRIBE and EXPLAIN only read the catalogue, and EXPLAIN cannot take them:
@@ -156,30 +146,14 @@ export function createMysqlDataSource(url: string, deps: DataSourceDeps): DataSo
 
     describe,
 
-    async sampleValues(table, column, limit): Promise<CellValue[]> {
-      const quoted = quoteMysqlIdentifier(column);
-      const count = Math.max(0, Math.floor(limit));
-      try {
-        const raw = await session.run({
-          sql: `SELECT DISTINCT ${quoted} FROM ${quoteMysqlIdentifier(table)} WHERE ${quoted} IS NOT NULL LIMIT ${count}`,
-          rowLimit: count,
-          timeoutMs: INTERNAL_TIMEOUT_MS,
-          phase: 'execute',
-        });
-        return raw.rows.map((row) => toCell(row[0]));
-      } catch (error) {
-        // Hints are optional: an unknown table or column just means no samples.
-        if (!isQuarryError(error, 'SQL_EXECUTION_FAILED')) throw error;
-        logger.debug({ err: error, table, column }, 'no sample values');
-        return [];
-      }
-    },
+    sampleValues: (table, column, limit) =>
+      sampleColumnValues(run, quoteMysqlIdentifier, {
+        table,
+        column,
+        limit,
+        logger,
+      }),
 
     close: () => session.close(),
   };
-}
-
-/** MySQL without multi-statements rejects `SELECT 1;`, and models like to end with one. */
-function withoutTrailingSemicolons(sql: string): string {
-  return sql.replace(/[\s;]+$/, '');
 }

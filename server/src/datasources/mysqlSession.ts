@@ -1,10 +1,10 @@
 import type { Connection, FieldPacket, QueryError, TypeCast } from 'mysql2';
-import { QuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { uniqueColumnNames } from './cells.js';
 import { createMysqlConnectionPool, type PooledMysqlConnection } from './mysqlPool.js';
-import { databaseError, type QueryPhase, timeoutError } from './queryErrors.js';
+import { databaseError, timeoutError } from './queryErrors.js';
 import { createByteBudget } from './resultSize.mjs';
+import { type SessionRequest, type SessionResult, unavailableErrors } from './session.js';
 import { createStopper, type Stopper } from './stopper.js';
 
 /** Where a mysql:// URL points, and how many connections Quarry may hold there. */
@@ -20,24 +20,6 @@ export interface MysqlTarget {
   poolIdleMs: number;
 }
 
-export interface MysqlRequest {
-  sql: string;
-  /** Placeholder values (`?`); only for Quarry's own queries, never for users' SQL. */
-  values?: unknown[];
-  rowLimit: number;
-  /** Most bytes of rows (as JSON); unlimited when absent. */
-  maxBytes?: number;
-  timeoutMs: number;
-  signal?: AbortSignal;
-  phase: QueryPhase;
-}
-
-export interface MysqlRawResult {
-  columns: string[];
-  rows: unknown[][];
-  capped: boolean;
-}
-
 /**
  * A pool of read-only sessions on one MySQL/MariaDB database, never more than
  * `poolSize` connections (see MysqlConnectionPool). Every call re-asserts the read-only
@@ -51,7 +33,7 @@ export interface MysqlRawResult {
  * a statement runs fails the call at once.
  */
 export interface MysqlSession {
-  run(request: MysqlRequest): Promise<MysqlRawResult>;
+  run(request: SessionRequest): Promise<SessionResult>;
   close(): Promise<void>;
 }
 
@@ -154,23 +136,7 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
   let dialect: Promise<Dialect> | undefined;
   let closed = false;
 
-  // Drivers do not echo passwords today; this guards against one that does. Very short
-  // passwords are skipped because masking every "a" in a message would hide its meaning.
-  function hidePassword(message: string): string {
-    return target.password.length >= 4 ? message.split(target.password).join('***') : message;
-  }
-
-  function unavailable(error: unknown, doing: string): QuarryError {
-    const detail = error instanceof Error ? error.message || (error as QueryError).code : '';
-    return new QuarryError(
-      'DATASOURCE_UNAVAILABLE',
-      hidePassword(`Cannot ${doing} ${where}: ${detail || String(error)}`),
-      {
-        cause: error,
-        context: { host: target.host, port: target.port, database: target.database },
-      },
-    );
-  }
+  const unavailable = unavailableErrors(target, where);
 
   function simpleQuery(connection: Connection, sql: string): Promise<unknown[]> {
     return new Promise((resolve, reject) => {
@@ -286,8 +252,8 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
     pooled.destroy();
   }
 
-  function stream(pooled: PooledMysqlConnection, request: MysqlRequest, stop: Stopper) {
-    return new Promise<MysqlRawResult>((resolve, reject) => {
+  function stream(pooled: PooledMysqlConnection, request: SessionRequest, stop: Stopper) {
+    return new Promise<SessionResult>((resolve, reject) => {
       let columns: string[] = [];
       const rows: unknown[][] = [];
       let done = false;
@@ -355,7 +321,7 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
     });
   }
 
-  async function run(request: MysqlRequest): Promise<MysqlRawResult> {
+  async function run(request: SessionRequest): Promise<SessionResult> {
     if (closed) throw unavailable(new Error('the data source was closed.'), 'use');
     const stop = createStopper(request.timeoutMs, request.phase, request.signal);
     try {

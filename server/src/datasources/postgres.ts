@@ -1,15 +1,20 @@
-import type { CellValue, ResultRow } from '@quarry/shared';
-import { isQuarryError, QuarryError } from '../errors.js';
+import { QuarryError } from '../errors.js';
 import { redactUrl } from '../logger.js';
 import type { DataSource, EngineVerdict, TableInfo } from '../ports.js';
-import { toCell, toResult, toRows } from './cells.js';
 import type { DataSourceDeps } from './index.js';
 import {
   createPostgresSession,
   type PostgresTarget,
   quotePostgresIdentifier,
 } from './postgresSession.js';
-import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS } from './queryErrors.js';
+import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT } from './queryErrors.js';
+import {
+  executeOnSession,
+  internalRows,
+  type RunOnSession,
+  sampleColumnValues,
+  withoutTrailingSemicolons,
+} from './session.js';
 import { checkDataSourceUrl, invalidDataSourceUrl } from './url.js';
 
 const DEFAULT_POOL_SIZE = 5;
@@ -155,11 +160,6 @@ function readPlan(plan: PlanNode, schema: string) {
   return { writes, foreign };
 }
 
-/** MySQL-style trailing semicolons are harmless here, but EXPLAIN wraps the text: drop them. */
-function withoutTrailingSemicolons(sql: string): string {
-  return sql.replace(/[\s;]+$/, '');
-}
-
 /**
  * A PostgreSQL database as a DataSource, from a `postgres://` URL. Questions are answered from
  * one schema; every call runs in a read-only transaction with a server-side statement time limit
@@ -172,16 +172,8 @@ export function createPostgresDataSource(url: string, deps: DataSourceDeps): Dat
   const session = createPostgresSession(target, logger);
   const schema = target.schema;
 
-  async function internalQuery(sql: string, values: unknown[]): Promise<ResultRow[]> {
-    const raw = await session.run({
-      sql,
-      values,
-      rowLimit: INTERNAL_ROW_LIMIT,
-      timeoutMs: INTERNAL_TIMEOUT_MS,
-      phase: 'execute',
-    });
-    return toRows(raw.columns, raw.rows);
-  }
+  const run: RunOnSession = (request) => session.run(request);
+  const internalQuery = (sql: string, values: unknown[]) => internalRows(run, sql, values);
 
   async function describe(): Promise<TableInfo[]> {
     // Tables, views, materialized views, partitioned and foreign tables; not the partitions.
@@ -259,14 +251,7 @@ export function createPostgresDataSource(url: string, deps: DataSourceDeps): Dat
   return {
     dialect: 'postgres',
 
-    async execute(sql, options) {
-      const raw = await session.run({
-        sql: withoutTrailingSemicolons(sql),
-        ...options,
-        phase: 'execute',
-      });
-      return { ...toResult(raw.columns, raw.rows), capped: raw.capped };
-    },
+    execute: (sql, options) => executeOnSession(run, sql, options),
 
     async dryRun(sql, signal) {
       // EXPLAIN plans the statement (every table, column and type resolved) without running it.
@@ -291,24 +276,13 @@ export function createPostgresDataSource(url: string, deps: DataSourceDeps): Dat
 
     describe,
 
-    async sampleValues(table, column, limit): Promise<CellValue[]> {
-      const quoted = quotePostgresIdentifier(column);
-      const count = Math.max(0, Math.floor(limit));
-      try {
-        const raw = await session.run({
-          sql: `SELECT DISTINCT ${quoted} FROM ${quotePostgresIdentifier(table)} WHERE ${quoted} IS NOT NULL LIMIT ${count}`,
-          rowLimit: count,
-          timeoutMs: INTERNAL_TIMEOUT_MS,
-          phase: 'execute',
-        });
-        return raw.rows.map((row) => toCell(row[0]));
-      } catch (error) {
-        // Hints are optional: an unknown table or column just means no samples.
-        if (!isQuarryError(error, 'SQL_EXECUTION_FAILED')) throw error;
-        logger.debug({ err: error, table, column }, 'no sample values');
-        return [];
-      }
-    },
+    sampleValues: (table, column, limit) =>
+      sampleColumnValues(run, quotePostgresIdentifier, {
+        table,
+        column,
+        limit,
+        logger,
+      }),
 
     close: () => session.close(),
   };

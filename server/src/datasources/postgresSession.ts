@@ -1,11 +1,12 @@
 import { createRequire } from 'node:module';
 import type pg from 'pg';
 import type Cursor from 'pg-cursor';
-import { QuarryError } from '../errors.js';
+import type { QuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { uniqueColumnNames } from './cells.js';
-import { databaseError, type QueryPhase, timeoutError } from './queryErrors.js';
+import { databaseError, timeoutError } from './queryErrors.js';
 import { createByteBudget } from './resultSize.mjs';
+import { type SessionRequest, type SessionResult, unavailableErrors } from './session.js';
 import { createStopper, type Stopper } from './stopper.js';
 
 /** Where a postgres:// URL points, and how the pool behaves. */
@@ -23,24 +24,6 @@ export interface PostgresTarget {
   poolIdleMs: number;
 }
 
-export interface PostgresRequest {
-  sql: string;
-  /** Placeholder values (`$1`…); only for Quarry's own queries, never for users' SQL. */
-  values?: unknown[];
-  rowLimit: number;
-  /** Most bytes of rows (as JSON); unlimited when absent. */
-  maxBytes?: number;
-  timeoutMs: number;
-  signal?: AbortSignal;
-  phase: QueryPhase;
-}
-
-export interface PostgresRawResult {
-  columns: string[];
-  rows: unknown[][];
-  capped: boolean;
-}
-
 /**
  * A pool of read-only sessions on one PostgreSQL database. Every call runs in its own
  * `READ ONLY` transaction with `statement_timeout`, `search_path` set to the configured schema
@@ -51,7 +34,7 @@ export interface PostgresRawResult {
  * connection) and the connection discarded; a dropped connection fails the call at once.
  */
 export interface PostgresSession {
-  run(request: PostgresRequest): Promise<PostgresRawResult>;
+  run(request: SessionRequest): Promise<SessionResult>;
   close(): Promise<void>;
 }
 
@@ -181,22 +164,7 @@ export function createPostgresSession(target: PostgresTarget, logger: Logger): P
   pool.on('error', (error) => logger.debug({ err: error }, 'an idle PostgreSQL connection failed'));
   let closed = false;
 
-  // Drivers do not echo passwords today; this guards against one that does.
-  function hidePassword(message: string): string {
-    return target.password.length >= 4 ? message.split(target.password).join('***') : message;
-  }
-
-  function unavailable(error: unknown, doing: string): QuarryError {
-    const detail = error instanceof Error ? error.message : '';
-    return new QuarryError(
-      'DATASOURCE_UNAVAILABLE',
-      hidePassword(`Cannot ${doing} ${where}: ${detail || String(error)}`),
-      {
-        cause: error,
-        context: { host: target.host, port: target.port, database: target.database },
-      },
-    );
-  }
+  const unavailable = unavailableErrors(target, where);
 
   function beginSql(timeoutMs: number): string {
     const timeout = Math.max(1, Math.ceil(timeoutMs));
@@ -296,9 +264,9 @@ export function createPostgresSession(target: PostgresTarget, logger: Logger): P
 
   async function stream(
     client: pg.PoolClient,
-    request: PostgresRequest,
+    request: SessionRequest,
     stop: Stopper,
-  ): Promise<PostgresRawResult> {
+  ): Promise<SessionResult> {
     // The backend's pid, for cancelling from elsewhere; pg keeps it from the startup handshake.
     const processId = (client as unknown as { processID: number }).processID;
     let settled = false;
@@ -372,7 +340,7 @@ export function createPostgresSession(target: PostgresTarget, logger: Logger): P
     }
   }
 
-  async function run(request: PostgresRequest): Promise<PostgresRawResult> {
+  async function run(request: SessionRequest): Promise<SessionResult> {
     if (closed) throw unavailable(new Error('the data source was closed.'), 'use');
     const stop = createStopper(request.timeoutMs, request.phase, request.signal);
     try {

@@ -1,10 +1,11 @@
-import type { CellValue, ResultRow } from '@quarry/shared';
+import type { ResultRow } from '@quarry/shared';
 import { isQuarryError } from '../errors.js';
 import type { DataSource, EngineVerdict, ForeignKeyInfo, TableInfo } from '../ports.js';
 import { doubleQuotedAsString, unresolvedDoubleQuoted } from '../sql/legacyStrings.js';
-import { toCell, toResult, toRows } from './cells.js';
+import { toResult, toRows } from './cells.js';
 import type { DataSourceDeps } from './index.js';
 import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS } from './queryErrors.js';
+import { sampleColumnValues } from './session.js';
 import { createSqliteRunner } from './sqliteProcess.js';
 
 /** More unresolved double-quoted tokens than this in one statement is not Spider-style SQL. */
@@ -149,25 +150,17 @@ export function createSqliteDataSource(path: string, deps: DataSourceDeps): Data
 
     describe,
 
-    async sampleValues(table, column, limit): Promise<CellValue[]> {
-      const quoted = quoteSqliteIdentifier(column);
-      const count = Math.max(0, Math.floor(limit));
-      try {
-        const raw = await runner.run({
-          mode: 'query',
-          sql: `SELECT DISTINCT ${quoted} FROM ${quoteSqliteIdentifier(table)} WHERE ${quoted} IS NOT NULL LIMIT ${count}`,
-          rowLimit: count,
-          timeoutMs: INTERNAL_TIMEOUT_MS,
-          phase: 'execute',
-        });
-        return raw.rows.map((row) => toCell(row[0]));
-      } catch (error) {
-        // Hints are optional: an unknown table or column just means no samples.
-        if (!isQuarryError(error, 'SQL_EXECUTION_FAILED')) throw error;
-        logger.debug({ err: error, table, column }, 'no sample values');
-        return [];
-      }
-    },
+    sampleValues: (table, column, limit) =>
+      sampleColumnValues(
+        (request) => runner.run({ ...request, mode: 'query' }),
+        quoteSqliteIdentifier,
+        {
+          table,
+          column,
+          limit,
+          logger,
+        },
+      ),
 
     close: () => runner.close(),
   };

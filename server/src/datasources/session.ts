@@ -1,0 +1,125 @@
+import type { CellValue, ResultRow } from '@quarry/shared';
+import { isQuarryError, QuarryError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { QueryOptions, QueryResult } from '../ports.js';
+import { toCell, toResult, toRows } from './cells.js';
+import { INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS, type QueryPhase } from './queryErrors.js';
+
+/** One call on a database session (MySQL, PostgreSQL): the SQL and the limits it runs under. */
+export interface SessionRequest {
+  sql: string;
+  /** Placeholder values (`?`, `$1`…); only for Quarry's own queries, never for users' SQL. */
+  values?: unknown[];
+  rowLimit: number;
+  /** Most bytes of rows (as JSON); unlimited when absent. */
+  maxBytes?: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  phase: QueryPhase;
+}
+
+/** What a call read: the rows up to the row and byte caps, and whether a cap cut them. */
+export interface SessionResult {
+  columns: string[];
+  rows: unknown[][];
+  capped: boolean;
+}
+
+/** Where a session connects, as its errors name it. */
+export interface SessionTarget {
+  host: string;
+  port: number;
+  database: string;
+  password: string;
+}
+
+/**
+ * The DATASOURCE_UNAVAILABLE errors of one session: `doing` what failed on `where`, in the
+ * driver's own words (its error code when it gave no message), never with the password.
+ */
+export function unavailableErrors(
+  target: SessionTarget,
+  where: string,
+): (error: unknown, doing: string) => QuarryError {
+  // Drivers do not echo passwords today; this guards against one that does. Very short
+  // passwords are skipped because masking every "a" in a message would hide its meaning.
+  const hidePassword = (message: string) =>
+    target.password.length >= 4 ? message.split(target.password).join('***') : message;
+  return (error, doing) => {
+    const code = (error as { code?: unknown } | null)?.code;
+    const detail =
+      error instanceof Error ? error.message || (typeof code === 'string' ? code : '') : '';
+    return new QuarryError(
+      'DATASOURCE_UNAVAILABLE',
+      hidePassword(`Cannot ${doing} ${where}: ${detail || String(error)}`),
+      {
+        cause: error,
+        context: { host: target.host, port: target.port, database: target.database },
+      },
+    );
+  };
+}
+
+/**
+ * A few distinct values of a column, for schema hints, through `run` with the dialect's
+ * identifier quoting. Hints are optional: an unknown table or column just means none.
+ */
+export async function sampleColumnValues(
+  run: RunOnSession,
+  quote: (name: string) => string,
+  sample: { table: string; column: string; limit: number; logger: Logger },
+): Promise<CellValue[]> {
+  const { table, column } = sample;
+  const quoted = quote(column);
+  const count = Math.max(0, Math.floor(sample.limit));
+  try {
+    const raw = await run({
+      sql: `SELECT DISTINCT ${quoted} FROM ${quote(table)} WHERE ${quoted} IS NOT NULL LIMIT ${count}`,
+      rowLimit: count,
+      timeoutMs: INTERNAL_TIMEOUT_MS,
+      phase: 'execute',
+    });
+    return raw.rows.map((row) => toCell(row[0]));
+  } catch (error) {
+    if (!isQuarryError(error, 'SQL_EXECUTION_FAILED')) throw error;
+    sample.logger.debug({ err: error, table, column }, 'no sample values');
+    return [];
+  }
+}
+
+/** A session's one way to run SQL: MysqlSession.run, PostgresSession.run. */
+export type RunOnSession = (request: SessionRequest) => Promise<SessionResult>;
+
+/**
+ * Models like to end with `;`: MySQL without multi-statements rejects `SELECT 1;`, and EXPLAIN
+ * wraps the text on both engines.
+ */
+export function withoutTrailingSemicolons(sql: string): string {
+  return sql.replace(/[\s;]+$/, '');
+}
+
+/** Users' SQL on a session, within the caller's caps. */
+export async function executeOnSession(
+  run: RunOnSession,
+  sql: string,
+  options: QueryOptions,
+): Promise<QueryResult> {
+  const raw = await run({ sql: withoutTrailingSemicolons(sql), ...options, phase: 'execute' });
+  return { ...toResult(raw.columns, raw.rows), capped: raw.capped };
+}
+
+/** Quarry's own catalogue query on a session, its rows by column name. */
+export async function internalRows(
+  run: RunOnSession,
+  sql: string,
+  values: unknown[],
+): Promise<ResultRow[]> {
+  const raw = await run({
+    sql,
+    values,
+    rowLimit: INTERNAL_ROW_LIMIT,
+    timeoutMs: INTERNAL_TIMEOUT_MS,
+    phase: 'execute',
+  });
+  return toRows(raw.columns, raw.rows);
+}
