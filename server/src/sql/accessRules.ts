@@ -1,5 +1,5 @@
 import { isSignificant, type SqlToken, tokenText } from './lexer.js';
-import { type AstRecord, asRecord, stringField } from './parser.js';
+import { type AstRecord, asRecord, astNodes, identifier, stringField } from './parser.js';
 
 /**
  * Tables and columns questions may not read. Names match case-insensitively; a table may be
@@ -23,16 +23,6 @@ interface TableRef {
 
 const lower = (text: string) => text.toLowerCase();
 
-/** An identifier as the AST holds it: a plain string or a `{ value }` node for quoted ones. */
-function identifier(value: unknown): string | null {
-  if (typeof value === 'string') return value;
-  const node = asRecord(value);
-  if (node === null) return null;
-  if (typeof node.value === 'string') return node.value;
-  // Newer parser versions wrap column names as { expr: { value } }.
-  return identifier(node.expr);
-}
-
 function parseRuleTable(name: string): TableRef {
   const dot = name.lastIndexOf('.');
   return dot === -1
@@ -49,17 +39,7 @@ function collectTables(roots: readonly AstRecord[]) {
   const tables: TableRef[] = [];
   const aliases = new Map<string, Set<string>>();
   const columnRefs: AstRecord[] = [];
-  const stack: unknown[] = [...roots];
-  const seen = new WeakSet<object>();
-  while (stack.length > 0) {
-    const value = stack.pop();
-    if (Array.isArray(value)) {
-      stack.push(...value);
-      continue;
-    }
-    const node = asRecord(value);
-    if (node === null || seen.has(node)) continue;
-    seen.add(node);
+  for (const node of astNodes(roots)) {
     if (stringField(node, 'type') === 'column_ref') columnRefs.push(node);
     else {
       const table = identifier(node.table);
@@ -72,9 +52,6 @@ function collectTables(roots: readonly AstRecord[]) {
           aliases.set(lower(alias), known.add(lower(table)));
         }
       }
-    }
-    for (const child of Object.values(node)) {
-      if (typeof child === 'object' && child !== null) stack.push(child);
     }
   }
   return { tables, aliases, columnRefs };

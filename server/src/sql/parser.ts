@@ -75,6 +75,41 @@ export function stringField(node: AstRecord, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** An identifier as the AST holds it: a plain string or a `{ value }` node for quoted ones. */
+export function identifier(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  const node = asRecord(value);
+  if (node === null) return null;
+  if (typeof node.value === 'string') return node.value;
+  // Newer parser versions wrap column names as { expr: { value } }.
+  return identifier(node.expr);
+}
+
+/**
+ * Every node under `roots`, each once (the parser may share a node between places, and a
+ * cycle must not loop): depth first, a node before its children, so a walker may note
+ * something about a node before its children come. Generic rather than per clause, so a
+ * clause the parser adds later is still seen.
+ */
+export function* astNodes(roots: readonly unknown[]): Generator<AstRecord> {
+  const stack: unknown[] = [...roots];
+  const seen = new WeakSet<object>();
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (Array.isArray(value)) {
+      stack.push(...value);
+      continue;
+    }
+    const node = asRecord(value);
+    if (node === null || seen.has(node)) continue;
+    seen.add(node);
+    yield node;
+    for (const child of Object.values(node)) {
+      if (typeof child === 'object' && child !== null) stack.push(child);
+    }
+  }
+}
+
 function toStatements(ast: unknown): AstRecord[] {
   const list = Array.isArray(ast) ? ast : [ast];
   return list.map(asRecord).filter((node): node is AstRecord => node !== null);

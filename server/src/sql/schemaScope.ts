@@ -1,5 +1,5 @@
 import { isSignificant, type SqlToken, tokenText } from './lexer.js';
-import { type AstRecord, asRecord, stringField } from './parser.js';
+import { type AstRecord, asRecord, astNodes, identifier, stringField } from './parser.js';
 import { functionName } from './statementChecks.js';
 
 /**
@@ -29,15 +29,6 @@ const OWN_METADATA: ReadonlyMap<string, string> = new Map([
 ]);
 
 const lower = (text: string) => text.toLowerCase();
-
-/** An identifier as the AST holds it: a plain string or a `{ value }` node for quoted ones. */
-function identifier(value: unknown): string | null {
-  if (typeof value === 'string') return value;
-  const node = asRecord(value);
-  if (node === null) return null;
-  if (typeof node.value === 'string') return node.value;
-  return identifier(node.expr);
-}
 
 function outside(name: string, schema: string): string {
   return `This SQL reads ${name}, outside the database ${schema} that questions are answered from, so it was not run; use only that database's tables.`;
@@ -129,19 +120,9 @@ export function findForeignSchema(
   tableList: readonly string[],
   schema: string,
 ): string | null {
-  const stack: unknown[] = [...statements];
-  const seen = new WeakSet<object>();
   // FROM entries, judged with their SELECT's WHERE (which is visited before them).
   const fromEntries = new WeakSet<object>();
-  while (stack.length > 0) {
-    const value = stack.pop();
-    if (Array.isArray(value)) {
-      stack.push(...value);
-      continue;
-    }
-    const node = asRecord(value);
-    if (node === null || seen.has(node)) continue;
-    seen.add(node);
+  for (const node of astNodes(statements)) {
     const type = stringField(node, 'type');
     if (type === 'show' && lower(stringField(node, 'keyword') ?? '') === 'databases') {
       return `SHOW DATABASES lists databases other than ${schema}, which questions do not reach; use SHOW TABLES.`;
@@ -167,9 +148,6 @@ export function findForeignSchema(
       const refusal = checkFrom(node, schema);
       if (refusal !== null) return refusal;
       for (const entry of node.from) if (typeof entry === 'object' && entry) fromEntries.add(entry);
-    }
-    for (const child of Object.values(node)) {
-      if (typeof child === 'object' && child !== null) stack.push(child);
     }
   }
   for (const entry of tableList) {

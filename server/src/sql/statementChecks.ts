@@ -1,5 +1,5 @@
 import type { SqlDialect } from '../ports.js';
-import { type AstRecord, asRecord, stringField } from './parser.js';
+import { type AstRecord, asRecord, astNodes, stringField } from './parser.js';
 
 // Statement kinds node-sql-parser produces (or may, in later versions) that are not plain
 // reads, with the words a user would recognise. Any of them anywhere in the tree is refused.
@@ -230,23 +230,9 @@ function checkNode(node: AstRecord): Refusal | null {
  * The walk is generic rather than per-clause so a clause the parser adds later is still seen.
  */
 export function findUnsafeConstruct(root: AstRecord): Refusal | null {
-  const stack: unknown[] = [root];
-  // The parser may share a node between places; never walk one twice (or loop on a cycle).
-  const seen = new WeakSet<object>();
-  while (stack.length > 0) {
-    const value = stack.pop();
-    if (Array.isArray(value)) {
-      for (const item of value) stack.push(item);
-      continue;
-    }
-    const node = asRecord(value);
-    if (node === null || seen.has(node)) continue;
-    seen.add(node);
+  for (const node of astNodes([root])) {
     const refusal = checkNode(node);
     if (refusal !== null) return refusal;
-    for (const child of Object.values(node)) {
-      if (typeof child === 'object' && child !== null) stack.push(child);
-    }
   }
   return null;
 }
