@@ -2,7 +2,7 @@ import type { ChartKind, VegaLiteSpec } from '@quarry/shared';
 import { toBotError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SlackOps } from '../slack/slackOps.js';
-import { renderChartPng } from './chartImage.js';
+import { drawsChinese, renderChartPng } from './chartImage.js';
 import type { Language } from './language.js';
 import { messagesFor } from './messages.js';
 import { cut } from './text.js';
@@ -48,11 +48,25 @@ export function createChartDelivery(deps: {
   logger: Logger;
   /** Spec → PNG bytes; the Vega + resvg renderer unless a test hands in another. */
   render?: (spec: VegaLiteSpec) => Promise<Buffer>;
+  /** Whether the machine's fonts draw Chinese; asked once, at the first chart. */
+  drawsChinese?: () => boolean;
 }): ChartDelivery {
   const render = deps.render ?? renderChartPng;
+  let fontsChecked = false;
+  /** A machine without a CJK font draws Chinese labels as empty boxes: say so, once. */
+  const checkFonts = () => {
+    if (fontsChecked) return;
+    fontsChecked = true;
+    if (!(deps.drawsChinese ?? drawsChinese)()) {
+      deps.logger.warn(
+        'no font on this machine draws Chinese: chart images will show Chinese labels as empty boxes; install a CJK font such as fonts-noto-cjk',
+      );
+    }
+  };
   return {
     async prepare(target, chart, question, language) {
       const m = messagesFor(language);
+      checkFonts();
       let png: Buffer;
       try {
         png = await render(chart.spec);

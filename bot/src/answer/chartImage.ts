@@ -36,6 +36,31 @@ export async function renderChartSvg(spec: VegaLiteSpec): Promise<string> {
   }
 }
 
+/** Fonts resvg draws with: the machine's, unless a test narrows them down. */
+export type ChartFonts =
+  | { loadSystemFonts: true }
+  | { loadSystemFonts: false; fontFiles: string[] };
+
+/**
+ * Whether these fonts draw Chinese: a Han character is drawn beside a code point no font has
+ * (the fallback's empty box). The same pixels for both mean Chinese labels would be boxes.
+ */
+export function drawsChinese(fonts: ChartFonts = { loadSystemFonts: true }): boolean {
+  const glyph = (x: number, char: string) =>
+    `<text x="${x}" y="52" font-family="${FONT_FAMILY}" font-size="48">${char}</text>`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="128" height="64">${glyph(4, '中')}${glyph(68, '&#x10FFFD;')}</svg>`;
+  const image = new Resvg(svg, { font: { ...fonts, defaultFontFamily: 'DejaVu Sans' } }).render();
+  const { pixels, width, height } = image;
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width / 2; x += 1) {
+      const left = (y * width + x) * 4 + 3;
+      const right = (y * width + x + width / 2) * 4 + 3;
+      if (pixels[left] !== pixels[right]) return true;
+    }
+  }
+  return false;
+}
+
 /**
  * A chart spec as a PNG, drawn in this process: Vega-Lite compiles it, Vega renders it to SVG,
  * and resvg (its binary ships in the npm package) turns the SVG into pixels with the machine's

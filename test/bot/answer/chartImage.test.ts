@@ -1,6 +1,11 @@
+import { existsSync } from 'node:fs';
 import type { ResultRow } from '@quarry/shared';
 import { describe, expect, it } from 'vitest';
-import { renderChartPng, renderChartSvg } from '../../../bot/src/answer/chartImage.js';
+import {
+  drawsChinese,
+  renderChartPng,
+  renderChartSvg,
+} from '../../../bot/src/answer/chartImage.js';
 import { textWidth } from '../../../bot/src/answer/chartText.js';
 import { buildChartSpec, planChart } from '../../../server/src/pipeline/answer/chart.js';
 import { profileColumns } from '../../../server/src/pipeline/answer/resultProfile.js';
@@ -60,6 +65,9 @@ function barSpec(rows: ResultRow[], question: string) {
   return buildChartSpec('bar', profiles, rows, question);
 }
 
+/** Where Debian's fonts-noto-cjk (npm run setup) puts the Sans face. */
+const NOTO_CJK = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
+
 /** A Chinese character is a full em wide in every CJK font. */
 const drawnWidth = (label: SvgText) => Array.from(label.text).length * label.fontSize;
 
@@ -118,4 +126,22 @@ describe('the chart PNG with Chinese labels', () => {
     expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
     expect(png.readUInt32BE(16)).toBe(1200);
   });
+
+  it('tells a machine whose fonts draw Chinese from one that would draw empty boxes', () => {
+    // DejaVu has no Han glyphs: 中 comes out as the same box as a code point no font has.
+    expect(
+      drawsChinese({
+        loadSystemFonts: false,
+        fontFiles: ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'],
+      }),
+    ).toBe(false);
+    expect(drawsChinese({ loadSystemFonts: false, fontFiles: [] })).toBe(false);
+  });
+
+  it.skipIf(!existsSync(NOTO_CJK))(
+    `finds Chinese glyphs in Noto Sans CJK${existsSync(NOTO_CJK) ? '' : ` (NOT RUN: no ${NOTO_CJK}; npm run setup installs it)`}`,
+    () => {
+      expect(drawsChinese({ loadSystemFonts: false, fontFiles: [NOTO_CJK] })).toBe(true);
+    },
+  );
 });
