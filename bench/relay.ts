@@ -5,7 +5,7 @@ import { WebSocketServer } from 'ws';
 /**
  * The minimal relay Quarry is compared with (`relayComparison.ts`): an http + ws server that
  * makes the same streamed model call with `fetch`, forwards each chunk as a frame, runs the
- * SQL with better-sqlite3 and sends the rows. No knowledge, guard, history or logging: the
+ * SQL with better-sqlite3 and sends the rows, then the terminal status. No knowledge, guard, history or logging: the
  * floor under what any text-to-SQL server must spend per ask.
  */
 const port = Number(process.env.PORT);
@@ -54,8 +54,11 @@ wss.on('connection', (ws) => {
       const columns = statement.columns().map((column) => column.name);
       ws.send(JSON.stringify({ type: 'sql', sql }));
       ws.send(JSON.stringify({ type: 'result', sql, columns, rows, row_count: rows.length }));
+      // The protocol ends every ask with a terminal status, as Quarry's events mode does.
+      ws.send(JSON.stringify({ type: 'status', status: 'finished', step: 'done' }));
     } catch (error) {
       ws.send(JSON.stringify({ type: 'error', message: String(error) }));
+      ws.send(JSON.stringify({ type: 'status', status: 'failed', step: 'done' }));
     }
   });
 });

@@ -1,4 +1,4 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { ANSWER_COST_SHAPES, measureAnswerCost } from './answerCost.js';
 import { measurePromptSize } from './promptSize.js';
 import { CONCURRENCIES, measureRelayComparison } from './relayComparison.js';
@@ -16,7 +16,9 @@ const out = (line = '') => {
 };
 
 out(
-  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${loadavg()
+    .map((load) => load.toFixed(1))
+    .join(' / ')} at start`,
 );
 out();
 const repeats = Number(process.env.BENCH_REPEATS ?? 2);
@@ -40,6 +42,30 @@ for (const c of CONCURRENCIES) {
     );
   }
 }
+for (const [what, pick] of [
+  ['server CPU', (f: typeof side.quarry) => f.beforeModelCpu],
+  ['wall time', (f: typeof side.quarry) => f.beforeModelMs],
+] as const) {
+  for (const c of CONCURRENCIES) {
+    const quarry = pick(side.quarry)[c] ?? 0;
+    const relay = pick(side.relay)[c] ?? 1;
+    out(
+      `| before-model ${what} per ask (query sent → model request received, ÷ asks per round), ${c} at once | ${ms(quarry)} | ${ms(relay)} | ${ratio(quarry, relay)} | ${what === 'server CPU' ? '≤ 1 ms' : '—'} |`,
+    );
+  }
+}
+const mib = (value: number) => `${value.toFixed(0)} MiB`;
+for (const [label, pick] of [
+  ['after warm-up', (f: typeof side.quarry) => f.rss.warm],
+  ['after 1,000 asks more', (f: typeof side.quarry) => f.rss.after],
+] as const) {
+  out(
+    `| server RSS ${label} | ${mib(pick(side.quarry))} | ${mib(pick(side.relay))} | ${ratio(pick(side.quarry), pick(side.relay))} | — |`,
+  );
+}
+out(
+  `| server RSS after ÷ after warm-up (${side.quarry.rss.asks} / ${side.relay.rss.asks} asks) | ${ratio(side.quarry.rss.after, side.quarry.rss.warm)} | ${ratio(side.relay.rss.after, side.relay.rss.warm)} | — | Quarry ≤ 1.5× |`,
+);
 if (process.argv.includes('--relay-only')) process.exit(0);
 out();
 out(
