@@ -4,7 +4,6 @@ import { Link, useParams } from 'react-router';
 import { PageHeader } from '../../components/Layout';
 import { ConfirmDelete, Modal } from '../../components/Modal';
 import { RowActions } from '../../components/RowActions';
-import { Empty, QueryState } from '../../components/states';
 import { useT } from '../../lib/i18n';
 import { useNotify } from '../../lib/notify';
 import { useConfirmedDelete } from '../../lib/resources';
@@ -13,6 +12,7 @@ import { useCalculatedFields, useDeleteDefinition, useMetrics } from './api';
 import { CalculatedFieldForm } from './CalculatedFieldForm';
 import { MetricForm } from './MetricForm';
 import { RelationshipsSection } from './RelationshipsSection';
+import { SemanticSection } from './SemanticSection';
 
 type Editing =
   | { kind: 'field'; field?: CalculatedField }
@@ -72,90 +72,76 @@ export function SemanticLayerPage() {
       />
       <RelationshipsSection datasource={name} tables={tables} />
 
-      <section className="semantic-section" aria-labelledby="fields-title">
-        <div className="section-head">
-          <h2 id="fields-title">{t('Calculated fields')}</h2>
-          <button type="button" className="button" onClick={() => setEditing({ kind: 'field' })}>
-            {t('New calculated field')}
-          </button>
-        </div>
-        <p className="muted small">
-          {t(
-            'A named expression on one table. The assistant sees it as a column; Quarry writes the expression out before the SQL runs.',
-          )}
-        </p>
-        <QueryState query={fields}>
-          {(items) =>
-            items.length === 0 ? (
-              <Empty title={t('No calculated fields yet.')} />
-            ) : (
-              <ul className="card-list" aria-label={t('Calculated fields')}>
-                {items.map((field) => (
-                  <li key={field.id} className="card">
-                    <div className="card-head">
-                      <code className="table-name">
-                        {field.table}.{field.name}
-                      </code>
-                      <RowActions
-                        edit={() => setEditing({ kind: 'field', field })}
-                        onDelete={() => fieldRemoval.ask(field)}
-                      />
-                    </div>
-                    <p>{field.description}</p>
-                    <pre className="code-block mono">{field.expression}</pre>
-                    <Problem problem={field.problem} />
-                  </li>
-                ))}
-              </ul>
-            )
-          }
-        </QueryState>
-      </section>
+      <SemanticSection
+        id="fields"
+        title={t('Calculated fields')}
+        newLabel={t('New calculated field')}
+        onNew={() => setEditing({ kind: 'field' })}
+        about={t(
+          'A named expression on one table. The assistant sees it as a column; Quarry writes the expression out before the SQL runs.',
+        )}
+        query={fields}
+        emptyTitle={t('No calculated fields yet.')}
+      >
+        {(items) => (
+          <ul className="card-list" aria-label={t('Calculated fields')}>
+            {items.map((field) => (
+              <li key={field.id} className="card">
+                <div className="card-head">
+                  <code className="table-name">
+                    {field.table}.{field.name}
+                  </code>
+                  <RowActions
+                    edit={() => setEditing({ kind: 'field', field })}
+                    onDelete={() => fieldRemoval.ask(field)}
+                  />
+                </div>
+                <p>{field.description}</p>
+                <pre className="code-block mono">{field.expression}</pre>
+                <Problem problem={field.problem} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </SemanticSection>
 
-      <section className="semantic-section" aria-labelledby="metrics-title">
-        <div className="section-head">
-          <h2 id="metrics-title">{t('Metrics')}</h2>
-          <button type="button" className="button" onClick={() => setEditing({ kind: 'metric' })}>
-            {t('New metric')}
-          </button>
-        </div>
-        <p className="muted small">
-          {t(
-            'A named, reusable query. The assistant reads it like a table; Quarry runs its SQL in place (nothing is created in the database).',
-          )}
-        </p>
-        <QueryState query={metrics}>
-          {(items) =>
-            items.length === 0 ? (
-              <Empty title={t('No metrics yet.')} />
-            ) : (
-              <ul className="card-list" aria-label={t('Metrics')}>
-                {items.map((metric) => (
-                  <li key={metric.id} className="card">
-                    <div className="card-head">
-                      <code className="table-name">{metric.name}</code>
-                      <RowActions
-                        edit={() => setEditing({ kind: 'metric', metric })}
-                        onDelete={() => metricRemoval.ask(metric)}
-                      />
-                    </div>
-                    <p>{metric.description}</p>
-                    <ul className="chips" aria-label={t('Columns')}>
-                      {metric.columns.map((column) => (
-                        <li key={column.name} className="chip">
-                          {column.name}
-                        </li>
-                      ))}
-                    </ul>
-                    <pre className="code-block mono">{metric.sql}</pre>
-                    <Problem problem={metric.problem} />
-                  </li>
-                ))}
-              </ul>
-            )
-          }
-        </QueryState>
-      </section>
+      <SemanticSection
+        id="metrics"
+        title={t('Metrics')}
+        newLabel={t('New metric')}
+        onNew={() => setEditing({ kind: 'metric' })}
+        about={t(
+          'A named, reusable query. The assistant reads it like a table; Quarry runs its SQL in place (nothing is created in the database).',
+        )}
+        query={metrics}
+        emptyTitle={t('No metrics yet.')}
+      >
+        {(items) => (
+          <ul className="card-list" aria-label={t('Metrics')}>
+            {items.map((metric) => (
+              <li key={metric.id} className="card">
+                <div className="card-head">
+                  <code className="table-name">{metric.name}</code>
+                  <RowActions
+                    edit={() => setEditing({ kind: 'metric', metric })}
+                    onDelete={() => metricRemoval.ask(metric)}
+                  />
+                </div>
+                <p>{metric.description}</p>
+                <ul className="chips" aria-label={t('Columns')}>
+                  {metric.columns.map((column) => (
+                    <li key={column.name} className="chip">
+                      {column.name}
+                    </li>
+                  ))}
+                </ul>
+                <pre className="code-block mono">{metric.sql}</pre>
+                <Problem problem={metric.problem} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </SemanticSection>
 
       {editing?.kind === 'field' ? (
         <Modal
