@@ -85,13 +85,13 @@ export async function startQuarryServer(
     semantics,
     previewSql: async (name, sql) => {
       const dataSource = await registry.get(name);
-      // A SQL pair may read metrics and calculated fields, as asks do.
-      const expanded = await semantics.expand(name, sql, dataSource);
-      // Admins preview what users can query, so the guard and access rules apply here too.
+      // Admins preview what users can query, so the guard and access rules apply here too; a
+      // SQL pair may read metrics and calculated fields, as asks do.
       const runnable = await dryRunSql({
-        sql: expanded.sql,
+        sql,
         dataSource,
         accessRules: await accessRules.rules(name),
+        semantics: await semantics.catalog(name),
       });
       return dataSource.execute(runnable, { rowLimit: 20, timeoutMs: config.ask.queryTimeoutMs });
     },
@@ -115,8 +115,7 @@ export async function startQuarryServer(
             dataSource: (n) => registry.get(n),
             accessRules: (n) => accessRules.rules(n),
             // A SQL pair may read metrics and calculated fields, as asks do.
-            expandSemantics: async (n, text, dataSource) =>
-              (await semantics.expand(n, text, dataSource)).sql,
+            semanticCatalog: (n) => semantics.catalog(n),
           },
           name,
           sql,

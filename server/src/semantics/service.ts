@@ -13,7 +13,7 @@ import type { Logger } from '../logger.js';
 import { dryRunSql } from '../pipeline/stages/dryRun.js';
 import type { DataSource, QueryResult, TableInfo } from '../ports.js';
 import type { AccessRules } from '../sql/guard.js';
-import { expandSemantics, type SemanticCatalog, type SemanticExpansion } from '../sql/semantics.js';
+import type { SemanticCatalog } from '../sql/semantics.js';
 import { declaredRelationships, suggestRelationships } from './suggestions.js';
 import {
   calculatedFieldSelect,
@@ -251,11 +251,6 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
     },
 
     catalog: catalogForAsk,
-
-    /** The SQL with the layer written out (see sql/semantics.ts). */
-    async expand(name: string, sql: string, dataSource: DataSource): Promise<SemanticExpansion> {
-      return expandSemantics(sql, dataSource.dialect, await catalogForAsk(name));
-    },
 
     async checkRelationship(name: string, input: RelationshipInput, id?: number) {
       const problem = await checkRelationship(

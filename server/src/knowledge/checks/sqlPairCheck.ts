@@ -4,13 +4,14 @@ import { dryRunSql } from '../../pipeline/stages/dryRun.js';
 import type { DataSource } from '../../ports.js';
 import type { AccessRules } from '../../sql/guard.js';
 import { refusalReason } from '../../sql/refusalReasons.js';
+import type { SemanticCatalog } from '../../sql/semantics.js';
 
 /** Where a check finds the data source and what its admin hid. */
 export interface SqlCheckDeps {
   dataSource(name: string): Promise<DataSource>;
   accessRules(name: string): Promise<AccessRules>;
-  /** The data source's semantic layer written out, as an ask would run the SQL. */
-  expandSemantics?(name: string, sql: string, dataSource: DataSource): Promise<string>;
+  /** The data source's semantic layer, written out in the SQL as an ask would run it. */
+  semanticCatalog?(name: string): Promise<SemanticCatalog>;
 }
 
 /**
@@ -26,10 +27,11 @@ export async function checkSql(
 ): Promise<Reason | null> {
   try {
     const dataSource = await deps.dataSource(datasource);
-    const runs = deps.expandSemantics
-      ? await deps.expandSemantics(datasource, sql, dataSource)
-      : sql;
-    await dryRunSql({ sql: runs, dataSource, accessRules: await deps.accessRules(datasource) });
+    const [accessRules, semantics] = await Promise.all([
+      deps.accessRules(datasource),
+      deps.semanticCatalog?.(datasource),
+    ]);
+    await dryRunSql({ sql, dataSource, accessRules, ...(semantics ? { semantics } : {}) });
     return null;
   } catch (error) {
     if (!isQuarryError(error)) throw error;

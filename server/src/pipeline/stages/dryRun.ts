@@ -2,6 +2,7 @@ import { QuarryError } from '../../errors.js';
 import type { DataSource } from '../../ports.js';
 import type { AccessRules } from '../../sql/guard.js';
 import { guardRefusal, type PreparedSql, prepareSql } from '../../sql/prepare.js';
+import type { SemanticCatalog } from '../../sql/semantics.js';
 
 /**
  * The read-only guard in its two layers, then the database's own check that the SQL compiles.
@@ -17,13 +18,19 @@ export async function dryRunSql(input: {
   sql: string;
   dataSource: DataSource;
   accessRules?: AccessRules | undefined;
+  /** The data source's semantic layer, written out first as an ask would (SQL pairs, previews). */
+  semantics?: SemanticCatalog;
   signal?: AbortSignal;
 }): Promise<string> {
   const { dataSource } = input;
   const schema = dataSource.schema === undefined ? {} : { schema: dataSource.schema };
   const prepared = await prepareSql(
     { sql: input.sql },
-    { dialect: dataSource.dialect, rules: { ...input.accessRules, ...schema } },
+    {
+      dialect: dataSource.dialect,
+      rules: { ...input.accessRules, ...schema },
+      ...(input.semantics ? { semantics: input.semantics } : {}),
+    },
   );
   return dryRunPrepared({
     prepared,
