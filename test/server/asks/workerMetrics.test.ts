@@ -1,4 +1,3 @@
-import { connect as tcpConnect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReadinessReport } from '../../../server/src/http/readiness.js';
 import type { RunningWorker } from '../../../server/src/worker/startWorker.js';
@@ -13,21 +12,10 @@ import {
   type TestQuarry,
 } from '../../support/quarry.js';
 import { type PrivateRedis, startPrivateRedis } from '../../support/redisServer.js';
+import { opens } from '../../support/tcp.js';
 import { dropQueue, redisQueueEnv, startWorkerHere } from '../../support/worker.js';
 
 const SQL = 'SELECT name FROM departments ORDER BY id LIMIT 3';
-
-/** Whether a TCP connection to host:port opens. */
-function opens(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tcpConnect({ host, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 async function ready(baseUrl: string): Promise<{ status: number; body: ReadinessReport }> {
   const response = await fetch(`${baseUrl}/ready`);

@@ -1,18 +1,6 @@
-import { connect as tcpConnect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestQuarry, type TestQuarry } from '../../support/quarry.js';
-
-/** Whether a TCP connection to host:port opens (true) or is refused (false). */
-function opens(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tcpConnect({ host, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
+import { opens } from '../../support/tcp.js';
 
 // 127.0.0.2 is this machine too (Linux routes all of 127.0.0.0/8 to loopback), but a server
 // bound to 127.0.0.1 alone does not answer on it: the difference HOST makes, without needing a
