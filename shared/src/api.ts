@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseDataSourceUrl } from './dataSourceUrl.js';
 import type { ErrorCode } from './errorCodes.js';
 import type { ChartKind, Intent, SqlRewrite, VegaLiteSpec } from './events.js';
-import type { AskDetails } from './jobs.js';
+import type { AskDetails, ResultSample } from './jobs.js';
 import type { Reason } from './reasons.js';
 import type { AskStatus } from './status.js';
 import { ASK_STATUSES } from './status.js';
@@ -361,6 +361,11 @@ export interface AskRecord {
   chart?: StoredChart | null;
   /** The follow-up questions offered; null when none were made. */
   follow_ups: string[] | null;
+  /**
+   * The first rows of the result (bounded in rows and bytes), in a single ask's record only
+   * (lists leave it out); null when none was kept.
+   */
+  result_sample?: ResultSample | null;
   created_at: string;
   updated_at: string;
 }

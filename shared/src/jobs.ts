@@ -1,6 +1,6 @@
 import type { SemanticsUsed } from './api.js';
 import type { ErrorCode } from './errorCodes.js';
-import type { AnswerPart, AskChart, AskEvent, Intent, SqlRewrite } from './events.js';
+import type { AnswerPart, AskChart, AskEvent, Intent, ResultRow, SqlRewrite } from './events.js';
 import type { AskStatus } from './status.js';
 import type { AskSource } from './wire.js';
 
@@ -44,6 +44,26 @@ export interface AskDetails {
   stopped_early?: string;
 }
 
+/** Rows kept with an ask for reviewing it: at most this many... */
+export const RESULT_SAMPLE_MAX_ROWS = 20;
+/** ...and at most this many bytes of JSON, so a wide result of long texts stays small. */
+export const RESULT_SAMPLE_MAX_BYTES = 16_000;
+/** A text cell longer than this is cut (ending with `…`) in the sample. */
+export const RESULT_SAMPLE_MAX_CELL_CHARS = 500;
+
+/**
+ * The first rows of an ask's result, bounded by `RESULT_SAMPLE_MAX_ROWS` and
+ * `RESULT_SAMPLE_MAX_BYTES`: what the reviewer sees of the result, not the result.
+ */
+export interface ResultSample {
+  columns: string[];
+  rows: ResultRow[];
+  /** Rows the ask returned (after the row cap). */
+  row_count: number;
+  /** True when `rows` holds fewer rows than the ask returned, or some cell was cut. */
+  truncated: boolean;
+}
+
 /** What an ask ended with, for history and `/v1/asks/:id/result`. */
 export interface AskOutcome {
   status: Extract<AskStatus, 'finished' | 'failed' | 'stopped'>;
@@ -66,6 +86,8 @@ export interface AskOutcome {
   /** Milliseconds per stage. */
   timings: Record<string, number>;
   details?: AskDetails;
+  /** The first rows of the result, for the history; absent when the ask ran no SQL to the end. */
+  resultSample?: ResultSample;
 }
 
 /** The data of an ask's bull job: the question, and the channel its progress goes back on. */

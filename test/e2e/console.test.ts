@@ -194,6 +194,10 @@ describeInBrowser(`admin console in Chromium against the real server${NOT_RUN}`,
     await page.getByLabel('Status').selectOption('finished');
     await row.getByRole('link', { name: ASK }).click();
     await page.getByRole('heading', { name: ASK }).waitFor();
+    // The rows it answered with, kept with the ask.
+    const kept = page.getByRole('region', { name: 'The rows, as kept with the ask' });
+    expect(await kept.getByRole('columnheader').allTextContents()).toEqual(['headcount']);
+    expect(await kept.getByRole('cell').count()).toBe(1);
     await page.getByRole('button', { name: 'Promote to SQL pair' }).click();
     await page.getByText('Promoted to a SQL pair.').waitFor();
     await screenshot(page, '07-ask-detail');

@@ -279,6 +279,9 @@ export const zh: Record<string, string> = {
     '找到的表：{tables}。SQL 示例：{pairs} 条。指令：{instructions} 条。',
   'Reused from a SQL pair': '复用了 SQL 示例',
   Attempts: '尝试',
+  'The rows, as kept with the ask': '随提问记录保存的结果行',
+  'The history keeps the first {n} rows, long texts cut.':
+    '提问记录只保留前 {n} 行，过长的文本已截断。',
   'First SQL': '首次 SQL',
   'Rewrite {n}': '第 {n} 次重写',
   'dry run failed': '试执行失败',

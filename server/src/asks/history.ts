@@ -55,6 +55,7 @@ function knowledgeWrite(write: AskHistoryWrite): AskWrite {
       ...(outcome.answer !== undefined ? { answer: outcome.answer } : {}),
       ...(outcome.chart ? { chart: outcome.chart } : {}),
       ...(outcome.followUps ? { follow_ups: outcome.followUps } : {}),
+      result_sample: outcome.resultSample ?? null,
     },
   };
 }

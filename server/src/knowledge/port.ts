@@ -28,6 +28,7 @@ import type {
   Reason,
   Relationship,
   RelationshipInput,
+  ResultSample,
   ReviewStatus,
   SchemaDescription,
   SemanticsUsed,
@@ -146,6 +147,7 @@ export interface AskPatch {
   /** Stored with its spec when that fits the history's bound, else with `spec: null`. */
   chart?: AskChart | null;
   follow_ups?: string[] | null;
+  result_sample?: ResultSample | null;
 }
 
 /**

@@ -16,6 +16,7 @@ import { type PreparedSql, tablesRead } from '../sql/prepare.js';
 import { traceAsk } from './askDetails.js';
 import { executeWithCorrections, semanticsField } from './correctionLoop.js';
 import { forPeople } from './peopleMessages.js';
+import { sampleResult } from './resultSample.js';
 import { answerFromResult, planAnswerParts } from './stages/answer.js';
 import { pruneColumns } from './stages/columnPruning.js';
 import { generateSql } from './stages/generation.js';
@@ -283,6 +284,7 @@ async function execute(
     }),
   );
   const { result } = executed;
+  const sample = sampleResult(result);
   const plan = planAnswerParts(deps, run.input.parts, result);
   const event: AskEvent = {
     type: 'result',
@@ -313,6 +315,7 @@ async function execute(
     columns: result.columns,
     rowCount: result.rows.length,
     capped: result.capped,
+    ...(sample ? { resultSample: sample } : {}),
     ...parts,
   };
 }

@@ -122,3 +122,64 @@ describe('reviewing an ask', () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe('the rows an ask answered with', () => {
+  let quarry: TestQuarry;
+  beforeAll(async () => {
+    quarry = await startTestQuarry();
+  });
+  afterEach(() => quarry.fake.reset());
+  afterAll(() => quarry?.close());
+
+  it('keeps the first rows with the ask, bounded in rows and bytes, and says when it cut', async () => {
+    const longNames =
+      "SELECT id, name || ' ' || printf('%.2000c', 'x') AS long_name, printf('%.480c', 'y') AS filler FROM employees ORDER BY id";
+    const modelWrites = (sql: string) =>
+      quarry.fake.onChat(routeByPrompt([[/TASK: SQL GENERATION/, `\`\`\`sql\n${sql}\n\`\`\``]]));
+    modelWrites(`${MODEL_SQL} ORDER BY city`);
+    const small = await ask(quarry, '各城市员工人数统计');
+    const result = small.events.find((event) => event.type === 'result') as unknown as {
+      columns: string[];
+      rows: unknown[];
+    };
+    const record = (await api(quarry, 'GET', `/api/asks/${small.id}`)).body;
+    expect(record.result_sample).toEqual({
+      columns: result.columns,
+      rows: result.rows,
+      row_count: result.rows.length,
+      truncated: false,
+    });
+    expect(result.rows.length).toBeGreaterThan(1);
+    // A list page leaves the rows out: a page of 500 asks stays small.
+    const listed = (await api(quarry, 'GET', '/api/asks')).body.items;
+    expect(listed.find((item: { id: string }) => item.id === small.id)).not.toHaveProperty(
+      'result_sample',
+    );
+
+    modelWrites('SELECT id FROM employees ORDER BY id');
+    const ids = await ask(quarry, '所有员工的编号');
+    const idSample = (await api(quarry, 'GET', `/api/asks/${ids.id}`)).body.result_sample;
+    expect(idSample.rows).toEqual(Array.from({ length: 20 }, (_, index) => ({ id: index + 1 })));
+    expect(idSample).toMatchObject({ truncated: true });
+    expect(idSample.row_count).toBeGreaterThan(20);
+
+    modelWrites(longNames);
+    const wide = await ask(quarry, '每个员工的长名字');
+    const wideResult = wide.events.find((event) => event.type === 'result') as unknown as {
+      rows: { id: number; long_name: string }[];
+    };
+    expect(wideResult.rows.length).toBeGreaterThan(20);
+    const sample = (await api(quarry, 'GET', `/api/asks/${wide.id}`)).body.result_sample;
+    expect(sample.truncated).toBe(true);
+    expect(sample.row_count).toBe(wideResult.rows.length);
+    expect(sample.rows.length).toBeGreaterThan(0);
+    // About 1,000 bytes a row: the byte bound stops it before the row bound.
+    expect(sample.rows.length).toBeLessThan(20);
+    expect(Buffer.byteLength(JSON.stringify(sample))).toBeLessThanOrEqual(16_000);
+    // The first rows, in order, each long text cut to 500 characters and an ellipsis.
+    expect(sample.rows.map((row: { id: number }) => row.id)).toEqual(
+      wideResult.rows.slice(0, sample.rows.length).map((row) => row.id),
+    );
+    expect(sample.rows[0].long_name).toBe(`${wideResult.rows[0]?.long_name.slice(0, 500)}…`);
+  });
+});

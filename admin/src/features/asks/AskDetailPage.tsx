@@ -2,6 +2,7 @@ import type { AskRecord } from '@quarry/shared';
 import { Link, useParams } from 'react-router';
 import { PageHeader } from '../../components/Layout';
 import { LazySqlEditor } from '../../components/LazySqlEditor';
+import { ResultTable } from '../../components/ResultTable';
 import { Rewrites } from '../../components/Rewrites';
 import { QueryState } from '../../components/states';
 import { formatTime, useLocale } from '../../lib/i18n';
@@ -113,6 +114,26 @@ function AskDetail({ ask }: { ask: AskRecord }) {
           <p className="muted">{t('No SQL was produced.')}</p>
         )}
       </section>
+
+      {ask.result_sample ? (
+        <section className="card" aria-labelledby="ask-result">
+          <h2 id="ask-result">{t('Result rows')}</h2>
+          <ResultTable
+            columns={ask.result_sample.columns}
+            rows={ask.result_sample.rows}
+            rowCount={ask.result_sample.row_count}
+            label={t('The rows, as kept with the ask')}
+            formatNumbers
+          />
+          {ask.result_sample.truncated ? (
+            <p className="muted">
+              {t('The history keeps the first {n} rows, long texts cut.', {
+                n: ask.result_sample.rows.length,
+              })}
+            </p>
+          ) : null}
+        </section>
+      ) : null}
 
       <AskAnswer ask={ask} />
 

@@ -75,6 +75,8 @@ export interface AskRow {
   chart: string | null;
   /** JSON array of the follow-up questions; null when none were made. */
   follow_ups: string | null;
+  /** JSON ResultSample: the first rows of the result; null when none was kept. */
+  result_sample: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -110,6 +112,7 @@ export const AskEntity = new EntitySchema<AskRow>({
     answer: longText(true),
     chart: longText(true),
     follow_ups: longText(true),
+    result_sample: longText(true),
     created_at: timestampColumn,
     updated_at: timestampColumn,
   },

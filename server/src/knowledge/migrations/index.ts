@@ -6,6 +6,7 @@ import { CreateSemanticLayer1767225612000 } from './1767225612000-CreateSemantic
 import { AddPairBrokenAndEntryColumns1767225613000 } from './1767225613000-AddPairBrokenAndEntryColumns.js';
 import { AddAskReview1767225613001 } from './1767225613001-AddAskReview.js';
 import { AddAskPromotedPair1767225613002 } from './1767225613002-AddAskPromotedPair.js';
+import { AddAskResultSample1767225614000 } from './1767225614000-AddAskResultSample.js';
 import { AddAskAnswerParts1767225615000 } from './1767225615000-AddAskAnswerParts.js';
 
 /** Every migration of the app database, oldest first. Append; never edit a shipped one. */
@@ -18,5 +19,6 @@ export const knowledgeMigrations = [
   AddPairBrokenAndEntryColumns1767225613000,
   AddAskReview1767225613001,
   AddAskPromotedPair1767225613002,
+  AddAskResultSample1767225614000,
   AddAskAnswerParts1767225615000,
 ];

@@ -51,6 +51,7 @@ export function newAskRow(record: AskCreate & { id: string }, now: Date): AskRow
     answer: null,
     chart: null,
     follow_ups: null,
+    result_sample: null,
     created_at: now,
     updated_at: now,
   };
@@ -91,6 +92,8 @@ export function columnsOfPatch(patch: AskPatch): Partial<AskRow> {
               .map((question) => boundText(question, MAX_FOLLOW_UP_CHARS)),
           );
   }
+  if (patch.result_sample !== undefined)
+    columns.result_sample = patch.result_sample && JSON.stringify(patch.result_sample);
   return columns;
 }
 

@@ -7,6 +7,7 @@ import type {
   AskStatus,
   FeedbackRating,
   Intent,
+  ResultSample,
   ReviewStatus,
   SemanticsUsed,
   StoredChart,
@@ -129,6 +130,16 @@ function parseDetails(json: string | null): AskDetails | null {
   }
 }
 
+function parseResultSample(json: string | null): ResultSample | null {
+  if (!json) return null;
+  try {
+    const parsed = JSON.parse(json) as ResultSample;
+    return parsed && Array.isArray(parsed.columns) && Array.isArray(parsed.rows) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
 function reviewFields(row: AskRow) {
   const details = parseDetails(row.details);
   return {
@@ -137,6 +148,10 @@ function reviewFields(row: AskRow) {
     review_status: (row.review_status as ReviewStatus | null) ?? null,
     promoted_pair_id: row.promoted_pair_id ?? null,
     details,
+    // Lists do not read the sample either.
+    ...(row.result_sample !== undefined
+      ? { result_sample: parseResultSample(row.result_sample) }
+      : {}),
   };
 }
 
@@ -149,11 +164,11 @@ export function createAskRepository(dataSource: DataSource, revision: Revision):
   const rows: Repository<AskRow> = dataSource.getRepository(AskEntity);
 
   const require = (id: string) => findOrNotFound(rows, { id }, 'ask', id);
-  // A list page reads every column but the chart: its spec carries the ask's rows.
+  // A list page reads every column but the chart and the result sample: they carry rows.
   const listColumns = Object.fromEntries(
     rows.metadata.columns
       .map((column) => column.propertyName)
-      .filter((name) => name !== 'chart')
+      .filter((name) => name !== 'chart' && name !== 'result_sample')
       .map((name) => [name, true]),
   ) as FindOptionsSelect<AskRow>;
 

@@ -34,6 +34,7 @@ const ask: AskRecord = {
   answer: null,
   chart: null,
   follow_ups: null,
+  result_sample: null,
   created_at: '2026-03-01T08:30:00Z',
   updated_at: '2026-03-01T08:30:02Z',
 };
@@ -124,6 +125,39 @@ describe('ask history', () => {
       { question: 'RD headcount', sql: ask.sql, confirm: true },
     ]);
     expect((screen.getByLabelText('Review status') as HTMLSelectElement).value).toBe('verified');
+  });
+
+  it('shows the rows the ask answered with, and says when the history kept only the first', async () => {
+    const sampled: AskRecord = {
+      ...ask,
+      row_count: 42,
+      result_sample: {
+        columns: ['department', 'headcount'],
+        rows: [
+          { department: '研发中心', headcount: 1234 },
+          { department: '<b>QA</b>', headcount: 7 },
+        ],
+        row_count: 42,
+        truncated: true,
+      },
+    };
+    const server = fakeApi({ 'GET /api/asks/a1b2': { body: sampled } });
+    renderConsole(<AppRoutes />, { fetch: server.fetch, path: '/asks/a1b2', route: null });
+    const table = await screen.findByRole('region', { name: 'The rows, as kept with the ask' });
+    const cells = within(table)
+      .getAllByRole('row')
+      .map((row) =>
+        within(row)
+          .queryAllByRole('cell')
+          .map((cell) => cell.textContent),
+      );
+    expect(cells.slice(1)).toEqual([
+      ['研发中心', '1,234'],
+      ['<b>QA</b>', '7'],
+    ]);
+    expect(screen.getByText('42 rows')).toBeTruthy();
+    expect(screen.getByText('The history keeps the first 2 rows, long texts cut.')).toBeTruthy();
+    expect(document.querySelector('b')).toBeNull();
   });
 
   it('cannot promote an ask without SQL, and shows why it failed', async () => {
