@@ -1,5 +1,6 @@
 import type { SemanticsUsed } from './api.js';
 import type { ErrorCode } from './errorCodes.js';
+import type { Reason } from './reasons.js';
 import type { AskStatus } from './status.js';
 
 /**
@@ -89,6 +90,8 @@ export type AskEvent =
       sql: string;
       code: ErrorCode;
       error: string;
+      /** The failure as a code, for clients in another language; a database's words as `detail`. */
+      reason?: Reason;
       attempt: number;
     }
   | { type: 'execution_succeeded'; row_count: number; attempt: number }
@@ -118,7 +121,8 @@ export type AskEvent =
   /** Three short next questions in the question's language; empty when the model gave none. */
   | { type: 'follow_ups'; questions: string[] }
   | { type: 'reply'; intent: Intent; reply: string }
-  | { type: 'error'; code: ErrorCode; message: string };
+  /** `reason`: the failure as a code (a database's own words as its `detail`), for clients in another language. */
+  | { type: 'error'; code: ErrorCode; message: string; reason?: Reason };
 
 export type AskEventType = AskEvent['type'];
 

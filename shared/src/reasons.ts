@@ -152,6 +152,38 @@ const CATALOGUE = {
     en: 'Could not connect: {detail}',
     zh: '无法连接数据源。驱动程序的报错：{detail}',
   },
+  connection_refused: {
+    en: 'Could not connect: nothing answered at {address}; check the host and port, and that the database is running ({detail})',
+    zh: '无法连接：{address} 没有响应；请检查主机和端口，并确认数据库正在运行。驱动程序的报错：{detail}',
+  },
+  connection_host_unknown: {
+    en: 'Could not connect: there is no host named {host}; check its spelling ({detail})',
+    zh: '无法连接：找不到主机 {host}，请检查拼写。驱动程序的报错：{detail}',
+  },
+  connection_access_denied: {
+    en: 'Could not connect: the database refused the user name or password ({detail})',
+    zh: '无法连接：数据库拒绝了这个用户名或密码。驱动程序的报错：{detail}',
+  },
+  connection_database_unknown: {
+    en: 'Could not connect: the server has no database named {database} ({detail})',
+    zh: '无法连接：服务器上没有名为 {database} 的数据库。驱动程序的报错：{detail}',
+  },
+  connection_timed_out: {
+    en: 'Could not connect: the database did not answer in time ({detail})',
+    zh: '无法连接：数据库没有及时响应。驱动程序的报错：{detail}',
+  },
+  connection_file_missing: {
+    en: 'Could not open the SQLite file; check the path ({detail})',
+    zh: '无法打开 SQLite 文件，请检查路径。驱动程序的报错：{detail}',
+  },
+  ask_failed_in_database: {
+    en: 'The database could not run the query: {detail}',
+    zh: '数据库无法执行这条查询。数据库的报错：{detail}',
+  },
+  ask_timed_out: {
+    en: 'The query ran past its time limit and was cancelled.',
+    zh: '查询超出时间限制，已被取消。',
+  },
   invalid_datasource_url: {
     en: 'The data source URL {detail}.',
     zh: '数据源连接地址不可用（{detail}）。',
@@ -249,15 +281,79 @@ export function fieldName(field: string, locale: Locale): string {
   return FIELD_NAMES[key]?.[locale] ?? FIELD_NAMES[field]?.[locale] ?? field;
 }
 
-/** The reason as a sentence in `locale`; `{field}` is filled with the field's local name. */
-export function describeReason(reason: Reason, locale: Locale): string {
-  const template = CATALOGUE[reason.code][locale];
-  const params = reason.params ?? {};
+/**
+ * Reasons whose `detail` is a database's or driver's own words (in whatever language it
+ * speaks), as sentences without them, for readers who see those words apart.
+ */
+const WITHOUT_DETAIL: Partial<Record<ReasonCode, Record<Locale, string>>> = {
+  sql_does_not_run: {
+    en: 'This SQL does not run on data source "{datasource}".',
+    zh: '这条 SQL 无法在数据源“{datasource}”上运行。',
+  },
+  sql_failed: {
+    en: 'The database could not run this SQL.',
+    zh: '数据库无法运行这条 SQL。',
+  },
+  datasource_unavailable: {
+    en: 'Data source "{datasource}" could not be reached to check this SQL.',
+    zh: '无法连接数据源“{datasource}”来检查这条 SQL。',
+  },
+  connection_failed: { en: 'Could not connect to the database.', zh: '无法连接数据库。' },
+  connection_refused: {
+    en: 'Could not connect: nothing answered at {address}; check the host and port, and that the database is running.',
+    zh: '无法连接：{address} 没有响应；请检查主机和端口，并确认数据库正在运行。',
+  },
+  connection_host_unknown: {
+    en: 'Could not connect: there is no host named {host}; check its spelling.',
+    zh: '无法连接：找不到主机 {host}，请检查拼写。',
+  },
+  connection_access_denied: {
+    en: 'Could not connect: the database refused the user name or password.',
+    zh: '无法连接：数据库拒绝了这个用户名或密码。',
+  },
+  connection_database_unknown: {
+    en: 'Could not connect: the server has no database named {database}.',
+    zh: '无法连接：服务器上没有名为 {database} 的数据库。',
+  },
+  connection_timed_out: {
+    en: 'Could not connect: the database did not answer in time.',
+    zh: '无法连接：数据库没有及时响应。',
+  },
+  connection_file_missing: {
+    en: 'Could not open the SQLite file; check the path.',
+    zh: '无法打开 SQLite 文件，请检查路径。',
+  },
+  ask_failed_in_database: {
+    en: 'The database could not run the query.',
+    zh: '数据库无法执行这条查询。',
+  },
+};
+
+/**
+ * The reason in `locale` with a database's own words apart: `message` is Quarry's sentence,
+ * `detail` what the database or driver said (absent for reasons that quote none).
+ */
+export function describeReasonApart(
+  reason: Reason,
+  locale: Locale,
+): { message: string; detail?: string } {
+  const short = WITHOUT_DETAIL[reason.code];
+  const detail = reason.params?.detail;
+  if (!short || detail === undefined) return { message: describeReason(reason, locale) };
+  return { message: fill(short[locale], reason.params ?? {}, locale), detail: String(detail) };
+}
+
+function fill(template: string, params: Record<string, string | number>, locale: Locale): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     if (value === undefined) return whole;
     return name === 'field' ? fieldName(String(value), locale) : String(value);
   });
+}
+
+/** The reason as a sentence in `locale`; `{field}` is filled with the field's local name. */
+export function describeReason(reason: Reason, locale: Locale): string {
+  return fill(CATALOGUE[reason.code][locale], reason.params ?? {}, locale);
 }
 
 /** The part of a zod issue the mapping reads (zod v4's issue shapes). */

@@ -457,6 +457,9 @@ describeInBrowser(`every validation message in the admin’s language, in Chromi
       preview: 'Preview',
       add: 'Add entry',
       newInstruction: 'New instruction',
+      addSource: 'Add data source',
+      testConnection: 'Test connection',
+      question: 'Question',
     },
     zh: {
       save: '保存',
@@ -464,6 +467,9 @@ describeInBrowser(`every validation message in the admin’s language, in Chromi
       preview: '预览',
       add: '添加词条',
       newInstruction: '新建指令',
+      addSource: '添加数据源',
+      testConnection: '测试连接',
+      question: '问题',
     },
   } as const;
 
@@ -529,6 +535,33 @@ describeInBrowser(`every validation message in the admin’s language, in Chromi
       await expectMessagesIn(locale, 'import rejections');
       await screenshot(page, `18-import-preview-${locale}`);
       await page.keyboard.press('Escape');
+
+      // Data source: a connection nothing answers; the driver's words are folded apart.
+      await page.goto(at('/datasources'));
+      await page.getByRole('button', { name: label.addSource }).click();
+      const source = page.getByRole('dialog').locator('form');
+      const sourceInputs = source.locator('input.input');
+      await sourceInputs.nth(0).fill(`walk-${locale}`);
+      await sourceInputs.nth(1).fill('mysql://reader:secret@127.0.0.1:1/sales');
+      await source.getByRole('button', { name: label.testConnection }).click();
+      const refusedAt = await expectMessagesIn(locale, 'a connection refused');
+      expect(refusedAt.join(' ')).toContain('127.0.0.1:1');
+      expect(await source.locator('details.error-detail code').textContent()).toMatch(
+        /ECONNREFUSED/,
+      );
+      await page.keyboard.press('Escape');
+
+      // Playground: the model's SQL reads a column the database does not have, every time.
+      quarry.fake.onChat(routeByPrompt([], '```sql\nSELECT no_such_column FROM employees\n```'));
+      await page.goto(at('/playground'));
+      await page.getByLabel(label.question, { exact: true }).fill(`walk ${locale} 每个员工的鞋码`);
+      await page.getByLabel(label.question, { exact: true }).press('Enter');
+      await expectMessagesIn(locale, 'an ask the database refused');
+      await screenshot(page, `19-playground-refused-${locale}`);
+      expect(
+        await page.locator('.attempts details.error-detail code').first().textContent(),
+      ).toMatch(/no such column/);
+      quarry.fake.onChat(undefined);
       expect(errors).toEqual([]);
     });
   }

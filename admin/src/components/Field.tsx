@@ -16,11 +16,14 @@ export function Field({
   label,
   hint,
   error,
+  detail,
   children,
 }: {
   label: ReactNode;
   hint?: ReactNode;
   error?: string | undefined;
+  /** What the database said about the error, in its own words (shown apart, folded). */
+  detail?: string | undefined;
   children: (control: ControlProps, labelId: string) => ReactElement;
 }) {
   const id = useId();
@@ -47,7 +50,23 @@ export function Field({
           {error}
         </p>
       ) : null}
+      {error ? <ErrorDetail detail={detail} /> : null}
     </div>
+  );
+}
+
+/**
+ * What a database or driver said, word for word, folded under Quarry's own message: it is in
+ * whatever language the database speaks, so it is never the message itself.
+ */
+export function ErrorDetail({ detail }: { detail?: string | undefined }) {
+  const t = useT();
+  if (!detail) return null;
+  return (
+    <details className="error-detail">
+      <summary>{t('What the database said')}</summary>
+      <code>{detail}</code>
+    </details>
   );
 }
 
@@ -69,6 +88,7 @@ export function TextField({
   label,
   hint,
   error,
+  detail,
   value,
   onChange,
   rows,
@@ -78,6 +98,8 @@ export function TextField({
   label: ReactNode;
   hint?: ReactNode;
   error?: string | undefined;
+  /** What the database said about the error, in its own words. */
+  detail?: string | undefined;
   value: string;
   onChange: (value: string) => void;
   rows?: number;
@@ -90,7 +112,7 @@ export function TextField({
 }) {
   const className = mono ? 'input mono' : 'input';
   return (
-    <Field label={label} hint={hint} error={error}>
+    <Field label={label} hint={hint} error={error} detail={detail}>
       {(control) =>
         rows === undefined ? (
           <input

@@ -1,4 +1,4 @@
-import { type ApiErrorBody, describeReason, type Locale, type Reason } from '@quarry/shared';
+import { type ApiErrorBody, describeReasonApart, type Locale, type Reason } from '@quarry/shared';
 import { zh } from './zh';
 
 /**
@@ -152,9 +152,16 @@ export function localMessage(
   code: string,
   locale: Locale = activeLocale,
 ): string {
-  if (reason) return describeReason(reason, locale);
+  if (reason) return describeReasonApart(reason, locale).message;
   if (locale === 'en') return message;
   return zh[message] ?? GENERIC_ZH[code] ?? GENERIC_ZH.HTTP_ERROR ?? message;
+}
+
+/** What a database or driver said about a failure, in its own words; shown apart from the message. */
+export function errorDetail(error: unknown): string | undefined {
+  return error instanceof ApiError && error.reason
+    ? describeReasonApart(error.reason, 'en').detail
+    : undefined;
 }
 
 /** What to show for any thrown value, in the admin's language. */

@@ -1,8 +1,16 @@
-import { describeReason, reasonOfIssue, type ValidationIssue } from '@quarry/shared';
+import {
+  describeReason,
+  describeReasonApart,
+  reasonOfIssue,
+  type ValidationIssue,
+} from '@quarry/shared';
 import { type FormEvent, useState } from 'react';
 import { ApiError, errorMessage, localMessage, messageLocale } from './api';
 
-/** Message per field name; `_form` holds a message that belongs to no single field. */
+/**
+ * Message per field name; `_form` holds a message that belongs to no single field, and
+ * `<field>:detail` what the database said about that field, in its own words.
+ */
 export type FieldErrors = Record<string, string>;
 
 /** The part of a zod schema the console uses, so the console needs no zod import of its own. */
@@ -42,11 +50,15 @@ export function serverFieldErrors(error: unknown, formFields: readonly string[])
   const errors: FieldErrors = {};
   const elsewhere: string[] = [];
   for (const [path, english] of Object.entries(error.fields)) {
-    const fieldMessage = localMessage(english, error.fieldReasons[path], error.code);
+    const reason = error.fieldReasons[path];
+    const fieldMessage = localMessage(english, reason, error.code);
     // The server names nested fields by path (`questions.2`); the form shows the list as one.
     const field = path.split('.')[0] ?? path;
-    if (formFields.includes(field)) errors[field] ??= fieldMessage;
-    else elsewhere.push(fieldMessage);
+    if (formFields.includes(field)) {
+      errors[field] ??= fieldMessage;
+      const detail = reason ? describeReasonApart(reason, 'en').detail : undefined;
+      if (detail !== undefined) errors[`${field}:detail`] ??= detail;
+    } else elsewhere.push(fieldMessage);
   }
   if (elsewhere.length > 0) errors._form = elsewhere.join(' ');
   return errors;
@@ -71,7 +83,13 @@ export interface RecordForm<Values> {
   /** Value, message and setter of one field, to spread on a `TextField`. */
   field<K extends keyof Values>(
     field: K,
-  ): { value: Values[K]; error: string | undefined; onChange: (value: Values[K]) => void };
+  ): {
+    value: Values[K];
+    error: string | undefined;
+    /** What the database said about the error, in its own words. */
+    detail: string | undefined;
+    onChange: (value: Values[K]) => void;
+  };
   submit(event: FormEvent): void;
 }
 
@@ -97,7 +115,7 @@ export function useRecordForm<Values extends object, Input, Saved>(options: {
 
   const change = <K extends keyof Values>(field: K, value: Values[K]) => {
     setValues((current) => ({ ...current, [field]: value }));
-    setErrors(({ [field as string]: _fixed, ...rest }) => rest);
+    setErrors(({ [field as string]: _fixed, [`${String(field)}:detail`]: _said, ...rest }) => rest);
     options.onChange?.(field);
   };
 
@@ -133,6 +151,7 @@ export function useRecordForm<Values extends object, Input, Saved>(options: {
     field: (field) => ({
       value: values[field],
       error: errors[field as string],
+      detail: errors[`${String(field)}:detail`],
       onChange: (value) => change(field, value),
     }),
     submit,

@@ -299,6 +299,7 @@ export const zh: Record<string, string> = {
   'The ask failed': '提问失败',
   Result: '结果',
   'Result rows': '结果行',
+  'What the database said': '数据库的原话',
   'The connection closed before the answer was complete.': '回答完成前连接已断开。',
   'Could not connect to the server’s WebSocket (/ws).': '无法连接服务器的 WebSocket（/ws）。',
   // semantic layer

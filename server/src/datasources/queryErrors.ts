@@ -21,7 +21,7 @@ export function timeoutError(ms: number, phase: QueryPhase, context = {}): Quarr
   return new QuarryError(
     phase === 'dryRun' ? 'DRY_RUN_FAILED' : 'SQL_EXECUTION_FAILED',
     `${subject} exceeded the ${seconds(ms)} time limit and was cancelled.`,
-    { context: { ...context, timeoutMs: ms } },
+    { context: { ...context, timeoutMs: ms, databaseReason: { code: 'ask_timed_out' } } },
   );
 }
 
@@ -40,6 +40,11 @@ export function databaseError(
   const code = (error as { code?: unknown } | null)?.code;
   return new QuarryError(phase === 'dryRun' ? 'DRY_RUN_FAILED' : 'SQL_EXECUTION_FAILED', message, {
     cause: error,
-    context: { ...context, ...(typeof code === 'string' ? { databaseCode: code } : {}) },
+    context: {
+      ...context,
+      ...(typeof code === 'string' ? { databaseCode: code } : {}),
+      // For readers in another language: Quarry's sentence, the database's words apart.
+      databaseReason: { code: 'ask_failed_in_database', params: { detail: message } },
+    },
   });
 }

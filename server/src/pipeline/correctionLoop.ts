@@ -3,7 +3,7 @@ import { describeReason, questionLanguage, stageMessages } from '@quarry/shared'
 import { isQuarryError, QuarryError } from '../errors.js';
 import type { DataSource, QueryResult } from '../ports.js';
 import type { PreparedSql } from '../sql/prepare.js';
-import { forPeople } from './peopleMessages.js';
+import { forPeople, reasonOfFailure } from './peopleMessages.js';
 import { correctSql } from './stages/correction.js';
 import { diagnoseSql } from './stages/diagnosis.js';
 import { dryRunPrepared } from './stages/dryRun.js';
@@ -126,6 +126,7 @@ export async function executeWithCorrections(
         sql: rewritten,
         code: failure.code,
         error,
+        reason: stopped,
         attempt,
       });
       const shown = forPeople(
@@ -135,7 +136,7 @@ export async function executeWithCorrections(
         failure.context.reason as Reason | undefined,
       );
       throw new QuarryError(failure.code, `${shown} (${error})`, {
-        context: { stoppedEarly: describeReason(stopped, 'en') },
+        context: { stoppedEarly: describeReason(stopped, 'en'), stoppedEarlyReason: stopped },
       });
     }
     tried.add(sameSql(rewritten));
@@ -206,6 +207,7 @@ async function attemptRun(
         questionLanguage(input.question),
         error.context.reason as Reason | undefined,
       ),
+      ...reasonOfFailure(error),
       attempt,
     });
     return { ok: false, error };

@@ -15,7 +15,7 @@ import type { DataSource } from '../ports.js';
 import { type PreparedSql, tablesRead } from '../sql/prepare.js';
 import { traceAsk } from './askDetails.js';
 import { executeWithCorrections, semanticsField } from './correctionLoop.js';
-import { forPeople } from './peopleMessages.js';
+import { forPeople, reasonOfFailure } from './peopleMessages.js';
 import { sampleResult } from './resultSample.js';
 import { answerFromResult, planAnswerParts } from './stages/answer.js';
 import { pruneColumns } from './stages/columnPruning.js';
@@ -72,7 +72,12 @@ export async function runAsk(
   } catch (thrown) {
     const failure = failureOf(deps, input, thrown, signal);
     stoppedEarly = failure.stoppedEarly;
-    trace.emit({ type: 'error', code: failure.code, message: failure.message });
+    trace.emit({
+      type: 'error',
+      code: failure.code,
+      message: failure.message,
+      ...(failure.reason ? { reason: failure.reason } : {}),
+    });
     ending = {
       status: failure.code === 'STOPPED' ? 'stopped' : 'failed',
       errorCode: failure.code,
@@ -326,7 +331,7 @@ function failureOf(
   input: AskInput,
   thrown: unknown,
   signal: AbortSignal,
-): { code: QuarryError['code']; message: string; stoppedEarly?: string } {
+): { code: QuarryError['code']; message: string; reason?: Reason; stoppedEarly?: string } {
   const error = signal.aborted
     ? new QuarryError('STOPPED', 'The ask was stopped.')
     : toQuarryError(thrown);
@@ -336,11 +341,18 @@ function failureOf(
   // A correction loop that stopped early already worded its error for people.
   const stoppedEarly = error.context.stoppedEarly;
   if (typeof stoppedEarly === 'string') {
-    return { code: error.code, message: error.message, stoppedEarly };
+    return {
+      code: error.code,
+      message: error.message,
+      reason: error.context.stoppedEarlyReason as Reason,
+      stoppedEarly,
+    };
   }
   const reason = error.context.reason as Reason | undefined;
   return {
     code: error.code,
     message: forPeople(error.code, error.message, questionLanguage(input.question), reason),
+    // For clients in another language: the failure as a code, a database's words as detail.
+    ...reasonOfFailure(error),
   };
 }

@@ -1,4 +1,5 @@
 import { describeReason, type ErrorCode, type Reason } from '@quarry/shared';
+import type { QuarryError } from '../errors.js';
 import { refusalReason } from '../sql/refusalReasons.js';
 
 /**
@@ -17,4 +18,17 @@ export function forPeople(
   if (code === 'UNSAFE_SQL') return describeReason(refusalReason(message), language);
   if (code === 'STOPPED') return describeReason({ code: 'ask_stopped' }, language);
   return message;
+}
+
+/**
+ * The failure as a reason, for clients that say it in their reader's language (the console):
+ * the reason people were told, else what the database reported, its own words as `detail`.
+ */
+export function reasonOfFailure(error: QuarryError): { reason?: Reason } {
+  const own = error.context.reason as Reason | undefined;
+  if (own) return { reason: own };
+  if (error.code === 'UNSAFE_SQL') return { reason: refusalReason(error.message) };
+  if (error.code === 'STOPPED') return { reason: { code: 'ask_stopped' } };
+  const database = error.context.databaseReason as Reason | undefined;
+  return database ? { reason: database } : {};
 }

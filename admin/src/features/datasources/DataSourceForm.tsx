@@ -1,7 +1,7 @@
 import type { DataSourceView } from '@quarry/shared';
 import { useState } from 'react';
-import { FormActions, FormError, TextField } from '../../components/Field';
-import { errorMessage } from '../../lib/api';
+import { ErrorDetail, FormActions, FormError, TextField } from '../../components/Field';
+import { errorDetail, errorMessage } from '../../lib/api';
 import { useRecordForm } from '../../lib/forms';
 import { useT } from '../../lib/i18n';
 import { useSaveDataSource, useTestConnection } from './api';
@@ -10,7 +10,7 @@ import { dataSourceValues, validateDataSource } from './schema';
 type Check =
   | { state: 'idle' }
   | { state: 'ok'; url: string }
-  | { state: 'failed'; message: string };
+  | { state: 'failed'; message: string; detail?: string | undefined };
 
 /**
  * Adds or edits a data source. Saving first connects with the URL and reads the schema, so a
@@ -54,7 +54,7 @@ export function DataSourceForm({
       setCheck({ state: 'ok', url });
       return true;
     } catch (error) {
-      setCheck({ state: 'failed', message: errorMessage(error) });
+      setCheck({ state: 'failed', message: errorMessage(error), detail: errorDetail(error) });
       return false;
     }
   };
@@ -109,6 +109,7 @@ export function DataSourceForm({
           </span>
         ) : null}
       </div>
+      {check.state === 'failed' ? <ErrorDetail detail={check.detail} /> : null}
       <FormError message={errors._form} />
       <FormActions
         onCancel={onCancel}

@@ -1,7 +1,9 @@
+import { describeReasonApart, type Reason } from '@quarry/shared';
 import { Link } from 'react-router';
+import { ErrorDetail } from '../../components/Field';
 import { LazySqlEditor } from '../../components/LazySqlEditor';
 import { Rewrites } from '../../components/Rewrites';
-import { useT } from '../../lib/i18n';
+import { useLocale, useT } from '../../lib/i18n';
 import { statusLabel } from '../asks/labels';
 import { AnswerPanel } from './AnswerPanel';
 import { type AskRun, currentSql, isOver } from './askRun';
@@ -13,6 +15,14 @@ import { ResultView } from './ResultView';
  */
 export function RunView({ run, onAsk }: { run: AskRun; onAsk: (question: string) => void }) {
   const t = useT();
+  const { locale } = useLocale();
+  /** A failure in the admin's language when it came with a reason, the database's words apart. */
+  const said = (
+    message: string,
+    reason: Reason | undefined,
+  ): { message: string; detail?: string } =>
+    reason ? describeReasonApart(reason, locale) : { message: t(message) };
+  const error = run.error ? said(run.error.message, run.error.reason) : undefined;
   const over = isOver(run);
   const sql = currentSql(run);
   return (
@@ -103,7 +113,7 @@ export function RunView({ run, onAsk }: { run: AskRun; onAsk: (question: string)
                     <span className="check-failed">
                       {' '}
                       {attempt.failure.phase === 'dry_run' ? t('dry run failed') : t('failed')}:{' '}
-                      {attempt.failure.error}
+                      {said(attempt.failure.error, attempt.failure.reason).message}
                     </span>
                   ) : attempt.rowCount !== undefined ? (
                     <span className="check-ok">
@@ -114,6 +124,11 @@ export function RunView({ run, onAsk }: { run: AskRun; onAsk: (question: string)
                     </span>
                   ) : null}
                   <code className="sql-snippet">{attempt.sql}</code>
+                  {attempt.failure ? (
+                    <ErrorDetail
+                      detail={said(attempt.failure.error, attempt.failure.reason).detail}
+                    />
+                  ) : null}
                 </li>
               ))}
             </ol>
@@ -128,12 +143,15 @@ export function RunView({ run, onAsk }: { run: AskRun; onAsk: (question: string)
         </section>
       ) : null}
 
-      {run.error ? (
-        <section className="card card-error" role="alert">
-          <h2>{run.phase === 'stopped' ? t('Stopped') : t('The ask failed')}</h2>
-          <p>
-            <code>{run.error.code}</code> {t(run.error.message)}
-          </p>
+      {run.error && error ? (
+        <section className="card card-error">
+          <div role="alert">
+            <h2>{run.phase === 'stopped' ? t('Stopped') : t('The ask failed')}</h2>
+            <p>
+              <code>{run.error.code}</code> {error.message}
+            </p>
+          </div>
+          <ErrorDetail detail={error.detail} />
         </section>
       ) : null}
 

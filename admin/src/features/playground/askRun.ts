@@ -5,6 +5,7 @@ import type {
   AskStep,
   ErrorCode,
   Intent,
+  Reason,
   RefusalFrame,
   ResultRow,
   SqlRewrite,
@@ -24,7 +25,7 @@ export interface Attempt {
   sql: string;
   fromHistory: boolean;
   rewriteRaw?: string;
-  failure?: { phase: 'dry_run' | 'execution'; code: ErrorCode; error: string };
+  failure?: { phase: 'dry_run' | 'execution'; code: ErrorCode; error: string; reason?: Reason };
   rowCount?: number;
   /** What the dictionaries rewrote in this SQL. */
   rewrites?: SqlRewrite[];
@@ -55,7 +56,8 @@ export interface AskRun {
   followUps: string[];
   /** Parts the result announced that have not arrived; the run is finished without any. */
   pendingParts: AnswerPart[];
-  error?: { code: string; message: string };
+  /** `reason`: the failure as a code, said in the admin's language (a database's words apart). */
+  error?: { code: string; message: string; reason?: Reason };
 }
 
 export function startRun(question: string, datasource: string): AskRun {
@@ -157,7 +159,12 @@ export function applyFrame(run: AskRun, frame: AskFrame | RefusalFrame): AskRun 
       };
     }
     case 'execution_failed': {
-      const failure = { phase: frame.phase, code: frame.code, error: frame.error };
+      const failure = {
+        phase: frame.phase,
+        code: frame.code,
+        error: frame.error,
+        ...(frame.reason ? { reason: frame.reason } : {}),
+      };
       const known = run.attempts.some((each) => each.attempt === frame.attempt);
       return {
         ...next,
@@ -215,7 +222,11 @@ export function applyFrame(run: AskRun, frame: AskFrame | RefusalFrame): AskRun 
         ...next,
         pendingParts: [],
         phase: frame.code === 'STOPPED' ? 'stopped' : 'failed',
-        error: { code: frame.code, message: frame.message },
+        error: {
+          code: frame.code,
+          message: frame.message,
+          ...('reason' in frame && frame.reason ? { reason: frame.reason } : {}),
+        },
       };
     default:
       return next;

@@ -48,7 +48,7 @@ export function SqlPairForm({
           />
         )}
       </Field>
-      <Field label={t('SQL')} error={errors.sql}>
+      <Field label={t('SQL')} error={errors.sql} detail={errors['sql:detail']}>
         {(control, labelId) => (
           <LazySqlEditor
             value={values.sql}

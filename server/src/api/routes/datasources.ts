@@ -1,6 +1,7 @@
 import {
   dataSourceInputSchema,
   dataSourceUpdateSchema,
+  describeReason,
   listQuerySchema,
   parseDataSourceUrl,
   type SchemaDescription,
@@ -10,6 +11,7 @@ import {
 } from '@quarry/shared';
 import { type Request, Router } from 'express';
 import type { z } from 'zod';
+import { connectionFailureReason } from '../../datasources/connectionErrors.js';
 import { invalidDataSourceUrl, validateDataSourceUrl } from '../../datasources/url.js';
 import { isQuarryError, QuarryError } from '../../errors.js';
 import { badRequest, objectBody, parseWith } from '../../http/body.js';
@@ -123,9 +125,9 @@ export function dataSourceRoutes(deps: AdminApiDeps): Router {
       await deps.testConnection(url as string);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const reason = { code: 'connection_failed', params: { detail: message } } as const;
+      const reason = connectionFailureReason(error, url as string);
       throw badRequest(
-        `Could not connect: ${message}`,
+        describeReason(reason, 'en'),
         { url: message },
         { reason, fieldReasons: { url: reason } },
       );
