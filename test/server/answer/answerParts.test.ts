@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createAskEndTracker, seedMessages } from '@quarry/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeChatReply, routeByPrompt } from '../../fakes/openaiServer.js';
+import { ADMIN_HEADERS } from '../../support/adminToken.js';
 import {
   collectFrames,
   connect,
@@ -394,7 +395,6 @@ describe('the parts after a restart', () => {
       ASK_CHART: 'true',
       ASK_FOLLOW_UPS: 'true',
     };
-    const admin = { authorization: 'Bearer test-admin-token-0123456789' };
     const first = await startTestQuarry(env);
     let askId: string;
     let rowCount: number;
@@ -406,7 +406,7 @@ describe('the parts after a restart', () => {
       // The outcome reaches the history after the last frame: wait for it before stopping.
       for (const deadline = Date.now() + 10_000; ; ) {
         const record = (await (
-          await fetch(`${first.baseUrl}/api/asks/${askId}`, { headers: admin })
+          await fetch(`${first.baseUrl}/api/asks/${askId}`, { headers: ADMIN_HEADERS })
         ).json()) as { status?: string };
         if (record.status === 'finished') break;
         if (Date.now() > deadline) throw new Error(`history still says ${record.status}`);
@@ -434,7 +434,7 @@ describe('the parts after a restart', () => {
       expect(vegaLiteErrors(spec)).toEqual([]);
 
       const record = (await (
-        await fetch(`${second.baseUrl}/api/asks/${askId}`, { headers: admin })
+        await fetch(`${second.baseUrl}/api/asks/${askId}`, { headers: ADMIN_HEADERS })
       ).json()) as Record<string, unknown>;
       expect(record).toMatchObject({
         answer: 'Sales rose through the year.',
