@@ -72,7 +72,9 @@ async function npmStart(
   return { child, port, output: () => output };
 }
 
-describe('npm start on a fresh checkout', () => {
+// Each test starts `npm start` (npm, then tsx compiling the server) in a new process: on a
+// loaded two-core machine that alone has taken 15–25 s, so the default 30 s is not enough.
+describe('npm start on a fresh checkout', { timeout: 90_000 }, () => {
   let child: ChildProcess | undefined;
   let fake: FakeOpenAI | undefined;
   let slack: FakeSlack | undefined;
