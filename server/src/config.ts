@@ -1,11 +1,13 @@
 import { isIP } from 'node:net';
+// The bot's configuration rules alone: every process reads its config, and a worker or the
+// admin-token tool must not load Bolt and the chart renderer to do it.
 import {
   BOT_ENVIRONMENT_VARIABLES,
   type BotConfig,
   isSlackBotConfigured,
   loadBotConfig,
-  toBotError,
-} from '@quarry/bot';
+} from '@quarry/bot/config';
+import { toBotError } from '@quarry/bot/errors';
 import { DATASOURCE_URL_FORMS, parseDataSourceUrl } from '@quarry/shared';
 import { readEnvironment } from '@quarry/shared/environment';
 import { z } from 'zod';

@@ -1,4 +1,5 @@
-import { registerSlackCallMetrics, type SlackCallMetrics } from '@quarry/bot';
+// The counters alone, not the bot: a worker registers them without loading Bolt.
+import { registerSlackCallMetrics, type SlackCallMetrics } from '@quarry/bot/metrics';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Seconds buckets for things that take from milliseconds (a cached stage) to a minute (a model). */
