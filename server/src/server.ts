@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { MAX_PAGE_SIZE } from '@quarry/shared';
 import { ensureAdminToken } from './api/adminToken.js';
 import { createAdminApiRouter } from './api/router.js';
 import { createAskLimiter } from './asks/askLimiter.js';
@@ -20,7 +21,7 @@ import { createHttpApp } from './http/app.js';
 import { clientTokens } from './http/auth.js';
 import { checkReadiness, READY_CHECK_TIMEOUT_MS, type ReadinessCheck } from './http/readiness.js';
 import { createV1Router } from './http/v1Routes.js';
-import { checkFullName } from './knowledge/checks/dictionaryCheck.js';
+import { createFullNameCheck } from './knowledge/checks/dictionaryCheck.js';
 import { checkSql } from './knowledge/checks/sqlPairCheck.js';
 import type { KnowledgeStore } from './knowledge/port.js';
 import type { Logger } from './logger.js';
@@ -120,7 +121,13 @@ export async function startQuarryServer(
           name,
           sql,
         ),
-      fullName: async (entry) => checkFullName(await registry.get('default'), 'default', entry),
+      fullName: createFullNameCheck({
+        names: async () =>
+          (await store.datasources.list({ page: 1, page_size: MAX_PAGE_SIZE })).items.map(
+            (source) => source.name,
+          ),
+        dataSource: (name) => registry.get(name),
+      }),
     },
     expandSql: async (sql, name) => {
       const dataSource = await registry.get(name);

@@ -197,8 +197,12 @@ const CATALOGUE = {
     zh: '无法连接数据源“{datasource}”来检查这条 SQL：{detail}',
   },
   full_name_not_in_data: {
-    en: '"{full_name}" does not occur in {columns}; asks using this entry would find no rows.',
-    zh: '“{full_name}”在 {columns} 中不存在；用到这个词条的提问会查不到数据。',
+    en: '"{full_name}" does not occur in {columns} of data source "{datasource}"; asks there using this entry would find no rows.',
+    zh: '“{full_name}”在数据源“{datasource}”的 {columns} 中不存在；在那里用到这个词条的提问会查不到数据。',
+  },
+  column_in_no_datasource: {
+    en: 'No data source has a column {column}.',
+    zh: '没有哪个数据源有列 {column}。',
   },
   unknown_column: {
     en: 'There is no column {column} in data source "{datasource}".',

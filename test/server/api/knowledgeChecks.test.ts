@@ -188,7 +188,7 @@ describe('SQL pairs and dictionary entries are checked on save and import', () =
     expect(unknown.body.warnings).toEqual([
       {
         code: 'full_name_not_in_data',
-        params: { full_name: '星河事业部', columns: 'departments.name' },
+        params: { full_name: '星河事业部', columns: 'departments.name', datasource: 'default' },
       },
     ]);
     const departments = await api(quarry, 'POST', '/api/datasources/default/preview', {
@@ -209,6 +209,68 @@ describe('SQL pairs and dictionary entries are checked on save and import', () =
     });
     expect(badColumn.status).toBe(400);
     expect(badColumn.body.error.field_reasons['columns.0']).toEqual({ code: 'bad_column_name' });
+  });
+
+  it('checks a full name on every data source that has the columns the entry names', async () => {
+    const branchPath = join(quarry.dir, 'branch.sqlite');
+    const branch = new Database(branchPath);
+    branch.exec(
+      "CREATE TABLE departments (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO departments (name) VALUES ('西区分部'); CREATE TABLE regions (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO regions (name) VALUES ('华东')",
+    );
+    branch.close();
+    const created = await api(quarry, 'POST', '/api/datasources', {
+      name: 'branch',
+      url: `sqlite:${branchPath}`,
+    });
+    expect(created.status).toBe(201);
+
+    // Only the branch office's data has it: the default data source is named in the warning.
+    const branchOnly = await api(quarry, 'POST', '/api/dictionaries/department', {
+      abbreviation: 'XQ',
+      full_name: '西区分部',
+      columns: ['departments.name'],
+    });
+    expect(branchOnly.status).toBe(201);
+    expect(branchOnly.body.warnings).toEqual([
+      {
+        code: 'full_name_not_in_data',
+        params: { full_name: '西区分部', columns: 'departments.name', datasource: 'default' },
+      },
+    ]);
+    // A column only the branch has is checked there, and found.
+    const region = await api(quarry, 'POST', '/api/dictionaries/project', {
+      abbreviation: 'HD',
+      full_name: '华东',
+      columns: ['regions.name'],
+    });
+    expect(region.status).toBe(201);
+    expect(region.body.warnings).toBeUndefined();
+    const wrongRegion = await api(quarry, 'POST', '/api/dictionaries/project', {
+      abbreviation: 'HB',
+      full_name: '华北',
+      columns: ['regions.name', 'planets.name'],
+    });
+    expect(wrongRegion.body.warnings).toEqual([
+      {
+        code: 'full_name_not_in_data',
+        params: { full_name: '华北', columns: 'regions.name', datasource: 'branch' },
+      },
+      { code: 'column_in_no_datasource', params: { column: 'planets.name' } },
+    ]);
+    // An import preview warns the same way, per row.
+    const preview = await api(
+      quarry,
+      'POST',
+      '/api/dictionaries/project/import?dry_run=true',
+      'abbreviation,full_name,columns\nNB,宁波,regions.name\n',
+      'text/csv',
+    );
+    expect(preview.body.rows[0].warnings).toEqual([
+      {
+        code: 'full_name_not_in_data',
+        params: { full_name: '宁波', columns: 'regions.name', datasource: 'branch' },
+      },
+    ]);
   });
 });
 

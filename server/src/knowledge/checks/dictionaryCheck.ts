@@ -2,7 +2,7 @@ import type { Reason } from '@quarry/shared';
 import { quoteMysqlIdentifier } from '../../datasources/mysql.js';
 import { quoteSqliteIdentifier } from '../../datasources/sqlite.js';
 import { isQuarryError } from '../../errors.js';
-import type { DataSource } from '../../ports.js';
+import type { DataSource, TableInfo } from '../../ports.js';
 
 const CHECK_TIMEOUT_MS = 5_000;
 
@@ -32,7 +32,7 @@ export async function checkFullName(
       if (result.rows.length === 0) {
         warnings.push({
           code: 'full_name_not_in_data',
-          params: { full_name: entry.full_name, columns: qualified },
+          params: { full_name: entry.full_name, columns: qualified, datasource },
         });
       }
     } catch (error) {
@@ -41,4 +41,78 @@ export async function checkFullName(
     }
   }
   return warnings;
+}
+
+/** How long one data source's described tables serve checks (an import checks every row). */
+const TABLES_TTL_MS = 30_000;
+
+/** Where a full-name check finds the data sources and their tables. */
+export interface FullNameCheckDeps {
+  /** Every data source's name. */
+  names(): Promise<string[]>;
+  dataSource(name: string): Promise<DataSource>;
+}
+
+function hasColumn(tables: readonly TableInfo[], qualified: string): boolean {
+  const [table = '', column = ''] = qualified.toLowerCase().split('.');
+  return tables.some(
+    (info) =>
+      info.name.toLowerCase() === table &&
+      info.columns.some((each) => each.name.toLowerCase() === column),
+  );
+}
+
+/**
+ * `checkFullName` on every data source a dictionary entry's columns exist in (dictionaries apply
+ * to every data source): a warning per data source that has the column but not the value, and
+ * one per column no data source has. A data source that cannot be reached is left unchecked.
+ * Tables are described at most once per data source every 30 seconds, so an import of many
+ * entries describes each once.
+ */
+export function createFullNameCheck(deps: FullNameCheckDeps) {
+  const described = new Map<string, { at: number; tables: Promise<TableInfo[]> }>();
+  const tablesOf = (name: string): Promise<TableInfo[]> => {
+    const hit = described.get(name);
+    if (hit && Date.now() - hit.at < TABLES_TTL_MS) return hit.tables;
+    const tables = deps.dataSource(name).then((source) => source.describe());
+    tables.catch(() => described.delete(name));
+    described.set(name, { at: Date.now(), tables });
+    return tables;
+  };
+  return async (entry: {
+    full_name: string;
+    columns?: readonly string[] | undefined;
+  }): Promise<Reason[]> => {
+    const columns = entry.columns ?? [];
+    if (columns.length === 0) return [];
+    const names = await deps.names();
+    const warnings: Reason[] = [];
+    const found = new Set<string>();
+    for (const name of names) {
+      let tables: TableInfo[];
+      try {
+        tables = await tablesOf(name);
+      } catch {
+        continue;
+      }
+      const here = columns.filter((qualified) => hasColumn(tables, qualified));
+      if (here.length === 0) continue;
+      for (const qualified of here) found.add(qualified);
+      warnings.push(
+        ...(await checkFullName(await deps.dataSource(name), name, { ...entry, columns: here })),
+      );
+    }
+    for (const qualified of columns) {
+      if (found.has(qualified)) continue;
+      warnings.push(
+        names.length === 1
+          ? {
+              code: 'unknown_column',
+              params: { column: qualified, datasource: names[0] as string },
+            }
+          : { code: 'column_in_no_datasource', params: { column: qualified } },
+      );
+    }
+    return warnings;
+  };
 }
