@@ -146,6 +146,9 @@ describeInBrowser(`admin console in Chromium against the real server${NOT_RUN}`,
     await expect
       .poll(() => page.getByTestId('rewritten-sql').textContent())
       .toBe("SELECT * FROM departments WHERE name = '研发中心'");
+    expect(await page.getByTestId('rewrites').getByRole('listitem').allTextContents()).toEqual([
+      'YF → 研发中心',
+    ]);
     await screenshot(page, '04-dictionaries');
   });
 

@@ -1,5 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { LazySqlEditor } from '../../components/LazySqlEditor';
+import { Rewrites } from '../../components/Rewrites';
 import { errorMessage } from '../../lib/api';
 import { useT } from '../../lib/i18n';
 import { DataSourceSelect } from '../datasources/DataSourceSelect';
@@ -63,6 +64,7 @@ export function RewritePreview() {
           <pre className="code-block" data-testid="rewritten-sql">
             {rewritten}
           </pre>
+          <Rewrites rewrites={preview.data?.rewrites} />
         </div>
       ) : null}
     </section>

@@ -2,6 +2,7 @@ import type {
   DictionaryEntry,
   DictionaryEntryInput,
   DictionaryKind,
+  SqlRewrite,
   WithWarnings,
 } from '@quarry/shared';
 import { useMutation } from '@tanstack/react-query';
@@ -40,7 +41,7 @@ export function useRewritePreview() {
   const api = useApi();
   return useMutation({
     mutationFn: (body: { sql: string; datasource?: string }) =>
-      api.post<{ sql: string }>('/api/dictionaries/preview', body),
+      api.post<{ sql: string; rewrites: SqlRewrite[] }>('/api/dictionaries/preview', body),
     meta: { inlineErrors: true },
   });
 }

@@ -121,6 +121,15 @@ describe('dictionaries', () => {
       'POST /api/dictionaries/preview': (request) => ({
         body: {
           sql: String((request.body as { sql: string }).sql).replace("'HR'", "'人力资源部'"),
+          rewrites: [
+            { before: 'HR', after: '人力资源部', dictionary: 'department' },
+            {
+              before: 'RD',
+              after: '研发中心',
+              dictionary: 'department',
+              column: 'departments.name',
+            },
+          ],
         },
       }),
     });
@@ -133,5 +142,9 @@ describe('dictionaries', () => {
     const rewritten = await screen.findByTestId('rewritten-sql');
     expect(rewritten.textContent).toBe(REWRITE_EXAMPLE.replace("'HR'", "'人力资源部'"));
     expect(screen.getByRole('heading', { name: 'Rewritten' })).toBeTruthy();
+    // Each rewrite, before → after, the column a scoped entry matched on hover.
+    const chips = within(screen.getByTestId('rewrites')).getAllByRole('listitem');
+    expect(chips.map((chip) => chip.textContent)).toEqual(['HR → 人力资源部', 'RD → 研发中心']);
+    expect(chips[1]?.getAttribute('title')).toBe('Compared with departments.name');
   });
 });
