@@ -130,6 +130,7 @@ const environmentSchema = z.object({
   ASK_MAX_CONCURRENT_PER_USER: integer(1, 100_000).default(8),
   ASK_HISTORY_QUEUE_LIMIT: integer(1, 1_000_000).default(10_000),
   KNOWLEDGE_CHECK_MS: integer(0, 3_600_000).default(2000),
+  SQL_PAIR_RECHECK_INTERVAL_MS: integer(0, 86_400_000).default(300_000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -218,6 +219,11 @@ export interface Config {
    * (another deployment sharing the app database, no Redis, a lost message); 0: never.
    */
   knowledgeCheckMs: number;
+  /**
+   * How often the server looks for data sources whose schema changed and re-checks their SQL
+   * pairs (a described schema per data source; pairs only when it changed); 0 turns it off.
+   */
+  sqlPairRecheckIntervalMs: number;
   adminToken: string | undefined;
   /** Encrypts data-source passwords at rest; unset means the generated key file (see secrets.ts). */
   secretKey: string | undefined;
@@ -312,6 +318,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     askHistoryQueueLimit: e.ASK_HISTORY_QUEUE_LIMIT,
     knowledgeCheckMs: e.KNOWLEDGE_CHECK_MS,
+    sqlPairRecheckIntervalMs: e.SQL_PAIR_RECHECK_INTERVAL_MS,
     adminToken: e.ADMIN_TOKEN,
     secretKey: e.QUARRY_SECRET_KEY,
     apiTokens: e.API_TOKENS ?? [],

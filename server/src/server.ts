@@ -22,6 +22,7 @@ import { clientTokens } from './http/auth.js';
 import { checkReadiness, READY_CHECK_TIMEOUT_MS, type ReadinessCheck } from './http/readiness.js';
 import { createV1Router } from './http/v1Routes.js';
 import { createFullNameCheck } from './knowledge/checks/dictionaryCheck.js';
+import { createPairRecheck } from './knowledge/checks/pairRecheck.js';
 import { checkSql } from './knowledge/checks/sqlPairCheck.js';
 import type { KnowledgeStore } from './knowledge/port.js';
 import type { Logger } from './logger.js';
@@ -78,6 +79,35 @@ export async function startQuarryServer(
   const askLimiter = createAskLimiter(config.limits.asksPerUser);
   const apiTokens = clientTokens(config.apiTokens, adminTokenDigest);
 
+  /** Whether SQL an admin teaches would run for an employee (null), or why it would not. */
+  const checkPairSql = (name: string, sql: string) =>
+    checkSql(
+      {
+        dataSource: (n) => registry.get(n),
+        accessRules: (n) => accessRules.rules(n),
+        // A SQL pair may read metrics and calculated fields, as asks do.
+        semanticCatalog: (n) => semantics.catalog(n),
+      },
+      name,
+      sql,
+    );
+  const dataSourceNames = async () =>
+    (await store.datasources.list({ page: 1, page_size: MAX_PAGE_SIZE })).items.map(
+      (source) => source.name,
+    );
+  // A schema change breaks (or fixes) SQL pairs whether or not anyone opens their list.
+  const pairRecheck =
+    config.sqlPairRecheckIntervalMs > 0
+      ? createPairRecheck({
+          store,
+          names: dataSourceNames,
+          describe: async (name) => (await registry.get(name)).describe(),
+          accessRules: (name) => accessRules.rules(name),
+          checkSql: checkPairSql,
+          logger,
+        }).start(config.sqlPairRecheckIntervalMs)
+      : undefined;
+
   const adminApi = createAdminApiRouter({
     store,
     adminTokenDigest,
@@ -110,22 +140,9 @@ export async function startQuarryServer(
     },
     describeDataSource: async (name) => (await registry.get(name)).describe(),
     checks: {
-      sql: (name, sql) =>
-        checkSql(
-          {
-            dataSource: (n) => registry.get(n),
-            accessRules: (n) => accessRules.rules(n),
-            // A SQL pair may read metrics and calculated fields, as asks do.
-            semanticCatalog: (n) => semantics.catalog(n),
-          },
-          name,
-          sql,
-        ),
+      sql: checkPairSql,
       fullName: createFullNameCheck({
-        names: async () =>
-          (await store.datasources.list({ page: 1, page_size: MAX_PAGE_SIZE })).items.map(
-            (source) => source.name,
-          ),
+        names: dataSourceNames,
         dataSource: (name) => registry.get(name),
       }),
     },
@@ -203,6 +220,7 @@ export async function startQuarryServer(
     store,
     metrics,
     async close() {
+      await pairRecheck?.stop();
       for (const client of wss.clients) client.terminate();
       wss.close();
       await asksRunner.close();

@@ -328,3 +328,59 @@ describe('a SQL pair broken by a schema change', () => {
     expect(outcomeEvent(after)).toMatchObject({ type: 'result', rows: [{ name: 'flask' }] });
   });
 });
+
+describe('SQL pairs re-checked in the background when a schema changes', () => {
+  let quarry: TestQuarry;
+  let shopPath: string;
+  beforeAll(async () => {
+    quarry = await startTestQuarry({ SQL_PAIR_RECHECK_INTERVAL_MS: '200' });
+    shopPath = join(quarry.dir, 'shop.sqlite');
+    const shop = new Database(shopPath);
+    shop.exec(
+      "CREATE TABLE shop_items (id INTEGER PRIMARY KEY, name TEXT, colour TEXT); INSERT INTO shop_items (name, colour) VALUES ('mug', 'red')",
+    );
+    shop.close();
+    const created = await api(quarry, 'POST', '/api/datasources', {
+      name: 'shop',
+      url: `sqlite:${shopPath}`,
+    });
+    expect(created.status).toBe(201);
+  });
+  afterAll(() => quarry?.close());
+
+  it('badges a pair the schema broke and un-badges it once fixed, with nobody opening the list', async () => {
+    const question = 'What colour are the shop items?';
+    const saved = await api(quarry, 'POST', '/api/sql-pairs', {
+      question,
+      sql: 'SELECT colour FROM shop_items',
+      datasource: 'shop',
+    });
+    expect(saved.status).toBe(201);
+    const { store } = quarry.server;
+    const brokenFlag = async () => (await store.sqlPairs.get(saved.body.id))?.broken ?? null;
+    const revision = await store.revision();
+
+    const shop = new Database(shopPath);
+    shop.exec('ALTER TABLE shop_items DROP COLUMN colour');
+    await expect.poll(brokenFlag).toMatchObject({
+      code: 'sql_does_not_run',
+      params: { datasource: 'shop' },
+    });
+    // The flag is knowledge: its change moves the revision every snapshot is keyed on.
+    expect(await store.revision()).toBeGreaterThan(revision);
+    quarry.fake.onChat(
+      routeByPrompt([[/TASK: SQL GENERATION/, '```sql\nSELECT name FROM shop_items\n```']]),
+    );
+    const broken = await askEvents(quarry, question, 'shop');
+    expect(broken.find((event) => event.type === 'sql')?.from_history).toBeUndefined();
+
+    shop.exec("ALTER TABLE shop_items ADD COLUMN colour TEXT DEFAULT 'red'");
+    shop.close();
+    await expect.poll(brokenFlag).toBeNull();
+    const fixed = await askEvents(quarry, question, 'shop');
+    expect(fixed.find((event) => event.type === 'sql')).toMatchObject({
+      sql: 'SELECT colour FROM shop_items',
+      from_history: true,
+    });
+  });
+});
