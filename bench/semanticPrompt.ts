@@ -50,6 +50,7 @@ export async function measureSemanticPromptSize(maxTables = 8) {
         id: index + 1,
         columns: columns.map((name) => ({ name, type: 'TEXT' })),
         problem: null,
+        problem_reason: null,
         created_at: stamp,
         updated_at: stamp,
       });
@@ -60,6 +61,7 @@ export async function measureSemanticPromptSize(maxTables = 8) {
         id: index + 1,
         source: 'defined' as const,
         problem: null,
+        problem_reason: null,
         created_at: stamp,
         updated_at: stamp,
       })),
@@ -67,6 +69,7 @@ export async function measureSemanticPromptSize(maxTables = 8) {
         ...f,
         id: index + 1,
         problem: null,
+        problem_reason: null,
         created_at: stamp,
         updated_at: stamp,
       })),

@@ -491,7 +491,10 @@ export const calculatedFieldPreviewSchema = calculatedFieldInputSchema.omit({ de
  * A definition with a problem is kept but not shown to the model until it is fixed.
  */
 interface Validated {
+  /** In English. */
   problem: string | null;
+  /** The same as a reason code with parameters, for the reader's language; null when none. */
+  problem_reason: Reason | null;
 }
 
 export interface Relationship extends RelationshipInput, Validated {

@@ -247,18 +247,21 @@ export type SemanticKind = 'relationship' | 'calculated_field' | 'metric';
 export interface SemanticLayerRepository {
   relationships(
     datasource: string,
-  ): CrudRepository<Relationship, RelationshipInput & { problem: string | null }>;
+  ): CrudRepository<Relationship, RelationshipInput & { problem: SemanticProblem | null }>;
   calculatedFields(
     datasource: string,
-  ): CrudRepository<CalculatedField, CalculatedFieldInput & { problem: string | null }>;
+  ): CrudRepository<CalculatedField, CalculatedFieldInput & { problem: SemanticProblem | null }>;
   metrics(
     datasource: string,
-  ): CrudRepository<Metric, MetricInput & { problem: string | null; columns: MetricColumn[] }>;
+  ): CrudRepository<
+    Metric,
+    MetricInput & { problem: SemanticProblem | null; columns: MetricColumn[] }
+  >;
   load(datasource: string): Promise<SemanticDefinitions>;
   /** `load` of every data source that has definitions, in one read per kind. */
   loadAll(): Promise<Map<string, SemanticDefinitions>>;
   /** Sets (or clears, with null) a definition's problem; moves the revision when it changed a row. */
-  flag(kind: SemanticKind, id: number, problem: string | null): Promise<void>;
+  flag(kind: SemanticKind, id: number, problem: SemanticProblem | null): Promise<void>;
 }
 
 export interface SettingsRepository {
@@ -283,6 +286,12 @@ export interface AbbreviationDictionaries {
  * the schema is migrated on open. Leaves out: input validation beyond what the database
  * enforces (the API's zod schemas do that), embeddings and retrieval ranking.
  */
+/** What a definition's last validation found wrong: in English, and as a reason code. */
+export interface SemanticProblem {
+  message: string;
+  reason: Reason;
+}
+
 export interface KnowledgeStore {
   sqlPairs: SqlPairRepository;
   instructions: CrudRepository<Instruction, InstructionInput>;

@@ -7,7 +7,12 @@ import type {
   RelationshipInput,
 } from '@quarry/shared';
 import { QuarryError } from '../errors.js';
-import type { KnowledgeStore, SemanticDefinitions, SemanticKind } from '../knowledge/port.js';
+import type {
+  KnowledgeStore,
+  SemanticDefinitions,
+  SemanticKind,
+  SemanticProblem,
+} from '../knowledge/port.js';
 import type { KnowledgeSnapshot } from '../knowledge/snapshot.js';
 import type { Logger } from '../logger.js';
 import { dryRunSql } from '../pipeline/stages/dryRun.js';
@@ -66,6 +71,11 @@ function withoutDefinition(
   };
 }
 
+/** A validation's problem as stored: its English sentence and its reason. */
+function verdict(problem: Problem | null | undefined): SemanticProblem | null {
+  return problem ? { message: problem.message, reason: problem.reason } : null;
+}
+
 function refuse(problem: Problem): never {
   throw new QuarryError('BAD_REQUEST', problem.message, {
     context: {
@@ -108,17 +118,17 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
     kind: SemanticKind,
     check: ValidationContext,
     definition: SemanticDefinitions[keyof SemanticDefinitions][number],
-  ): Promise<string | null> {
+  ): Promise<SemanticProblem | null> {
     const own = {
       ...check,
       definitions: withoutDefinition(check.definitions, kind, definition.id ?? undefined),
     };
     if (kind === 'relationship')
-      return (await checkRelationship(own, definition as Relationship))?.message ?? null;
+      return verdict(await checkRelationship(own, definition as Relationship));
     if (kind === 'calculated_field')
-      return (await checkCalculatedField(own, definition as CalculatedFieldInput))?.message ?? null;
+      return verdict(await checkCalculatedField(own, definition as CalculatedFieldInput));
     const checked = await checkMetric(own, definition as MetricInput);
-    return 'problem' in checked ? checked.problem.message : null;
+    return 'problem' in checked ? verdict(checked.problem) : null;
   }
 
   /** Validates every definition against `tables` and records the verdicts that changed. */
@@ -132,9 +142,12 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
     for (const [kind, list] of groups) {
       for (const definition of list) {
         const problem = await problemOf(kind, check, definition);
-        if (problem !== definition.problem && definition.id !== null) {
+        const same =
+          (problem?.message ?? null) === definition.problem &&
+          JSON.stringify(problem?.reason ?? null) === JSON.stringify(definition.problem_reason);
+        if (!same && definition.id !== null) {
           deps.logger.info(
-            { datasource: name, kind, id: definition.id, problem },
+            { datasource: name, kind, id: definition.id, problem: problem?.message ?? null },
             'semantic layer revalidated',
           );
           await store.semantics.flag(kind, definition.id, problem);

@@ -30,6 +30,7 @@ export function declaredRelationships(tables: readonly TableInfo[]): Relationshi
       to_columns: [key.referencedColumn],
       kind: 'many_to_one' as const,
       problem: null,
+      problem_reason: null,
       created_at: null,
       updated_at: null,
     })),

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isQuarryError } from '../../../server/src/errors.js';
 import { dataSourceOptions } from '../../../server/src/knowledge/dataSource.js';
 import { AddAskedByName1767225600003 } from '../../../server/src/knowledge/migrations/1767225600003-AddAskedByName.js';
+import { StoreSemanticProblemReasons1767225614001 } from '../../../server/src/knowledge/migrations/1767225614001-StoreSemanticProblemReasons.js';
 import { knowledgeMigrations } from '../../../server/src/knowledge/migrations/index.js';
 import type { KnowledgeStore } from '../../../server/src/knowledge/port.js';
 import { openKnowledgeStore } from '../../../server/src/knowledge/store.js';
@@ -126,6 +127,72 @@ describe.each(BACKENDS)('knowledge store on %s', (backend) => {
         await upgraded.close();
       }
       expect(await pendingSchemaChanges(old.url)).toEqual([]);
+    } finally {
+      await old.drop();
+    }
+  });
+
+  test('semantic problems stored as English text are cleared, and their layer validated again', async () => {
+    const old = await createAppDatabase(backend, 'problems');
+    try {
+      const before = new DataSource({
+        ...dataSourceOptions(old.url, false),
+        migrations: knowledgeMigrations.slice(
+          0,
+          knowledgeMigrations.indexOf(StoreSemanticProblemReasons1767225614001),
+        ),
+      });
+      await before.initialize();
+      await before.runMigrations();
+      const quote = (name: string) => before.driver.escape(name);
+      await before.query(
+        `INSERT INTO metrics (datasource, name, name_key, description, ${quote('sql')}, ${quote('columns')}, problem,
+           created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          'default',
+          'headcount',
+          'headcount',
+          'People',
+          'SELECT COUNT(*) AS n FROM employees',
+          '[]',
+          "The metric's SQL does not run on data source default: no such column: floor",
+          '2026-01-01 08:00:00.000',
+          '2026-01-01 08:00:00.000',
+        ],
+      );
+      const key = quote('key');
+      await before.query(
+        `INSERT INTO settings (${key}, value, updated_at) VALUES (?, ?, ?), (?, ?, ?)`,
+        [
+          'semantics_schema:default',
+          'abc',
+          '2026-01-01 08:00:00.000',
+          'demo_knowledge',
+          'seeded',
+          '2026-01-01 08:00:00.000',
+        ],
+      );
+      await before.destroy();
+
+      const upgraded = await openKnowledgeStore({ url: old.url, logger: silentLogger });
+      try {
+        const [metric] = (await upgraded.semantics.load('default')).metrics;
+        expect(metric).toMatchObject({ name: 'headcount', problem: null, problem_reason: null });
+        // Without the schema it was validated on, the next look validates the layer again.
+        expect(await upgraded.settings.get('semantics_schema:default')).toBeUndefined();
+        expect(await upgraded.settings.get('demo_knowledge')).toBe('seeded');
+        const reason = { code: 'semantic_no_table', params: { table: 'teams' } } as const;
+        await upgraded.semantics.flag('metric', metric?.id as number, {
+          message: 'There is no table teams.',
+          reason,
+        });
+        expect((await upgraded.semantics.load('default')).metrics[0]).toMatchObject({
+          problem: 'There is no table teams.',
+          problem_reason: reason,
+        });
+      } finally {
+        await upgraded.close();
+      }
     } finally {
       await old.drop();
     }

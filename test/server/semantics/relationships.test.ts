@@ -157,6 +157,11 @@ describe('relationships where the database declares no foreign keys', () => {
         problem: expect.stringMatching(
           /^The metric's SQL does not run on data source office: .*floor/,
         ),
+        // The same as a code, for the console to say in the admin's language.
+        problem_reason: {
+          code: 'sql_does_not_run',
+          params: { datasource: 'office', detail: expect.stringMatching(/floor/) },
+        },
       }),
     ]);
     quarry.fake.onChat(
@@ -172,6 +177,9 @@ describe('relationships where the database declares no foreign keys', () => {
     const restore = new Database(path);
     restore.exec('ALTER TABLE teams ADD COLUMN floor INTEGER NOT NULL DEFAULT 3');
     restore.close();
-    expect((await api('GET', 'office/metrics')).body.items[0].problem).toBeNull();
+    expect((await api('GET', 'office/metrics')).body.items[0]).toMatchObject({
+      problem: null,
+      problem_reason: null,
+    });
   });
 });

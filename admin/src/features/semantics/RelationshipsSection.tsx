@@ -11,6 +11,7 @@ import {
   useRelationships,
   useSaveRelationship,
 } from './api';
+import { Problem } from './Problem';
 import { RelationshipForm, useKindLabel } from './RelationshipForm';
 import { SemanticSection } from './SemanticSection';
 
@@ -94,7 +95,7 @@ export function RelationshipsSection({
                   </div>
                 )}
               </div>
-              {relationship.problem ? <p className="field-error">{relationship.problem}</p> : null}
+              <Problem definition={relationship} />
             </li>
           ))}
         </ul>

@@ -11,6 +11,7 @@ import { useSchema } from '../datasources/api';
 import { useCalculatedFields, useDeleteDefinition, useMetrics } from './api';
 import { CalculatedFieldForm } from './CalculatedFieldForm';
 import { MetricForm } from './MetricForm';
+import { Problem } from './Problem';
 import { RelationshipsSection } from './RelationshipsSection';
 import { SemanticSection } from './SemanticSection';
 
@@ -18,17 +19,6 @@ type Editing =
   | { kind: 'field'; field?: CalculatedField }
   | { kind: 'metric'; metric?: Metric }
   | null;
-
-/** A definition the schema broke: shown with what is wrong, and left out of asks. */
-function Problem({ problem }: { problem: string | null }) {
-  const t = useT();
-  if (!problem) return null;
-  return (
-    <p className="field-error" role="note">
-      <span className="badge badge-bad">{t('Not used by asks')}</span> {problem}
-    </p>
-  );
-}
 
 /**
  * `/datasources/:name/semantics`: the data source's semantic layer beside its schema —
@@ -98,7 +88,7 @@ export function SemanticLayerPage() {
                 </div>
                 <p>{field.description}</p>
                 <pre className="code-block mono">{field.expression}</pre>
-                <Problem problem={field.problem} />
+                <Problem definition={field} />
               </li>
             ))}
           </ul>
@@ -136,7 +126,7 @@ export function SemanticLayerPage() {
                   ))}
                 </ul>
                 <pre className="code-block mono">{metric.sql}</pre>
-                <Problem problem={metric.problem} />
+                <Problem definition={metric} />
               </li>
             ))}
           </ul>

@@ -7,6 +7,7 @@ import { AddPairBrokenAndEntryColumns1767225613000 } from './1767225613000-AddPa
 import { AddAskReview1767225613001 } from './1767225613001-AddAskReview.js';
 import { AddAskPromotedPair1767225613002 } from './1767225613002-AddAskPromotedPair.js';
 import { AddAskResultSample1767225614000 } from './1767225614000-AddAskResultSample.js';
+import { StoreSemanticProblemReasons1767225614001 } from './1767225614001-StoreSemanticProblemReasons.js';
 import { AddAskAnswerParts1767225615000 } from './1767225615000-AddAskAnswerParts.js';
 
 /** Every migration of the app database, oldest first. Append; never edit a shipped one. */
@@ -20,5 +21,6 @@ export const knowledgeMigrations = [
   AddAskReview1767225613001,
   AddAskPromotedPair1767225613002,
   AddAskResultSample1767225614000,
+  StoreSemanticProblemReasons1767225614001,
   AddAskAnswerParts1767225615000,
 ];

@@ -1,12 +1,14 @@
-import type {
-  CalculatedField,
-  CalculatedFieldInput,
-  Metric,
-  MetricColumn,
-  MetricInput,
-  Relationship,
-  RelationshipInput,
-  RelationshipKind,
+import {
+  type CalculatedField,
+  type CalculatedFieldInput,
+  isReasonCode,
+  type Metric,
+  type MetricColumn,
+  type MetricInput,
+  type Reason,
+  type Relationship,
+  type RelationshipInput,
+  type RelationshipKind,
 } from '@quarry/shared';
 import type { DataSource, Repository } from 'typeorm';
 import {
@@ -17,7 +19,7 @@ import {
   RelationshipEntity,
   type RelationshipRow,
 } from '../entities/index.js';
-import type { SemanticDefinitions, SemanticLayerRepository } from '../port.js';
+import type { SemanticDefinitions, SemanticLayerRepository, SemanticProblem } from '../port.js';
 import { iso, type Revision } from './common.js';
 import { createKnowledgeCrud } from './knowledgeTable.js';
 
@@ -46,7 +48,7 @@ function toRelationship(row: RelationshipRow): Relationship {
     to_table: row.to_table,
     to_columns: parseList(row.to_columns, isString),
     kind: row.kind as RelationshipKind,
-    problem: row.problem,
+    ...problemFields(row.problem),
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
   };
@@ -59,7 +61,7 @@ function toCalculatedField(row: CalculatedFieldRow): CalculatedField {
     name: row.name,
     expression: row.expression,
     description: row.description,
-    problem: row.problem,
+    ...problemFields(row.problem),
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
   };
@@ -72,14 +74,34 @@ function toMetric(row: MetricRow): Metric {
     description: row.description,
     sql: row.sql,
     columns: parseList(row.columns, isMetricColumn),
-    problem: row.problem,
+    ...problemFields(row.problem),
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
   };
 }
 
 /** What a stored definition carries beyond its input: its last validation's verdict. */
-type Checked<I> = I & { problem: string | null };
+type Checked<I> = I & { problem: SemanticProblem | null };
+
+/** The stored problem (JSON `{message, reason}`) as the API shows it. */
+function problemFields(stored: string | null): {
+  problem: string | null;
+  problem_reason: Reason | null;
+} {
+  if (stored === null) return { problem: null, problem_reason: null };
+  try {
+    const parsed = JSON.parse(stored) as Partial<SemanticProblem>;
+    if (typeof parsed.message === 'string' && isReasonCode(parsed.reason?.code)) {
+      return { problem: parsed.message, problem_reason: parsed.reason as Reason };
+    }
+  } catch {
+    // Text from before problems were stored as reasons; the migration clears those.
+  }
+  return { problem: stored, problem_reason: null };
+}
+
+const storedProblem = (problem: SemanticProblem | null): string | null =>
+  problem === null ? null : JSON.stringify({ message: problem.message, reason: problem.reason });
 
 /** Relationships, calculated fields and metrics per data source; every change moves the revision. */
 export function createSemanticLayerRepository(
@@ -105,7 +127,7 @@ export function createSemanticLayerRepository(
             to_table: input.to_table,
             to_columns: JSON.stringify(input.to_columns),
             kind: input.kind,
-            problem: input.problem,
+            problem: storedProblem(input.problem),
           }),
           toItem: toRelationship,
           list: { searchColumns: ['from_table', 'to_table'], order: { id: 'ASC' } },
@@ -126,7 +148,7 @@ export function createSemanticLayerRepository(
             name_key: input.name.toLowerCase(),
             expression: input.expression,
             description: input.description,
-            problem: input.problem,
+            problem: storedProblem(input.problem),
           }),
           toItem: toCalculatedField,
           unique: {
@@ -155,7 +177,7 @@ export function createSemanticLayerRepository(
             description: input.description,
             sql: input.sql,
             columns: JSON.stringify(input.columns),
-            problem: input.problem,
+            problem: storedProblem(input.problem),
           }),
           toItem: toMetric,
           unique: {
@@ -208,7 +230,7 @@ export function createSemanticLayerRepository(
       // A flag is not an admin's edit: updated_at stays what the admin last saved.
       const result = await (rows as Repository<{ id: number; problem: string | null }>).update(
         { id },
-        { problem },
+        { problem: storedProblem(problem) },
       );
       if (result.affected) await revision.bump();
     },
