@@ -4,6 +4,7 @@ import { ThumbIcon } from '../../components/ThumbIcon';
 import { useT } from '../../lib/i18n';
 import { useApi } from '../../lib/providers';
 import { type AskRun, isOver } from './askRun';
+import { QuestionChips } from './QuestionChips';
 
 /**
  * What a person reads first: the answer sentence (streaming, then as checked against the
@@ -47,15 +48,7 @@ export function AnswerPanel({ run, onAsk }: { run: AskRun; onAsk: (question: str
       {run.followUps.length > 0 ? (
         <div className="follow-ups">
           <h3 className="follow-ups-title">{t('Ask next')}</h3>
-          <ul className="chips">
-            {run.followUps.map((question) => (
-              <li key={question}>
-                <button type="button" className="chip" onClick={() => onAsk(question)}>
-                  {question}
-                </button>
-              </li>
-            ))}
-          </ul>
+          <QuestionChips questions={run.followUps} onAsk={onAsk} />
         </div>
       ) : null}
       {over && askId ? (

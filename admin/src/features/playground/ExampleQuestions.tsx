@@ -4,6 +4,7 @@ import { useLocale, useT } from '../../lib/i18n';
 import { useApi } from '../../lib/providers';
 import { useSchema } from '../datasources/api';
 import { exampleQuestions } from './exampleQuestions';
+import { QuestionChips } from './QuestionChips';
 
 /** On the empty playground: questions that fit the chosen data source, each one click to ask. */
 export function ExampleQuestions({
@@ -36,15 +37,7 @@ export function ExampleQuestions({
       <h2 id="example-questions" className="examples-title">
         {t('Try one of these')}
       </h2>
-      <ul className="chips">
-        {questions.map((question) => (
-          <li key={question}>
-            <button type="button" className="chip" onClick={() => onAsk(question)}>
-              {question}
-            </button>
-          </li>
-        ))}
-      </ul>
+      <QuestionChips questions={questions} onAsk={onAsk} />
     </section>
   );
 }
