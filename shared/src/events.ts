@@ -16,7 +16,6 @@ export type AskStep =
   | 'pruning_columns'
   | 'reasoning'
   | 'generating'
-  | 'dry_run'
   | 'executing'
   | 'diagnosing'
   | 'rewriting'

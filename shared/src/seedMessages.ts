@@ -1,3 +1,6 @@
+import type { AskEvent, AskStep } from './events.js';
+import type { AskStatus } from './status.js';
+
 /**
  * The text-mode messages of the seed's WebSocket interface, byte for byte
  * (note the full-width comma in `succeeded`). Text-mode clients match on these strings.
@@ -29,23 +32,46 @@ export function questionLanguage(text: string): 'zh' | 'en' {
   return /\p{Script=Han}/u.test(text) ? 'zh' : 'en';
 }
 
+/** The steps an ask reports while it runs (`done` is the terminal status, worded per outcome). */
+export type ProgressStep = Exclude<AskStep, 'done'>;
+
+/** The rung of the status ladder each step reports. */
+export const STEP_STATUS: Record<ProgressStep, AskStatus> = {
+  received: 'understanding',
+  historical_match: 'understanding',
+  retrieving_knowledge: 'searching',
+  classifying_intent: 'understanding',
+  retrieving_schema: 'searching',
+  pruning_columns: 'searching',
+  reasoning: 'planning',
+  generating: 'generating',
+  executing: 'executing',
+  diagnosing: 'correcting',
+  rewriting: 'correcting',
+  executing_rewrite: 'executing',
+  restarted: 'understanding',
+};
+
 /**
- * Events-mode stage messages in the question's language. The Chinese ones of the seed's steps
- * are the seed's own text; text mode sends the seed's frames whatever the language.
+ * Events-mode step messages in the question's language: the one catalogue of them. The
+ * Chinese ones of the seed's steps are the seed's own text; text mode sends the seed's frames
+ * whatever the language.
  */
-export const stageMessages: Record<'zh' | 'en', Record<string, string>> = {
+export const stageMessages: Record<'zh' | 'en', Record<ProgressStep, string>> = {
   zh: {
     received: seedMessages.received,
     historical_match: '找到已验证过的相同问题，直接使用其SQL',
     retrieving_knowledge: '正在检索SQL示例和业务指令...',
     classifying_intent: '正在理解问题...',
     retrieving_schema: '正在检索相关数据表...',
+    pruning_columns: '正在精简数据表字段...',
     reasoning: '正在规划查询思路...',
     generating: seedMessages.generating,
     executing: seedMessages.executing,
     rewriting: seedMessages.rewriting,
     diagnosing: '正在诊断SQL错误...',
     executing_rewrite: seedMessages.executingRewrite,
+    restarted: '处理该问题的工作进程已停止，另一个工作进程正在从头重新回答...',
   },
   en: {
     received: 'Processing the question...',
@@ -53,11 +79,27 @@ export const stageMessages: Record<'zh' | 'en', Record<string, string>> = {
     retrieving_knowledge: 'Looking up SQL examples and instructions...',
     classifying_intent: 'Understanding the question...',
     retrieving_schema: 'Finding the relevant tables...',
+    pruning_columns: 'Narrowing the tables down to the columns needed...',
     reasoning: 'Planning the query...',
     generating: 'Asking the model to write the SQL...',
     executing: 'Running the SQL query...',
     rewriting: 'Trying to rewrite the SQL...',
     diagnosing: 'Diagnosing the SQL error...',
     executing_rewrite: 'Running the rewritten SQL query...',
+    restarted:
+      'The worker answering this question stopped; another worker is answering it again from the start...',
   },
 };
+
+/** The `status` event of a step, on its rung, worded in the question's language. */
+export function stepEvent(
+  step: ProgressStep,
+  language: 'zh' | 'en',
+): Extract<AskEvent, { type: 'status' }> {
+  return {
+    type: 'status',
+    status: STEP_STATUS[step],
+    step,
+    message: stageMessages[language][step],
+  };
+}

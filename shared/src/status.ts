@@ -1,3 +1,5 @@
+import type { ErrorCode } from './errorCodes.js';
+
 /**
  * The ask status ladder. An ask moves forward through these (it may skip rungs) and ends
  * in exactly one of the three terminal states.
@@ -20,4 +22,9 @@ export const TERMINAL_STATUSES: ReadonlySet<AskStatus> = new Set(['finished', 'f
 
 export function isTerminalStatus(status: AskStatus): boolean {
   return TERMINAL_STATUSES.has(status);
+}
+
+/** The terminal status an error ends an ask with: `stopped` when it was stopped, else `failed`. */
+export function statusOfError(code: ErrorCode): Extract<AskStatus, 'failed' | 'stopped'> {
+  return code === 'STOPPED' ? 'stopped' : 'failed';
 }

@@ -12,6 +12,7 @@ import type {
   SqlRewrite,
   VegaLiteSpec,
 } from '@quarry/shared';
+import { statusOfError } from '@quarry/shared';
 import type { BotError, BotErrorCode } from '../errors.js';
 import { detectLanguage, type Language } from './language.js';
 
@@ -174,7 +175,7 @@ export function applyFrame(state: AnswerState, frame: AskFrame | RefusalFrame): 
     case 'error':
       return {
         ...next,
-        status: frame.code === 'STOPPED' ? 'stopped' : 'failed',
+        status: statusOfError(frame.code),
         outcome: { kind: 'error', code: frame.code, message: frame.message },
       };
     default:

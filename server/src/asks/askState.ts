@@ -8,6 +8,7 @@ import type {
   ResultRow,
   VegaLiteSpec,
 } from '@quarry/shared';
+import { statusOfError } from '@quarry/shared';
 
 /** What `GET /v1/asks/:id/result` answers: the ask as far as it has got. */
 export interface AskView {
@@ -82,7 +83,7 @@ export function applyEvent(view: AskView, event: AskEvent): AskView {
     case 'error':
       return {
         ...withoutPending(view),
-        status: event.code === 'STOPPED' ? 'stopped' : 'failed',
+        status: statusOfError(event.code),
         error: { code: event.code, message: event.message },
       };
     default:

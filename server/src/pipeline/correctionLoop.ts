@@ -1,5 +1,5 @@
 import type { ErrorCode, Reason, SemanticsUsed } from '@quarry/shared';
-import { describeReason, questionLanguage, stageMessages } from '@quarry/shared';
+import { describeReason, questionLanguage, stepEvent } from '@quarry/shared';
 import { isQuarryError, QuarryError } from '../errors.js';
 import type { DataSource, QueryResult } from '../ports.js';
 import type { PreparedSql } from '../sql/prepare.js';
@@ -44,13 +44,7 @@ export async function executeWithCorrections(
 ): Promise<{ result: QueryResult; sql: string; attempts: number }> {
   const { emit, signal, dataSource } = input;
   const language = questionLanguage(input.question);
-  const messages = stageMessages[language];
-  emit({
-    type: 'status',
-    status: 'executing',
-    step: 'executing',
-    message: messages.executing ?? '',
-  });
+  emit(stepEvent('executing', language));
 
   let sql = input.prepared.sql;
   // Whitespace and case aside, SQL already tried fails the same way again.
@@ -64,18 +58,8 @@ export async function executeWithCorrections(
   let lastFailure = outcome.ok ? undefined : outcome.error;
   for (let attempt = 1; !outcome.ok && attempt <= deps.settings.rewriteMaxAttempts; attempt += 1) {
     const failure = outcome.error;
-    emit({
-      type: 'status',
-      status: 'correcting',
-      step: 'rewriting',
-      message: messages.rewriting ?? '',
-    });
-    emit({
-      type: 'status',
-      status: 'correcting',
-      step: 'diagnosing',
-      message: messages.diagnosing ?? '',
-    });
+    emit(stepEvent('rewriting', language));
+    emit(stepEvent('diagnosing', language));
     const diagnosis = await diagnoseSql(deps, {
       question: input.question,
       dialect: dataSource.dialect,
@@ -148,12 +132,7 @@ export async function executeWithCorrections(
       ...semanticsField(processed.semanticsUsed),
       ...(processed.rewrites.length > 0 ? { rewrites: processed.rewrites } : {}),
     });
-    emit({
-      type: 'status',
-      status: 'executing',
-      step: 'executing_rewrite',
-      message: messages.executing_rewrite ?? '',
-    });
+    emit(stepEvent('executing_rewrite', language));
     outcome = await attemptRun(deps, input, processed, attempt);
     if (!outcome.ok) lastFailure = outcome.error;
   }

@@ -1,14 +1,14 @@
 import {
   type AskDetails,
   type AskEvent,
-  type AskStatus,
-  type AskStep,
   describeReason,
   type Intent,
+  type ProgressStep,
   questionLanguage,
   type Reason,
   seedMessages,
-  stageMessages,
+  statusOfError,
+  stepEvent,
 } from '@quarry/shared';
 import { QuarryError, toQuarryError } from '../errors.js';
 import type { DataSource } from '../ports.js';
@@ -79,7 +79,7 @@ export async function runAsk(
       ...(failure.reason ? { reason: failure.reason } : {}),
     });
     ending = {
-      status: failure.code === 'STOPPED' ? 'stopped' : 'failed',
+      status: statusOfError(failure.code),
       errorCode: failure.code,
       error: failure.message,
     };
@@ -104,18 +104,17 @@ async function answer(
   run: { input: AskInput; emit: Emit; signal: AbortSignal; timed: Timed; learned: Learned },
 ): Promise<Ending> {
   const { input, emit, signal, timed, learned } = run;
-  const messages = stageMessages[questionLanguage(input.question)];
-  const step = (status: AskStatus, name: AskStep) =>
-    emit({ type: 'status', status, step: name, message: messages[name] ?? '' });
+  const language = questionLanguage(input.question);
+  const step = (name: ProgressStep) => emit(stepEvent(name, language));
 
-  step('understanding', 'received');
+  step('received');
   const dataSource = await deps.dataSource(input.datasource);
 
   const verified = await timed('historical_match', () =>
     findHistoricalSql(deps, { ...input, signal }),
   );
   if (verified) {
-    step('understanding', 'historical_match');
+    step('historical_match');
     return await execute(deps, {
       input,
       prepared: verified,
@@ -135,7 +134,7 @@ async function answer(
     });
   }
 
-  step('searching', 'retrieving_knowledge');
+  step('retrieving_knowledge');
   const knowledge = await timed('knowledge_retrieval', () =>
     retrieveKnowledge(deps, {
       question: input.question,
@@ -147,7 +146,7 @@ async function answer(
 
   let question = input.question;
   if (deps.settings.intentClassification) {
-    step('understanding', 'classifying_intent');
+    step('classifying_intent');
     const tableNames = (await deps.schema(input.datasource)).map((table) => table.name);
     const understood = await timed('intent', () =>
       classifyIntent(deps, {
@@ -173,7 +172,7 @@ async function answer(
     }
   }
 
-  step('searching', 'retrieving_schema');
+  step('retrieving_schema');
   const retrieved = await timed('schema_retrieval', () =>
     retrieveSchema(deps, { datasource: input.datasource, question, signal }),
   );
@@ -205,13 +204,13 @@ async function answer(
 
   let reasoning: string | undefined;
   if (deps.settings.reasoning) {
-    step('planning', 'reasoning');
+    step('reasoning');
     reasoning = await timed('reasoning', () =>
       planSql(deps, { question, ddl, instructions: knowledge.instructions, emit, signal }),
     );
   }
 
-  step('generating', 'generating');
+  step('generating');
   const sqlFunctions = retrieveSqlFunctions({ dialect: dataSource.dialect });
   const raw = await timed('generation', () =>
     generateSql(deps, {

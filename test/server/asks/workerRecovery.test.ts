@@ -1,5 +1,5 @@
+import { stageMessages } from '@quarry/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ASK_RESTARTED_MESSAGE } from '../../../server/src/asks/bull/bullAskQueue.js';
 import type { FakeChatReply } from '../../fakes/openaiServer.js';
 import {
   collectFrames,
@@ -82,7 +82,7 @@ describe('workers that die or are stopped mid-ask', { timeout: 120_000 }, () => 
     expect(received[restarted]).toMatchObject({
       type: 'status',
       status: 'understanding',
-      message: ASK_RESTARTED_MESSAGE,
+      message: stageMessages.zh.restarted,
     });
     expect(outcomeEvent(received)).toMatchObject({
       type: 'result',

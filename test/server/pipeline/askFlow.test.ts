@@ -1,4 +1,4 @@
-import { seedMessages } from '@quarry/shared';
+import { seedMessages, stageMessages } from '@quarry/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { routeByPrompt } from '../../fakes/openaiServer.js';
 import { ADMIN_HEADERS } from '../../support/adminToken.js';
@@ -350,10 +350,29 @@ describe('column pruning', () => {
     expect(schema).toContain('"id"');
     expect(schema).not.toContain('"hire_date"');
     expect(schema).not.toContain('CREATE TABLE "sales"');
-    expect(
-      events.some((event) => event.type === 'status' && event.step === 'pruning_columns'),
-    ).toBe(true);
+    expect(events.find((event) => event.step === 'pruning_columns')).toMatchObject({
+      type: 'status',
+      status: 'searching',
+      step: 'pruning_columns',
+      message: '正在精简数据表字段...',
+    });
     expect(outcomeEvent(events)).toMatchObject({ type: 'result', row_count: 5 });
+  });
+
+  it('says the pruning step in the language of the question', async () => {
+    quarry.fake.onChat(
+      routeByPrompt([
+        [/TASK: COLUMN SELECTION/, JSON.stringify({ tables: { employees: ['name', 'salary'] } })],
+        [/TASK: SQL GENERATION/, '```sql\nSELECT name FROM employees LIMIT 1\n```'],
+      ]),
+    );
+    const events = await askEvents(quarry, 'the five employees with the highest salary');
+    expect(events.find((event) => event.step === 'pruning_columns')).toMatchObject({
+      type: 'status',
+      status: 'searching',
+      step: 'pruning_columns',
+      message: stageMessages.en.pruning_columns,
+    });
   });
 });
 

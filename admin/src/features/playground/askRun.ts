@@ -11,6 +11,7 @@ import type {
   SqlRewrite,
   VegaLiteSpec,
 } from '@quarry/shared';
+import { statusOfError } from '@quarry/shared';
 
 /** One status line of the timeline. */
 export interface StageLine {
@@ -221,7 +222,7 @@ export function applyFrame(run: AskRun, frame: AskFrame | RefusalFrame): AskRun 
       return {
         ...next,
         pendingParts: [],
-        phase: frame.code === 'STOPPED' ? 'stopped' : 'failed',
+        phase: statusOfError(frame.code),
         error: {
           code: frame.code,
           message: frame.message,

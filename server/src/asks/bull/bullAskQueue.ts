@@ -4,7 +4,9 @@ import {
   type AskJobMessage,
   type AskOutcome,
   type ErrorCode,
-  seedMessages,
+  questionLanguage,
+  statusOfError,
+  stepEvent,
 } from '@quarry/shared';
 import type { Logger } from '../../logger.js';
 import type { AskQueue } from '../askQueue.js';
@@ -19,12 +21,10 @@ import {
 } from './jobs.js';
 import { parseJobMessage } from './messages.js';
 
-/** Events-mode message of the `restarted` step (text mode sends the seed's frames only). */
-export const ASK_RESTARTED_MESSAGE =
-  '处理该问题的工作进程已停止，另一个工作进程正在从头重新回答...';
-
 interface PendingAsk {
   onEvent(event: AskEvent): void;
+  /** The question's language, for the steps this queue reports itself. */
+  language: 'zh' | 'en';
   resolve(outcome: AskOutcome): void;
   /** A worker has said it runs the ask (or sent anything about it). */
   started: boolean;
@@ -105,6 +105,7 @@ function submit(
   const askId = input.askId;
   const ask: PendingAsk = {
     onEvent,
+    language: questionLanguage(input.question),
     resolve,
     started: false,
     emitted: false,
@@ -166,12 +167,7 @@ function handleReply(submitted: Submitted, message: AskJobMessage, ask: PendingA
         'ask queue: the worker of an ask stopped; another worker runs it again',
       );
       ask.emitted = true;
-      ask.onEvent({
-        type: 'status',
-        status: 'understanding',
-        step: 'restarted',
-        message: ASK_RESTARTED_MESSAGE,
-      });
+      ask.onEvent(stepEvent('restarted', ask.language));
     } else {
       logger.debug({ askId: message.ask_id, worker: message.worker }, 'ask taken by a worker');
     }
@@ -271,16 +267,11 @@ function fail(submitted: Submitted, askId: string, code: ErrorCode, message: str
   if (!ask) return;
   // Text-mode clients expect the seed's first frame before the exception frame.
   if (!ask.emitted) {
-    ask.onEvent({
-      type: 'status',
-      status: 'understanding',
-      step: 'received',
-      message: seedMessages.received,
-    });
+    ask.onEvent(stepEvent('received', ask.language));
   }
   ask.onEvent({ type: 'error', code, message });
   settle(submitted, askId, {
-    status: code === 'STOPPED' ? 'stopped' : 'failed',
+    status: statusOfError(code),
     errorCode: code,
     error: message,
     timings: {},

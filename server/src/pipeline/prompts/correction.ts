@@ -1,5 +1,5 @@
 import type { ChatMessage, SqlDialect } from '../../ports.js';
-import { dialectName } from './generation.js';
+import { dialectName } from '../modelText.js';
 
 export interface CorrectionPromptInput {
   question: string;

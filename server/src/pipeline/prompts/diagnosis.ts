@@ -1,5 +1,5 @@
 import type { ChatMessage, SqlDialect } from '../../ports.js';
-import { dialectName } from './generation.js';
+import { dialectName } from '../modelText.js';
 
 /** Before a correction, a separate call explains what went wrong. */
 export function diagnosisPrompt(input: {

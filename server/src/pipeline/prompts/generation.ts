@@ -1,4 +1,5 @@
 import type { ChatMessage, SqlDialect } from '../../ports.js';
+import { dialectName } from '../modelText.js';
 import type { SqlSample } from '../types.js';
 
 export interface GenerationPromptInput {
@@ -13,14 +14,6 @@ export interface GenerationPromptInput {
   /** Which parts of the semantic layer the schema shows; each brings its rules. */
   semantics?: { calculatedFields: boolean; metrics: boolean };
 }
-
-const DIALECT_NAMES: Record<SqlDialect, string> = {
-  mysql: 'MySQL 8 / MariaDB',
-  sqlite: 'SQLite 3',
-  postgres: 'PostgreSQL',
-};
-
-export const dialectName = (dialect: SqlDialect) => DIALECT_NAMES[dialect];
 
 /** The SQL generation prompt: everything the model needs, nothing it must guess. */
 export function generationPrompt(input: GenerationPromptInput): ChatMessage[] {

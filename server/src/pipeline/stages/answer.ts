@@ -5,9 +5,9 @@ import type { QueryResult } from '../../ports.js';
 import { buildChartSpec, type ChartPlan, planChart } from '../answer/chart.js';
 import { citableNumbers, dropUncitedNumbers } from '../answer/numbers.js';
 import { type ColumnProfile, profileColumns } from '../answer/resultProfile.js';
+import { parseJsonObject } from '../modelText.js';
 import { answerPrompt, PARTS_MARKER } from '../prompts/answer.js';
 import type { Emit, PipelineDeps } from '../types.js';
-import { parseJsonObject } from './intent.js';
 
 /** What follows an ask's rows, decided before the result event announces it. */
 export interface AnswerPlan {

@@ -1,10 +1,11 @@
+import { questionLanguage, stepEvent } from '@quarry/shared';
 import { countTokens } from 'gpt-tokenizer';
 import { z } from 'zod';
 import type { SqlDialect, TableInfo } from '../../ports.js';
+import { parseJsonObject } from '../modelText.js';
 import { columnPruningPrompt } from '../prompts/columnPruning.js';
 import { renderDdl } from '../schemaText.js';
 import type { Emit, PipelineDeps } from '../types.js';
-import { parseJsonObject } from './intent.js';
 
 const selection = z.object({ tables: z.record(z.string(), z.array(z.string())) });
 
@@ -44,12 +45,7 @@ export async function pruneColumns(
   if (tokens <= deps.settings.schemaTokenBudget)
     return { tables: input.tables, ddl, pruned: false, tokens };
 
-  input.emit({
-    type: 'status',
-    status: 'searching',
-    step: 'pruning_columns',
-    message: '正在精简数据表字段...',
-  });
+  input.emit(stepEvent('pruning_columns', questionLanguage(input.question)));
   const raw = await deps.llm.complete({
     messages: columnPruningPrompt({ question: input.question, ddl }),
     json: true,

@@ -1,7 +1,7 @@
 import type { SqlDialect } from '../../ports.js';
+import { isoDate } from '../modelText.js';
 import { correctionPrompt } from '../prompts/correction.js';
 import type { PipelineDeps } from '../types.js';
-import { isoDate } from './generation.js';
 
 /** One correction round: the model rewrites failed SQL given the error; returns its raw answer. */
 export async function correctSql(

@@ -1,4 +1,5 @@
 import type { SqlDialect } from '../../ports.js';
+import { isoDate } from '../modelText.js';
 import { generationPrompt } from '../prompts/generation.js';
 import type { Emit, PipelineDeps, SqlSample } from '../types.js';
 
@@ -38,8 +39,4 @@ export async function generateSql(deps: PipelineDeps, input: GenerationInput): P
   }
   input.emit({ type: 'generated', raw });
   return raw;
-}
-
-export function isoDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }

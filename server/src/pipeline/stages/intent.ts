@@ -1,8 +1,8 @@
 import type { Intent } from '@quarry/shared';
 import { z } from 'zod';
+import { isoDate, parseJsonObject } from '../modelText.js';
 import { intentPrompt } from '../prompts/intent.js';
 import type { PipelineDeps, SqlSample } from '../types.js';
-import { isoDate } from './generation.js';
 
 /** Earlier turns of a thread given to the model for rephrasing. */
 const HISTORY_TURNS = 5;
@@ -50,16 +50,4 @@ export async function classifyIntent(
     return { rephrasedQuestion: input.question, intent: 'TEXT_TO_SQL' };
   }
   return { rephrasedQuestion: parsed.data.rephrased_question, intent: parsed.data.intent };
-}
-
-/** Models wrap JSON in fences or prose despite being asked not to; take the outermost object. */
-export function parseJsonObject(raw: string): unknown {
-  const start = raw.indexOf('{');
-  const end = raw.lastIndexOf('}');
-  if (start === -1 || end <= start) return undefined;
-  try {
-    return JSON.parse(raw.slice(start, end + 1));
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,6 @@
+import { isoDate } from '../modelText.js';
 import { reasoningPrompt } from '../prompts/reasoning.js';
 import type { Emit, PipelineDeps } from '../types.js';
-import { isoDate } from './generation.js';
 
 /** A short plan, streamed so the user sees the model think before the SQL appears. */
 export async function planSql(
