@@ -1,15 +1,16 @@
 import {
   describeReason,
+  describeReasonApart,
   fieldName,
   type ImportPreviewRow,
   type ImportReport,
 } from '@quarry/shared';
 import type { UseMutationResult } from '@tanstack/react-query';
-import { type ChangeEvent, useState } from 'react';
+import { type ChangeEvent, Fragment, useState } from 'react';
 import { errorMessage, localMessage } from '../lib/api';
 import { useLocale } from '../lib/i18n';
 import type { ImportVariables } from '../lib/resources';
-import { Field } from './Field';
+import { ErrorDetail, Field } from './Field';
 import { Modal } from './Modal';
 
 export type ImportMutation = UseMutationResult<ImportReport, Error, ImportVariables>;
@@ -216,10 +217,15 @@ function ImportReportView({ report }: { report: ImportReport }) {
                   <td className="cell-prose">
                     {row.status === 'changed' ? <RowDiff row={row} /> : null}
                     {(row.errors ?? []).map((error) => (
-                      <p key={`${error.field ?? ''}-${error.message}`} className="form-error">
-                        {error.field ? `${fieldName(error.field, locale)}: ` : ''}
-                        {localMessage(error.message, error.reason, 'BAD_REQUEST', locale)}
-                      </p>
+                      <Fragment key={`${error.field ?? ''}-${error.message}`}>
+                        <p className="form-error">
+                          {error.field ? `${fieldName(error.field, locale)}: ` : ''}
+                          {localMessage(error.message, error.reason, 'BAD_REQUEST', locale)}
+                        </p>
+                        <ErrorDetail
+                          detail={error.reason && describeReasonApart(error.reason, 'en').detail}
+                        />
+                      </Fragment>
                     ))}
                     {(row.warnings ?? []).map((warning) => (
                       <p key={warning.code} className="muted">

@@ -54,6 +54,23 @@ describe('import', () => {
             },
           ],
         },
+        {
+          row: 5,
+          status: 'rejected',
+          key: '鞋码',
+          written: false,
+          errors: [
+            {
+              row: 5,
+              field: 'sql',
+              message: 'This SQL does not run on data source "default": no such column: shoe_size',
+              reason: {
+                code: 'sql_does_not_run',
+                params: { datasource: 'default', detail: 'no such column: shoe_size' },
+              },
+            },
+          ],
+        },
       ],
     };
     const server = fakeApi({
@@ -92,6 +109,7 @@ describe('import', () => {
       'changed',
       'new',
       'rejected',
+      'rejected',
     ]);
     expect(rows[0]?.querySelector('del')?.textContent).toBe(
       'SELECT d.name, COUNT(*) FROM employees e JOIN departments d',
@@ -99,6 +117,13 @@ describe('import', () => {
     expect(rows[0]?.querySelector('ins')?.textContent).toBe('SELECT 1');
     expect(rows[2]?.textContent).toContain('只允许一条只读 SELECT 语句；这条 SQL 包含 DELETE。');
     expect(report.textContent).not.toMatch(/Only one read-only/);
+    // The database's words stay apart from the Chinese message, folded beneath it.
+    expect(rows[3]?.querySelector('.form-error')?.textContent).toBe(
+      'SQL: 这条 SQL 无法在数据源“default”上运行。',
+    );
+    expect(rows[3]?.querySelector('details.error-detail code')?.textContent).toBe(
+      'no such column: shoe_size',
+    );
     // Only the preview was asked for; nothing is written until the admin confirms.
     expect(server.sent('POST /api/sql-pairs/import')).toHaveLength(1);
     expect(server.sent('POST /api/sql-pairs/import')[0]?.search.get('mode')).toBe('create_only');

@@ -1,7 +1,8 @@
-import { describeReason, type Reason, type SqlPair } from '@quarry/shared';
+import { describeReasonApart, type Reason, type SqlPair } from '@quarry/shared';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { ExportButtons } from '../../components/ExportButtons';
+import { ErrorDetail } from '../../components/Field';
 import { ImportDialog } from '../../components/ImportDialog';
 import { PageHeader } from '../../components/Layout';
 import { SearchBox } from '../../components/ListControls';
@@ -108,10 +109,12 @@ export function SqlPairsPage() {
  */
 export function BrokenBadge({ reason }: { reason: Reason }) {
   const { t, locale } = useLocale();
+  const said = describeReasonApart(reason, locale);
   return (
     <>
       <span className="badge badge-broken">{t('Broken')}</span>
-      <span className="cell-note muted">{describeReason(reason, locale)}</span>
+      <span className="cell-note muted">{said.message}</span>
+      <ErrorDetail detail={said.detail} />
     </>
   );
 }

@@ -217,8 +217,10 @@ describe('SQL pairs list', () => {
       locale: 'zh',
     });
     expect(await screen.findByText('已失效')).toBeTruthy();
-    expect(
-      screen.getByText((text) => text.startsWith('这条 SQL 无法在数据源“default”上运行')),
-    ).toBeTruthy();
+    // Chinese only in the note; the database's own words are folded apart.
+    expect(screen.getByText('这条 SQL 无法在数据源“default”上运行。')).toBeTruthy();
+    expect(document.querySelector('details.error-detail code')?.textContent).toBe(
+      'no such column: colour',
+    );
   });
 });
