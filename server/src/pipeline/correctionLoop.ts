@@ -3,6 +3,7 @@ import { describeReason, questionLanguage, stepEvent } from '@quarry/shared';
 import { isQuarryError, QuarryError } from '../errors.js';
 import type { DataSource, QueryResult } from '../ports.js';
 import type { PreparedSql } from '../sql/prepare.js';
+import type { FailedSql } from './modelText.js';
 import { forPeople, reasonOfFailure } from './peopleMessages.js';
 import { correctSql } from './stages/correction.js';
 import { diagnoseSql } from './stages/diagnosis.js';
@@ -60,23 +61,15 @@ export async function executeWithCorrections(
     const failure = outcome.error;
     emit(stepEvent('rewriting', language));
     emit(stepEvent('diagnosing', language));
-    const diagnosis = await diagnoseSql(deps, {
+    const failed: FailedSql = {
       question: input.question,
       dialect: dataSource.dialect,
       ddl: await schemaDdl(),
       sql,
       error: failure.message,
-      signal,
-    });
-    const raw = await correctSql(deps, {
-      question: input.question,
-      dialect: dataSource.dialect,
-      ddl: await schemaDdl(),
-      sql,
-      error: failure.message,
-      diagnosis,
-      signal,
-    });
+    };
+    const diagnosis = await diagnoseSql(deps, { ...failed, signal });
+    const raw = await correctSql(deps, { ...failed, diagnosis, signal });
     const processed = await postProcessSql(deps, {
       raw,
       datasource: input.datasource,

@@ -16,6 +16,16 @@ const DIALECT_NAMES: Record<SqlDialect, string> = {
   postgres: 'PostgreSQL',
 };
 
+/** SQL that failed, as diagnosis and correction show it to the model. */
+export interface FailedSql {
+  question: string;
+  dialect: SqlDialect;
+  ddl: string;
+  sql: string;
+  /** The database's or the guard's own words. */
+  error: string;
+}
+
 /** The dialect as prompts name it. */
 export const dialectName = (dialect: SqlDialect) => DIALECT_NAMES[dialect];
 

@@ -1,12 +1,7 @@
-import type { ChatMessage, SqlDialect } from '../../ports.js';
-import { dialectName } from '../modelText.js';
+import type { ChatMessage } from '../../ports.js';
+import { dialectName, type FailedSql } from '../modelText.js';
 
-export interface CorrectionPromptInput {
-  question: string;
-  dialect: SqlDialect;
-  ddl: string;
-  sql: string;
-  error: string;
+export interface CorrectionPromptInput extends FailedSql {
   diagnosis?: string;
   today: string;
 }

@@ -1,14 +1,8 @@
-import type { ChatMessage, SqlDialect } from '../../ports.js';
-import { dialectName } from '../modelText.js';
+import type { ChatMessage } from '../../ports.js';
+import { dialectName, type FailedSql } from '../modelText.js';
 
 /** Before a correction, a separate call explains what went wrong. */
-export function diagnosisPrompt(input: {
-  question: string;
-  dialect: SqlDialect;
-  ddl: string;
-  sql: string;
-  error: string;
-}): ChatMessage[] {
+export function diagnosisPrompt(input: FailedSql): ChatMessage[] {
   return [
     {
       role: 'system',

@@ -1,20 +1,11 @@
-import type { SqlDialect } from '../../ports.js';
-import { isoDate } from '../modelText.js';
+import { type FailedSql, isoDate } from '../modelText.js';
 import { correctionPrompt } from '../prompts/correction.js';
 import type { PipelineDeps } from '../types.js';
 
 /** One correction round: the model rewrites failed SQL given the error; returns its raw answer. */
 export async function correctSql(
   deps: PipelineDeps,
-  input: {
-    question: string;
-    dialect: SqlDialect;
-    ddl: string;
-    sql: string;
-    error: string;
-    diagnosis?: string;
-    signal: AbortSignal;
-  },
+  input: FailedSql & { diagnosis?: string; signal: AbortSignal },
 ): Promise<string> {
   const messages = correctionPrompt({
     question: input.question,
