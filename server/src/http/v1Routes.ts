@@ -7,7 +7,7 @@ import { QuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { requestToken, requireClientToken } from './auth.js';
 import { objectBody, parseWith } from './body.js';
-import { httpErrorHandler } from './errors.js';
+import { httpErrorHandler, notAvailable } from './errors.js';
 
 const stopSchema = z.object({
   status: z.literal('stopped', { error: '"status" must be "stopped"' }),
@@ -94,9 +94,7 @@ export function createV1Router(deps: {
 
   router.post('/intent', async (request, response) => {
     const body = parseBody(intentSchema, request.body);
-    if (!deps.classifyIntent) {
-      throw new QuarryError('INTERNAL', 'Intent classification is not available in this server.');
-    }
+    if (!deps.classifyIntent) throw notAvailable('Intent classification');
     const controller = new AbortController();
     response.on('close', () => controller.abort());
     const understood = await deps.classifyIntent({

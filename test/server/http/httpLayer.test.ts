@@ -59,6 +59,21 @@ describe('one HTTP layer for /v1 and /api', () => {
     await admin?.close();
   });
 
+  it('answers 501 on /v1 as on /api for a feature the server was started without', async () => {
+    const response = await fetch(`${v1Url}/intent`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '每个部门有多少人?' }),
+    });
+    expect(response.status).toBe(501);
+    expect(await response.json()).toMatchObject({
+      error: {
+        code: 'INTERNAL',
+        message: expect.stringMatching(/Intent classification is not available/),
+      },
+    });
+  });
+
   const poll = (authorization = `Bearer ${TOKEN}`) =>
     fetch(`${v1Url}/asks/a1/result`, { headers: { authorization } });
 
