@@ -1,14 +1,13 @@
 import Database from 'better-sqlite3';
 import type mysql from 'mysql2/promise';
 import { quoteMysqlIdentifier as q } from '../../datasources/mysql.js';
-import { quoteSqliteIdentifier as sq } from '../../datasources/sqlite.js';
 import {
   type ColumnProfile,
   exactDecimal,
   INT32,
   isExactDateText,
-  profileColumn,
-  type SourceColumn,
+  sourceTables,
+  type TargetType,
 } from './sqliteColumns.js';
 
 /** What a load did not carry over (a key the data breaks, say), for the report. */
@@ -36,7 +35,7 @@ const BATCH = 500;
  * VARCHAR long enough, or DATE/DATETIME/TIME when declared so and every value is already in
  * that type's exact format; blobs → LONGBLOB. Text columns compare as SQLite's BINARY does.
  */
-function columnType(declared: string, column: ColumnProfile): { type: string; asText: boolean } {
+function columnType(declared: string, column: ColumnProfile): TargetType {
   const declaredLength = Number(/\((\d+)\)/.exec(declared)?.[1] ?? 0);
   const text = () => {
     const length = Math.max(declaredLength, column.maxLength, 1);
@@ -86,42 +85,22 @@ export async function loadSqliteIntoMysql(
   const warnings: string[] = [];
   let rowCount = 0;
   try {
-    const tables = (
-      source
-        .prepare(
-          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
-        )
-        .all() as { name: string }[]
-    ).map((row) => row.name);
+    const tables = sourceTables(source, columnType);
     const primaryKeys: string[] = [];
     const foreignKeys: string[] = [];
-    for (const table of tables) {
-      const columns = (
-        source.prepare(`SELECT name, type, pk FROM pragma_table_info(?)`).all(table) as {
-          name: string;
-          type: string;
-          pk: bigint;
-        }[]
-      ).map(
-        (row): SourceColumn => ({ name: row.name, declared: row.type ?? '', pk: Number(row.pk) }),
-      );
-      const types = columns.map((column) =>
-        columnType(column.declared, profileColumn(source, table, column)),
-      );
+    for (const {
+      name: table,
+      columns,
+      types,
+      rows,
+      primaryKey,
+      foreignKeys: references,
+    } of tables) {
       await connection.query(
         `CREATE TABLE ${q(table)} (${columns
           .map((column, index) => `${q(column.name)} ${types[index]?.type} NULL`)
           .join(', ')})`,
       );
-      const select = `SELECT ${columns
-        .map((column, index) =>
-          // A number in a text column is the text SQLite would show for it.
-          types[index]?.asText
-            ? `CASE WHEN typeof(${sq(column.name)}) IN ('integer', 'real') THEN CAST(${sq(column.name)} AS TEXT) ELSE ${sq(column.name)} END`
-            : sq(column.name),
-        )
-        .join(', ')} FROM ${sq(table)}`;
-      const statement = source.prepare(select).raw(true);
       let batch: unknown[][] = [];
       const flush = async () => {
         if (batch.length === 0) return;
@@ -132,37 +111,19 @@ export async function loadSqliteIntoMysql(
         rowCount += batch.length;
         batch = [];
       };
-      for (const row of statement.iterate() as Iterable<unknown[]>) {
-        batch.push(row.map((value) => (typeof value === 'bigint' ? value.toString() : value)));
+      for (const row of rows()) {
+        batch.push(row);
         if (batch.length === BATCH) await flush();
       }
       await flush();
-      const primary = columns.filter((column) => column.pk > 0).sort((a, b) => a.pk - b.pk);
-      if (primary.length > 0) {
+      if (primaryKey.length > 0) {
         primaryKeys.push(
-          `ALTER TABLE ${q(table)} ADD PRIMARY KEY (${primary.map((column) => q(column.name)).join(', ')})`,
+          `ALTER TABLE ${q(table)} ADD PRIMARY KEY (${primaryKey.map(q).join(', ')})`,
         );
       }
-      const foreign = source
-        .prepare(
-          'SELECT id, "from", "table", "to" FROM pragma_foreign_key_list(?) ORDER BY id, seq',
-        )
-        .all(table) as { id: bigint; from: string; table: string; to: string | null }[];
-      const byId = new Map<string, typeof foreign>();
-      for (const key of foreign)
-        byId.set(String(key.id), [...(byId.get(String(key.id)) ?? []), key]);
-      for (const parts of byId.values()) {
-        const target = parts[0]?.table ?? '';
-        // `REFERENCES t` without columns means t's primary key.
-        const targetColumns = parts.some((part) => part.to === null)
-          ? (
-              source
-                .prepare('SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk')
-                .all(target) as { name: string }[]
-            ).map((row) => row.name)
-          : parts.map((part) => part.to as string);
+      for (const reference of references) {
         foreignKeys.push(
-          `ALTER TABLE ${q(table)} ADD FOREIGN KEY (${parts.map((part) => q(part.from)).join(', ')}) REFERENCES ${q(target)} (${targetColumns.map(q).join(', ')})`,
+          `ALTER TABLE ${q(table)} ADD FOREIGN KEY (${reference.columns.map(q).join(', ')}) REFERENCES ${q(reference.table)} (${reference.targetColumns.map(q).join(', ')})`,
         );
       }
     }
@@ -181,7 +142,7 @@ export async function loadSqliteIntoMysql(
     // Statistics now, not whenever InnoDB gets to them: a plan (and so the order of tied rows
     // under ORDER BY … LIMIT) must not change between the gold run and Quarry's.
     if (tables.length > 0) {
-      await connection.query(`ANALYZE TABLE ${tables.map((table) => q(table)).join(', ')}`);
+      await connection.query(`ANALYZE TABLE ${tables.map((table) => q(table.name)).join(', ')}`);
     }
     return { tables: tables.length, rows: rowCount, warnings };
   } finally {

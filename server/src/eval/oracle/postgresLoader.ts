@@ -1,14 +1,13 @@
 import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { quotePostgresIdentifier as q } from '../../datasources/postgresSession.js';
-import { quoteSqliteIdentifier as sq } from '../../datasources/sqlite.js';
 import {
   type ColumnProfile,
   exactDecimal,
   INT32,
   isExactDateText,
-  profileColumn,
-  type SourceColumn,
+  sourceTables,
+  type TargetType,
 } from './sqliteColumns.js';
 
 /** What a load did not carry over (a key the data breaks, say), for the report. */
@@ -35,7 +34,7 @@ const DATE_TYPES: Array<[RegExp, string, RegExp]> = [
  * fits it exactly); any text → TEXT (numbers in it as SQLite spells them), or DATE/TIMESTAMP
  * when declared so and every value is already in that type's exact spelling; blobs → BYTEA.
  */
-function columnType(declared: string, column: ColumnProfile): { type: string; asText: boolean } {
+function columnType(declared: string, column: ColumnProfile): TargetType {
   if (column.has('blob')) return { type: 'BYTEA', asText: false };
   if (column.has('text')) {
     const date = DATE_TYPES.find(([name]) => name.test(declared.trim()));
@@ -80,41 +79,22 @@ export async function loadSqliteIntoPostgres(
   const lower = (name: string) => q(name.toLowerCase());
   let rowCount = 0;
   try {
-    const tables = (
-      source
-        .prepare(
-          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
-        )
-        .all() as { name: string }[]
-    ).map((row) => row.name);
+    const tables = sourceTables(source, columnType);
     const keys: string[] = [];
     const foreignKeys: string[] = [];
-    for (const table of tables) {
-      const columns = (
-        source.prepare('SELECT name, type, pk FROM pragma_table_info(?)').all(table) as {
-          name: string;
-          type: string | null;
-          pk: bigint;
-        }[]
-      ).map(
-        (row): SourceColumn => ({ name: row.name, declared: row.type ?? '', pk: Number(row.pk) }),
-      );
-      const types = columns.map((column) =>
-        columnType(column.declared, profileColumn(source, table, column)),
-      );
+    for (const {
+      name: table,
+      columns,
+      types,
+      rows,
+      primaryKey,
+      foreignKeys: references,
+    } of tables) {
       await client.query(
         `CREATE TABLE ${lower(table)} (${columns
           .map((column, index) => `${lower(column.name)} ${types[index]?.type} NULL`)
           .join(', ')})`,
       );
-      const select = `SELECT ${columns
-        .map((column, index) =>
-          // A number in a text column is the text SQLite would show for it.
-          types[index]?.asText
-            ? `CASE WHEN typeof(${sq(column.name)}) IN ('integer', 'real') THEN CAST(${sq(column.name)} AS TEXT) ELSE ${sq(column.name)} END`
-            : sq(column.name),
-        )
-        .join(', ')} FROM ${sq(table)}`;
       const batchRows = Math.max(
         1,
         Math.min(MAX_BATCH_ROWS, Math.floor(MAX_PARAMETERS / columns.length)),
@@ -133,39 +113,20 @@ export async function loadSqliteIntoPostgres(
         rowCount += batch.length;
         batch = [];
       };
-      for (const row of source.prepare(select).raw(true).iterate() as Iterable<unknown[]>) {
-        // Text must not hold NUL in PostgreSQL; Spider's data never does, so none is dropped.
-        batch.push(row.map((value) => (typeof value === 'bigint' ? value.toString() : value)));
+      // Text must not hold NUL in PostgreSQL; Spider's data never does, so none is dropped.
+      for (const row of rows()) {
+        batch.push(row);
         if (batch.length === batchRows) await flush();
       }
       await flush();
-      const primary = columns.filter((column) => column.pk > 0).sort((a, b) => a.pk - b.pk);
-      if (primary.length > 0) {
+      if (primaryKey.length > 0) {
         keys.push(
-          `ALTER TABLE ${lower(table)} ADD PRIMARY KEY (${primary.map((column) => lower(column.name)).join(', ')})`,
+          `ALTER TABLE ${lower(table)} ADD PRIMARY KEY (${primaryKey.map(lower).join(', ')})`,
         );
       }
-      const foreign = source
-        .prepare(
-          'SELECT id, "from", "table", "to" FROM pragma_foreign_key_list(?) ORDER BY id, seq',
-        )
-        .all(table) as { id: bigint; from: string; table: string; to: string | null }[];
-      const byId = new Map<string, typeof foreign>();
-      for (const key of foreign) {
-        byId.set(String(key.id), [...(byId.get(String(key.id)) ?? []), key]);
-      }
-      for (const parts of byId.values()) {
-        const target = parts[0]?.table ?? '';
-        // `REFERENCES t` without columns means t's primary key.
-        const targetColumns = parts.some((part) => part.to === null)
-          ? (
-              source
-                .prepare('SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk')
-                .all(target) as { name: string }[]
-            ).map((row) => row.name)
-          : parts.map((part) => part.to as string);
+      for (const reference of references) {
         foreignKeys.push(
-          `ALTER TABLE ${lower(table)} ADD FOREIGN KEY (${parts.map((part) => lower(part.from)).join(', ')}) REFERENCES ${lower(target)} (${targetColumns.map(lower).join(', ')}) NOT VALID`,
+          `ALTER TABLE ${lower(table)} ADD FOREIGN KEY (${reference.columns.map(lower).join(', ')}) REFERENCES ${lower(reference.table)} (${reference.targetColumns.map(lower).join(', ')}) NOT VALID`,
         );
       }
     }

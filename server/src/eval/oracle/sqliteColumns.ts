@@ -101,3 +101,99 @@ export function exactDecimal(
   );
   return fits ? { precision, scale } : undefined;
 }
+
+/** The target engine's column type for a profiled column, and whether it stores text. */
+export interface TargetType {
+  type: string;
+  /** A text column: numbers SQLite holds in it are copied as the text SQLite shows for them. */
+  asText: boolean;
+}
+
+/** One table of the SQLite database, read as every loader copies it. */
+export interface SourceTable {
+  name: string;
+  columns: SourceColumn[];
+  /** The target's type of each column, in column order. */
+  types: TargetType[];
+  /** Its rows in column order, integers as decimal text (they may exceed a JS number). */
+  rows(): Iterable<unknown[]>;
+  /** The primary key's columns, in key order (none when it has no key). */
+  primaryKey: string[];
+  /** Each foreign key, with the referenced columns spelled out. */
+  foreignKeys: Array<{ columns: string[]; table: string; targetColumns: string[] }>;
+}
+
+/**
+ * The tables of `source` in creation order, each column typed by the target engine's
+ * `columnType`. Opened with `defaultSafeIntegers(true)`, so integers come back exact.
+ */
+export function sourceTables(
+  source: Database.Database,
+  columnType: (declared: string, column: ColumnProfile) => TargetType,
+): SourceTable[] {
+  const names = (
+    source
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
+      )
+      .all() as { name: string }[]
+  ).map((row) => row.name);
+  const keyColumns = (table: string) =>
+    (
+      source
+        .prepare('SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk')
+        .all(table) as { name: string }[]
+    ).map((row) => row.name);
+  return names.map((name) => {
+    const columns = (
+      source.prepare('SELECT name, type, pk FROM pragma_table_info(?)').all(name) as {
+        name: string;
+        type: string | null;
+        pk: bigint;
+      }[]
+    ).map(
+      (row): SourceColumn => ({ name: row.name, declared: row.type ?? '', pk: Number(row.pk) }),
+    );
+    const types = columns.map((column) =>
+      columnType(column.declared, profileColumn(source, name, column)),
+    );
+    const select = `SELECT ${columns
+      .map((column, index) =>
+        // A number in a text column is the text SQLite would show for it.
+        types[index]?.asText
+          ? `CASE WHEN typeof(${sq(column.name)}) IN ('integer', 'real') THEN CAST(${sq(column.name)} AS TEXT) ELSE ${sq(column.name)} END`
+          : sq(column.name),
+      )
+      .join(', ')} FROM ${sq(name)}`;
+    const foreign = source
+      .prepare('SELECT id, "from", "table", "to" FROM pragma_foreign_key_list(?) ORDER BY id, seq')
+      .all(name) as { id: bigint; from: string; table: string; to: string | null }[];
+    const byId = new Map<string, typeof foreign>();
+    for (const key of foreign) byId.set(String(key.id), [...(byId.get(String(key.id)) ?? []), key]);
+    return {
+      name,
+      columns,
+      types,
+      *rows() {
+        for (const row of source.prepare(select).raw(true).iterate() as Iterable<unknown[]>) {
+          yield row.map((value) => (typeof value === 'bigint' ? value.toString() : value));
+        }
+      },
+      primaryKey: columns
+        .filter((column) => column.pk > 0)
+        .sort((a, b) => a.pk - b.pk)
+        .map((column) => column.name),
+      foreignKeys: [...byId.values()].map((parts) => {
+        const table = parts[0]?.table ?? '';
+        return {
+          columns: parts.map((part) => part.from),
+          table,
+          // `REFERENCES t` without columns means t's primary key.
+          targetColumns: parts.some((part) => part.to === null)
+            ? keyColumns(table)
+            : parts.map((part) => part.to as string),
+        };
+      }),
+    };
+  });
+}
