@@ -112,61 +112,75 @@ export async function startSqliteShellGold(pathOf: (db: string) => string): Prom
 }
 
 /**
+ * A gold side on a database server: one connection per Spider database, opened on first use
+ * and kept, and a fresh one for each `rerun` (another client, as the tie check needs).
+ */
+export function serverGold<Connection extends { end(): Promise<void> }>(gold: {
+  description: string;
+  open(db: string): Promise<Connection>;
+  query(connection: Connection, sql: string): Promise<GoldResult>;
+}): GoldEngine {
+  const connections = new Map<string, Promise<Connection>>();
+  const connection = (db: string) => {
+    let opened = connections.get(db);
+    if (!opened) {
+      opened = gold.open(db);
+      connections.set(db, opened);
+    }
+    return opened;
+  };
+  return {
+    description: gold.description,
+    decimalsAsText: true,
+    async run(db, sql) {
+      return gold.query(await connection(db), sql);
+    },
+    async rerun(db, sql) {
+      const fresh = await gold.open(db);
+      try {
+        return await gold.query(fresh, sql);
+      } finally {
+        await fresh.end();
+      }
+    },
+    async release(db) {
+      const opened = connections.get(db);
+      connections.delete(db);
+      await (await opened?.catch(() => null))?.end();
+    },
+    async close() {
+      await Promise.all(
+        [...connections.values()].map(async (opened) => (await opened.catch(() => null))?.end()),
+      );
+    },
+  };
+}
+
+/**
  * The MariaDB/MySQL gold side: the gold SQL on a plain mysql2 connection as the loading user,
  * with the server's own settings (none of Quarry's session limits or read-only mode), every
  * value in the text the server sent (decimals, big integers, dates). `urlOf` gives the
  * `mysql://…/db` URL of a database.
  */
 export function createMysqlGold(urlOf: (db: string) => string, version: string): GoldEngine {
-  const connections = new Map<string, Promise<mysql.Connection>>();
-  const open = (db: string) =>
-    mysql.createConnection({
-      uri: urlOf(db),
-      charset: 'utf8mb4',
-      dateStrings: true,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      decimalNumbers: false,
-    });
-  const connection = (db: string) => {
-    let opened = connections.get(db);
-    if (!opened) {
-      opened = open(db);
-      connections.set(db, opened);
-    }
-    return opened;
-  };
-  const query = async (connection: mysql.Connection, sql: string): Promise<GoldResult> => {
-    const [rows, fields] = await connection.query({ sql, rowsAsArray: true });
-    if (!Array.isArray(rows)) throw new Error('the gold SQL is not a query');
-    return {
-      columns: (fields ?? []).map((field) => field.name),
-      rows: (rows as unknown[][]).map((row) => row.map(toCell)),
-    };
-  };
-  return {
+  return serverGold({
     description: `MariaDB ${version} itself (mysql2, the server's own settings)`,
-    decimalsAsText: true,
-    async run(db, sql) {
-      return query(await connection(db), sql);
+    open: (db) =>
+      mysql.createConnection({
+        uri: urlOf(db),
+        charset: 'utf8mb4',
+        dateStrings: true,
+        supportBigNumbers: true,
+        bigNumberStrings: true,
+        decimalNumbers: false,
+      }),
+    async query(connection, sql) {
+      const [rows, fields] = await connection.query({ sql, rowsAsArray: true });
+      if (!Array.isArray(rows)) throw new Error('the gold SQL is not a query');
+      return {
+        columns: (fields ?? []).map((field) => field.name),
+        rows: (rows as unknown[][]).map((row) => row.map(toCell)),
+      };
     },
-    async rerun(db, sql) {
-      const fresh = await open(db);
-      try {
-        return await query(fresh, sql);
-      } finally {
-        await fresh.end();
-      }
-    },
-    async release(db) {
-      const open = connections.get(db);
-      connections.delete(db);
-      await (await open?.catch(() => null))?.end();
-    },
-    async close() {
-      await Promise.all(
-        [...connections.values()].map(async (open) => (await open.catch(() => null))?.end()),
-      );
-    },
-  };
+  });
 }

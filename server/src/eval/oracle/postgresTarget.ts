@@ -3,7 +3,7 @@ import pg from 'pg';
 import { toCell } from '../../datasources/cells.js';
 import { quotePostgresIdentifier } from '../../datasources/postgresSession.js';
 import { spiderDatabasePath } from '../spider.js';
-import type { GoldEngine, GoldResult } from './gold.js';
+import { type GoldEngine, serverGold } from './gold.js';
 import { loadSqliteIntoPostgres } from './postgresLoader.js';
 import type { OracleTarget } from './targets.js';
 
@@ -35,56 +35,27 @@ const GOLD_TYPES = {
  * exact numbers and dates in the text the server sent. `urlOf` gives a database's URL.
  */
 export function createPostgresGold(urlOf: (db: string) => string, version: string): GoldEngine {
-  const clients = new Map<string, Promise<pg.Client>>();
-  const open = async (db: string) => {
-    const client = new pg.Client({ connectionString: urlOf(db), types: GOLD_TYPES });
-    client.on('error', () => undefined);
-    await client.connect();
-    return client;
-  };
-  const client = (db: string) => {
-    let opened = clients.get(db);
-    if (!opened) {
-      opened = open(db);
-      clients.set(db, opened);
-    }
-    return opened;
-  };
-  const query = async (connection: pg.Client, sql: string): Promise<GoldResult> => {
-    const result = await connection.query({ text: sql, rowMode: 'array' });
-    if (!Array.isArray(result.fields) || result.command !== 'SELECT') {
-      throw new Error('the gold SQL is not a query');
-    }
-    return {
-      columns: result.fields.map((field) => field.name),
-      rows: (result.rows as unknown[][]).map((row) => row.map((value): CellValue => toCell(value))),
-    };
-  };
-  return {
+  return serverGold({
     description: `PostgreSQL ${version} itself (pg, the server's own settings)`,
-    decimalsAsText: true,
-    async run(db, sql) {
-      return query(await client(db), sql);
+    async open(db) {
+      const client = new pg.Client({ connectionString: urlOf(db), types: GOLD_TYPES });
+      client.on('error', () => undefined);
+      await client.connect();
+      return client;
     },
-    async rerun(db, sql) {
-      const fresh = await open(db);
-      try {
-        return await query(fresh, sql);
-      } finally {
-        await fresh.end();
+    async query(client, sql) {
+      const result = await client.query({ text: sql, rowMode: 'array' });
+      if (!Array.isArray(result.fields) || result.command !== 'SELECT') {
+        throw new Error('the gold SQL is not a query');
       }
+      return {
+        columns: result.fields.map((field) => field.name),
+        rows: (result.rows as unknown[][]).map((row) =>
+          row.map((value): CellValue => toCell(value)),
+        ),
+      };
     },
-    async release(db) {
-      const opened = clients.get(db);
-      clients.delete(db);
-      await (await opened?.catch(() => null))?.end();
-    },
-    async close() {
-      await Promise.all(
-        [...clients.values()].map(async (opened) => (await opened.catch(() => null))?.end()),
-      );
-    },
-  };
+  });
 }
 
 /**
