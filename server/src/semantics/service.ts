@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type {
   CalculatedFieldInput,
   MetricColumn,
@@ -13,6 +12,7 @@ import type {
   SemanticKind,
   SemanticProblem,
 } from '../knowledge/port.js';
+import { schemaFingerprint } from '../knowledge/schemaFingerprint.js';
 import type { KnowledgeSnapshot } from '../knowledge/snapshot.js';
 import type { Logger } from '../logger.js';
 import { dryRunSql } from '../pipeline/stages/dryRun.js';
@@ -46,15 +46,6 @@ export interface SemanticLayerDeps {
 }
 
 const EMPTY: SemanticDefinitions = { relationships: [], calculatedFields: [], metrics: [] };
-
-/** Which schema (and access rules) the stored verdicts were reached on. */
-function fingerprint(tables: readonly TableInfo[], rules: AccessRules): string {
-  const shape = tables
-    .map((t) => `${t.name}(${t.columns.map((c) => `${c.name} ${c.type}`).join(',')})`)
-    .sort()
-    .join(';');
-  return createHash('sha256').update(shape).update(JSON.stringify(rules)).digest('hex');
-}
 
 function withoutDefinition(
   definitions: SemanticDefinitions,
@@ -191,7 +182,7 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
     // The schema cache hands out the same array until it reads the database again, and what
     // is hidden only changes with the revision: a lookup in memory per ask on a hit.
     if (hit?.revision === revision && hit.tables === tables) return hit.definitions;
-    const schema = fingerprint(tables, await deps.accessRules(name));
+    const schema = schemaFingerprint(tables, await deps.accessRules(name));
     if (hit?.revision === revision && hit.schema === schema) {
       cache.set(name, { ...hit, tables });
       return hit.definitions;
@@ -260,7 +251,7 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
      */
     async recordSchema(name: string): Promise<void> {
       const [tables, rules] = await Promise.all([deps.describe(name), deps.accessRules(name)]);
-      await store.settings.set(settingKey(name), fingerprint(tables, rules));
+      await store.settings.set(settingKey(name), schemaFingerprint(tables, rules));
     },
 
     catalog: catalogForAsk,

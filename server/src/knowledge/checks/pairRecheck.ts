@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Reason, SqlPair } from '@quarry/shared';
 import type { Logger } from '../../logger.js';
 import type { TableInfo } from '../../ports.js';
 import type { AccessRules } from '../../sql/guard.js';
 import type { KnowledgeStore } from '../port.js';
+import { schemaFingerprint } from '../schemaFingerprint.js';
 
 /** What a background re-check of SQL pairs reads and runs. */
 export interface PairRecheckDeps {
@@ -20,14 +20,6 @@ export interface PairRecheckDeps {
 
 /** Which schema (and hidden tables and columns) a data source's pairs were last checked on. */
 const settingKey = (name: string) => `sql_pairs_schema:${name}`;
-
-function fingerprint(tables: readonly TableInfo[], rules: AccessRules): string {
-  const shape = tables
-    .map((t) => `${t.name}(${t.columns.map((c) => `${c.name} ${c.type}`).join(',')})`)
-    .sort()
-    .join(';');
-  return createHash('sha256').update(shape).update(JSON.stringify(rules)).digest('hex');
-}
 
 /** Read only when a schema changed, so reading every pair once is cheap enough. */
 async function pairsOf(store: KnowledgeStore, datasource: string): Promise<SqlPair[]> {
@@ -47,7 +39,7 @@ export function createPairRecheck(deps: PairRecheckDeps) {
 
   async function recheckSource(name: string): Promise<number> {
     const [tables, rules] = await Promise.all([deps.describe(name), deps.accessRules(name)]);
-    const shape = fingerprint(tables, rules);
+    const shape = schemaFingerprint(tables, rules);
     if ((await deps.store.settings.get(settingKey(name))) === shape) return 0;
     let changed = 0;
     for (const pair of await pairsOf(deps.store, name)) {
