@@ -5,7 +5,7 @@ import { quotePostgresIdentifier } from '../../datasources/postgresSession.js';
 import { spiderDatabasePath } from '../spider.js';
 import { type GoldEngine, serverGold } from './gold.js';
 import { loadSqliteIntoPostgres } from './postgresLoader.js';
-import type { OracleTarget } from './targets.js';
+import { copyUrlOf, type OracleTarget } from './targets.js';
 
 const { builtins } = pg.types;
 /** Exact numbers, dates, times and JSON as the text the server sent. */
@@ -70,11 +70,7 @@ export async function createPostgresTarget(
   options: { prefix?: string; keep?: boolean } = {},
 ): Promise<OracleTarget> {
   const prefix = options.prefix ?? 'quarry_oracle_';
-  const urlOf = (db: string) => {
-    const url = new URL(serverUrl);
-    url.pathname = `/${encodeURIComponent(`${prefix}${db}`)}`;
-    return url.href;
-  };
+  const urlOf = copyUrlOf(serverUrl, prefix);
   const adminUrl = new URL(serverUrl);
   if (adminUrl.pathname.length <= 1) adminUrl.pathname = '/postgres';
   const admin = new pg.Client({ connectionString: adminUrl.href });

@@ -21,6 +21,15 @@ export interface OracleTarget {
   close(): Promise<void>;
 }
 
+/** The URL of the server database that holds the copy of Spider database `db`: `<prefix><db>`. */
+export function copyUrlOf(serverUrl: string, prefix: string): (db: string) => string {
+  return (db) => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${encodeURIComponent(`${prefix}${db}`)}`;
+    return url.href;
+  };
+}
+
 /** The dataset's own SQLite files, gold SQL run as the sqlite3 shell runs it. */
 export async function createSqliteTarget(datasetDir: string): Promise<OracleTarget> {
   const gold = await startSqliteShellGold((db) => spiderDatabasePath(datasetDir, db));
@@ -44,11 +53,7 @@ export async function createMysqlTarget(
   options: { prefix?: string; keep?: boolean } = {},
 ): Promise<OracleTarget> {
   const prefix = options.prefix ?? 'quarry_oracle_';
-  const urlOf = (db: string) => {
-    const url = new URL(serverUrl);
-    url.pathname = `/${encodeURIComponent(`${prefix}${db}`)}`;
-    return url.href;
-  };
+  const urlOf = copyUrlOf(serverUrl, prefix);
   const admin = await mysql.createConnection({
     uri: serverUrl,
     charset: 'utf8mb4',
