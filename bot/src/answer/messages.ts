@@ -1,6 +1,6 @@
 import type { AskStatus, AskStep, ChartKind, ErrorCode } from '@quarry/shared';
 import type { BotErrorCode } from '../errors.js';
-import { type Explanation, explainEn, explainZh } from './explanations.js';
+import { type Explanation, explainIn } from './explanations.js';
 import type { Language } from './language.js';
 
 const CHART_NAMES_EN: Record<ChartKind, string> = {
@@ -94,7 +94,7 @@ const en: Catalogue = {
   csvTitle: 'Quarry result',
   csvFailed: 'I could not upload the CSV file to this thread.',
   failedTitle: 'Could not answer',
-  explain: explainEn,
+  explain: explainIn('en'),
   buttonUp: '👍 Helpful',
   buttonDown: '👎 Not right',
   buttonCsv: 'Download CSV',
@@ -149,7 +149,7 @@ const zh: Catalogue = {
   csvTitle: 'Quarry 查询结果',
   csvFailed: '无法把 CSV 文件上传到这个话题。',
   failedTitle: '未能回答',
-  explain: explainZh,
+  explain: explainIn('zh'),
   buttonUp: '👍 有帮助',
   buttonDown: '👎 不对',
   buttonCsv: '下载 CSV',
