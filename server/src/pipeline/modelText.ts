@@ -1,8 +1,8 @@
-import type { SqlDialect } from '../ports.js';
+import type { ChatRequest, LlmClient, SqlDialect } from '../ports.js';
 
 /**
  * What the stages and prompts share in talking to the model: the date and the dialect as
- * prompts name them, and the JSON object out of a reply.
+ * prompts name them, a streamed reply as it grows, and the JSON object out of a reply.
  */
 
 /** Today as prompts state it (`2026-12-03`), so "this year" means the same to the model. */
@@ -28,6 +28,23 @@ export interface FailedSql {
 
 /** The dialect as prompts name it. */
 export const dialectName = (dialect: SqlDialect) => DIALECT_NAMES[dialect];
+
+/**
+ * Streams the model's reply, handing on each delta with the whole text so far (the pair a
+ * `*_chunk` event carries), and returns the whole text.
+ */
+export async function streamText(
+  llm: LlmClient,
+  request: ChatRequest,
+  onDelta: (delta: string, text: string) => void,
+): Promise<string> {
+  let text = '';
+  for await (const delta of llm.stream(request)) {
+    text += delta;
+    onDelta(delta, text);
+  }
+  return text;
+}
 
 /** Models wrap JSON in fences or prose despite being asked not to; take the outermost object. */
 export function parseJsonObject(raw: string): unknown {

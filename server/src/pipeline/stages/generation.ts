@@ -1,5 +1,5 @@
 import type { SqlDialect } from '../../ports.js';
-import { isoDate } from '../modelText.js';
+import { isoDate, streamText } from '../modelText.js';
 import { generationPrompt } from '../prompts/generation.js';
 import type { Emit, PipelineDeps, SqlSample } from '../types.js';
 
@@ -32,11 +32,9 @@ export async function generateSql(deps: PipelineDeps, input: GenerationInput): P
     ...(input.reasoning ? { reasoning: input.reasoning } : {}),
     ...(input.semantics ? { semantics: input.semantics } : {}),
   });
-  let raw = '';
-  for await (const delta of deps.llm.stream({ messages, signal: input.signal })) {
-    raw += delta;
-    input.emit({ type: 'sql_chunk', delta, sql: raw });
-  }
+  const raw = await streamText(deps.llm, { messages, signal: input.signal }, (delta, sql) =>
+    input.emit({ type: 'sql_chunk', delta, sql }),
+  );
   input.emit({ type: 'generated', raw });
   return raw;
 }

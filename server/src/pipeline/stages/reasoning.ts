@@ -1,4 +1,4 @@
-import { isoDate } from '../modelText.js';
+import { isoDate, streamText } from '../modelText.js';
 import { reasoningPrompt } from '../prompts/reasoning.js';
 import type { Emit, PipelineDeps } from '../types.js';
 
@@ -13,16 +13,14 @@ export async function planSql(
     signal: AbortSignal;
   },
 ): Promise<string> {
-  let reasoning = '';
   const messages = reasoningPrompt({
     question: input.question,
     ddl: input.ddl,
     instructions: input.instructions,
     today: isoDate(deps.now()),
   });
-  for await (const delta of deps.llm.stream({ messages, signal: input.signal })) {
-    reasoning += delta;
-    input.emit({ type: 'reasoning_chunk', delta, reasoning });
-  }
+  const reasoning = await streamText(deps.llm, { messages, signal: input.signal }, (delta, text) =>
+    input.emit({ type: 'reasoning_chunk', delta, reasoning: text }),
+  );
   return reasoning.trim();
 }

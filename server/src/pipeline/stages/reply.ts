@@ -1,4 +1,5 @@
 import type { Intent } from '@quarry/shared';
+import { streamText } from '../modelText.js';
 import { replyPrompt } from '../prompts/reply.js';
 import type { Emit, PipelineDeps } from '../types.js';
 
@@ -13,15 +14,15 @@ export async function replyWithoutSql(
     signal: AbortSignal;
   },
 ): Promise<string> {
-  let reply = '';
   const messages = replyPrompt({
     question: input.question,
     intent: input.intent,
     tableNames: input.tableNames,
   });
-  for await (const delta of deps.llm.stream({ messages, temperature: 0.3, signal: input.signal })) {
-    reply += delta;
-    input.emit({ type: 'reply_chunk', delta, reply });
-  }
+  const reply = await streamText(
+    deps.llm,
+    { messages, temperature: 0.3, signal: input.signal },
+    (delta, text) => input.emit({ type: 'reply_chunk', delta, reply: text }),
+  );
   return reply.trim();
 }
