@@ -1,4 +1,4 @@
-import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, Middleware, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { detectLanguage, type Language } from '../../answer/language.js';
 
 /** Where a button on an answer was clicked, and by whom. */
@@ -25,5 +25,21 @@ export function buttonContext(body: BlockAction, action: ButtonAction): ButtonCo
     userId: body.user.id,
     triggerId: body.trigger_id,
     language: detectLanguage(action.text.text),
+  };
+}
+
+/** A listener for one kind of button click. */
+export type ButtonListener = Middleware<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>>;
+
+/**
+ * The listener for a button on an answer: acks first (Slack wants it within three seconds),
+ * then hands `onClick` where and by whom the button was clicked. A click that did not come from
+ * an answer message is acked and dropped.
+ */
+export function answerButtonListener(onClick: (click: ButtonContext) => void): ButtonListener {
+  return async ({ ack, body, action }) => {
+    await ack();
+    const click = buttonContext(body, action);
+    if (click !== undefined) onClick(click);
   };
 }

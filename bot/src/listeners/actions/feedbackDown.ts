@@ -1,21 +1,15 @@
-import type { BlockAction, ButtonAction, Middleware, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { feedbackModal } from '../../answer/feedbackModal.js';
 import { messagesFor } from '../../answer/messages.js';
 import { toBotError } from '../../errors.js';
 import type { ListenerDeps } from '../deps.js';
-import { buttonContext } from './buttonContext.js';
+import { answerButtonListener, type ButtonListener } from './buttonContext.js';
 
 /**
  * 👎: recorded at once (a dismissed modal still counts), and the "what was wrong?" modal
  * opens; its submission adds the comment.
  */
-export function feedbackDownHandler(
-  deps: ListenerDeps,
-): Middleware<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>> {
-  return async ({ ack, body, action }) => {
-    await ack();
-    const click = buttonContext(body, action);
-    if (click === undefined) return;
+export function feedbackDownHandler(deps: ListenerDeps): ButtonListener {
+  return answerButtonListener((click) => {
     // The trigger id expires within seconds: the modal goes first.
     const modal = deps.slack
       .openModal(
@@ -46,5 +40,5 @@ export function feedbackDownHandler(
           .catch(() => undefined);
       }
     })();
-  };
+  });
 }

@@ -1,17 +1,11 @@
-import type { BlockAction, ButtonAction, Middleware, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { messagesFor } from '../../answer/messages.js';
 import { toBotError } from '../../errors.js';
 import type { ListenerDeps } from '../deps.js';
-import { buttonContext } from './buttonContext.js';
+import { answerButtonListener, type ButtonListener } from './buttonContext.js';
 
 /** 👍: recorded on the ask's history; the clicker is thanked privately. */
-export function feedbackUpHandler(
-  deps: ListenerDeps,
-): Middleware<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>> {
-  return async ({ ack, body, action }) => {
-    await ack();
-    const click = buttonContext(body, action);
-    if (click === undefined) return;
+export function feedbackUpHandler(deps: ListenerDeps): ButtonListener {
+  return answerButtonListener((click) => {
     const m = messagesFor(click.language);
     void (async () => {
       let reply = m.thanksUp;
@@ -27,5 +21,5 @@ export function feedbackUpHandler(
           deps.logger.warn({ err: toBotError(error) }, 'could not thank for 👍'),
         );
     })();
-  };
+  });
 }

@@ -1,14 +1,12 @@
-import type { BlockAction, ButtonAction, Middleware, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
+import type { ButtonListener } from './buttonContext.js';
 
 /**
  * A follow-up question button: asks its question in the answer's thread as the person who
  * clicked (their id keys per-user limits and the history). A second click of the same button
  * by the same person is the same question and is not asked again.
  */
-export function followUpHandler(
-  deps: ListenerDeps,
-): Middleware<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>> {
+export function followUpHandler(deps: ListenerDeps): ButtonListener {
   return async ({ ack, body, action }) => {
     await ack();
     const channel = body.channel?.id ?? body.container?.channel_id;
