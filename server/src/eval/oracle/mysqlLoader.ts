@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import type mysql from 'mysql2/promise';
 import { quoteMysqlIdentifier as q } from '../../datasources/mysql.js';
 import {
@@ -6,16 +5,9 @@ import {
   exactDecimal,
   INT32,
   isExactDateText,
-  sourceTables,
   type TargetType,
 } from './sqliteColumns.js';
-
-/** What a load did not carry over (a key the data breaks, say), for the report. */
-export interface LoadReport {
-  tables: number;
-  rows: number;
-  warnings: string[];
-}
+import { copySqliteDatabase, type LoadReport } from './sqliteCopy.js';
 
 const DATE_FORMATS: Array<[RegExp, RegExp]> = [
   [/^datetime|^timestamp/i, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/],
@@ -72,80 +64,27 @@ function columnType(declared: string, column: ColumnProfile): TargetType {
 
 /**
  * Copies a SQLite database (a Spider database file) into the empty MySQL/MariaDB database the
- * connection uses: every table with its columns in order, every row with the values SQLite
- * stored, primary keys and foreign keys where the data satisfies them (a key the data breaks
- * is left out and named in `warnings`; Spider's files hold a few).
+ * connection uses, as `copySqliteDatabase` describes.
  */
-export async function loadSqliteIntoMysql(
+export function loadSqliteIntoMysql(
   sqlitePath: string,
   connection: mysql.Connection,
 ): Promise<LoadReport> {
-  const source = new Database(sqlitePath, { readonly: true, fileMustExist: true });
-  source.defaultSafeIntegers(true);
-  const warnings: string[] = [];
-  let rowCount = 0;
-  try {
-    const tables = sourceTables(source, columnType);
-    const primaryKeys: string[] = [];
-    const foreignKeys: string[] = [];
-    for (const {
-      name: table,
-      columns,
-      types,
-      rows,
-      primaryKey,
-      foreignKeys: references,
-    } of tables) {
-      await connection.query(
-        `CREATE TABLE ${q(table)} (${columns
-          .map((column, index) => `${q(column.name)} ${types[index]?.type} NULL`)
-          .join(', ')})`,
-      );
-      let batch: unknown[][] = [];
-      const flush = async () => {
-        if (batch.length === 0) return;
-        await connection.query(
-          `INSERT INTO ${q(table)} (${columns.map((column) => q(column.name)).join(', ')}) VALUES ?`,
-          [batch],
-        );
-        rowCount += batch.length;
-        batch = [];
-      };
-      for (const row of rows()) {
-        batch.push(row);
-        if (batch.length === BATCH) await flush();
-      }
-      await flush();
-      if (primaryKey.length > 0) {
-        primaryKeys.push(
-          `ALTER TABLE ${q(table)} ADD PRIMARY KEY (${primaryKey.map(q).join(', ')})`,
-        );
-      }
-      for (const reference of references) {
-        foreignKeys.push(
-          `ALTER TABLE ${q(table)} ADD FOREIGN KEY (${reference.columns.map(q).join(', ')}) REFERENCES ${q(reference.table)} (${reference.targetColumns.map(q).join(', ')})`,
-        );
-      }
-    }
-    // Keys after the data, so a key the data breaks costs the key, not the rows; foreign keys
-    // unchecked, as SQLite (foreign_keys off by default) never checked them either.
-    await connection.query('SET SESSION foreign_key_checks = 0');
-    // Primary keys first: a foreign key needs its target's key in place.
-    for (const statement of [...primaryKeys, ...foreignKeys]) {
-      try {
-        await connection.query(statement);
-      } catch (error) {
-        warnings.push(`${statement}: ${(error as Error).message}`);
-      }
-    }
-    await connection.query('SET SESSION foreign_key_checks = 1');
-    // Statistics now, not whenever InnoDB gets to them: a plan (and so the order of tied rows
-    // under ORDER BY … LIMIT) must not change between the gold run and Quarry's.
-    if (tables.length > 0) {
-      await connection.query(`ANALYZE TABLE ${tables.map((table) => q(table.name)).join(', ')}`);
-    }
-    return { tables: tables.length, rows: rowCount, warnings };
-  } finally {
-    source.close();
-  }
+  return copySqliteDatabase(sqlitePath, {
+    columnType,
+    quote: q,
+    async execute(sql) {
+      await connection.query(sql);
+    },
+    batchRows: () => BATCH,
+    async insertRows(insert, _columns, rows) {
+      await connection.query(`${insert}?`, [rows]);
+    },
+    // InnoDB checks the rows when a foreign key is added unless told not to.
+    uncheckedForeignKeys: {
+      before: 'SET SESSION foreign_key_checks = 0',
+      after: 'SET SESSION foreign_key_checks = 1',
+    },
+    analyze: (tables) => (tables.length > 0 ? `ANALYZE TABLE ${tables.join(', ')}` : undefined),
+  });
 }

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { quotePostgresIdentifier as q } from '../../datasources/postgresSession.js';
 import {
@@ -6,16 +5,9 @@ import {
   exactDecimal,
   INT32,
   isExactDateText,
-  sourceTables,
   type TargetType,
 } from './sqliteColumns.js';
-
-/** What a load did not carry over (a key the data breaks, say), for the report. */
-export interface PostgresLoadReport {
-  tables: number;
-  rows: number;
-  warnings: string[];
-}
+import { copySqliteDatabase, type LoadReport } from './sqliteCopy.js';
 
 /** PostgreSQL takes at most 65,535 parameters per statement. */
 const MAX_PARAMETERS = 60_000;
@@ -63,86 +55,31 @@ function columnType(declared: string, column: ColumnProfile): TargetType {
 
 /**
  * Copies a SQLite database (a Spider database file) into the empty PostgreSQL database the
- * client is connected to, in its `public` schema: every table with its columns in order, every
- * row with the values SQLite stored, primary and foreign keys where the data satisfies them (a
- * key the data breaks is left out and named in `warnings`). Table and column names are
- * lower-cased, as PostgreSQL folds the unquoted names SQL written for SQLite uses. Create the
- * database with `LC_COLLATE 'C'` so text compares byte by byte, as SQLite's BINARY does.
+ * client is connected to, in its `public` schema, as `copySqliteDatabase` describes. Table and
+ * column names are lower-cased, as PostgreSQL folds the unquoted names SQL written for SQLite
+ * uses. Create the database with `LC_COLLATE 'C'` so text compares byte by byte, as SQLite's
+ * BINARY does. Text must not hold NUL in PostgreSQL; Spider's data never does, so none is dropped.
  */
-export async function loadSqliteIntoPostgres(
-  sqlitePath: string,
-  client: pg.Client,
-): Promise<PostgresLoadReport> {
-  const source = new Database(sqlitePath, { readonly: true, fileMustExist: true });
-  source.defaultSafeIntegers(true);
-  const warnings: string[] = [];
-  const lower = (name: string) => q(name.toLowerCase());
-  let rowCount = 0;
-  try {
-    const tables = sourceTables(source, columnType);
-    const keys: string[] = [];
-    const foreignKeys: string[] = [];
-    for (const {
-      name: table,
-      columns,
-      types,
-      rows,
-      primaryKey,
-      foreignKeys: references,
-    } of tables) {
-      await client.query(
-        `CREATE TABLE ${lower(table)} (${columns
-          .map((column, index) => `${lower(column.name)} ${types[index]?.type} NULL`)
-          .join(', ')})`,
-      );
-      const batchRows = Math.max(
-        1,
-        Math.min(MAX_BATCH_ROWS, Math.floor(MAX_PARAMETERS / columns.length)),
-      );
-      const insert = `INSERT INTO ${lower(table)} (${columns.map((column) => lower(column.name)).join(', ')}) VALUES `;
-      let batch: unknown[][] = [];
-      const flush = async () => {
-        if (batch.length === 0) return;
-        const placeholders = batch
-          .map(
-            (_row, rowIndex) =>
-              `(${columns.map((_column, index) => `$${rowIndex * columns.length + index + 1}`).join(', ')})`,
-          )
-          .join(', ');
-        await client.query(`${insert}${placeholders}`, batch.flat());
-        rowCount += batch.length;
-        batch = [];
-      };
-      // Text must not hold NUL in PostgreSQL; Spider's data never does, so none is dropped.
-      for (const row of rows()) {
-        batch.push(row);
-        if (batch.length === batchRows) await flush();
-      }
-      await flush();
-      if (primaryKey.length > 0) {
-        keys.push(
-          `ALTER TABLE ${lower(table)} ADD PRIMARY KEY (${primaryKey.map(lower).join(', ')})`,
-        );
-      }
-      for (const reference of references) {
-        foreignKeys.push(
-          `ALTER TABLE ${lower(table)} ADD FOREIGN KEY (${reference.columns.map(lower).join(', ')}) REFERENCES ${lower(reference.table)} (${reference.targetColumns.map(lower).join(', ')}) NOT VALID`,
-        );
-      }
-    }
-    // Keys after the data, so a key the data breaks costs the key, not the rows; foreign keys
-    // NOT VALID (unchecked against existing rows), as SQLite never checked them either.
-    for (const statement of [...keys, ...foreignKeys]) {
-      try {
-        await client.query(statement);
-      } catch (error) {
-        warnings.push(`${statement}: ${(error as Error).message}`);
-      }
-    }
-    // Statistics now, so the plan (and the order of tied rows) is the same for gold and Quarry.
-    await client.query('ANALYZE');
-    return { tables: tables.length, rows: rowCount, warnings };
-  } finally {
-    source.close();
-  }
+export function loadSqliteIntoPostgres(sqlitePath: string, client: pg.Client): Promise<LoadReport> {
+  return copySqliteDatabase(sqlitePath, {
+    columnType,
+    quote: (name) => q(name.toLowerCase()),
+    async execute(sql) {
+      await client.query(sql);
+    },
+    batchRows: (columns) =>
+      Math.max(1, Math.min(MAX_BATCH_ROWS, Math.floor(MAX_PARAMETERS / columns))),
+    async insertRows(insert, columns, rows) {
+      const placeholders = rows
+        .map(
+          (_row, rowIndex) =>
+            `(${Array.from({ length: columns }, (_column, index) => `$${rowIndex * columns + index + 1}`).join(', ')})`,
+        )
+        .join(', ');
+      await client.query(`${insert}${placeholders}`, rows.flat());
+    },
+    // NOT VALID: not checked against the rows already there.
+    uncheckedForeignKeys: { clause: 'NOT VALID' },
+    analyze: () => 'ANALYZE',
+  });
 }
