@@ -4,8 +4,8 @@ import { quoteSqliteIdentifier as sq } from '../../datasources/sqlite.js';
 /*
  * What a SQLite column really holds, for the loaders that copy a Spider database into another
  * engine (mysqlLoader.ts, postgresLoader.ts). SQLite types values, not columns (an INT column
- * may hold '' or 'n/a'), so each loader picks its engine's type from this profile of the values
- * and only refines it by the declared type.
+ * may hold '' or 'n/a'), so `targetType` picks each column's type among the engine's from this
+ * profile of the values and only refines it by the declared type.
  */
 
 export type StorageClass = 'integer' | 'real' | 'text' | 'blob' | 'null';
@@ -17,7 +17,7 @@ export interface SourceColumn {
   pk: number;
 }
 
-export const INT32 = 2n ** 31n;
+const INT32 = 2n ** 31n;
 
 export interface ColumnProfile {
   /** The column holds at least one value of this storage class. */
@@ -69,7 +69,7 @@ export function profileColumn(
  * A valid calendar date, date and time, or time of day, in exactly the text `format` describes:
  * what MySQL and PostgreSQL give back unchanged for a DATE/DATETIME/TIMESTAMP/TIME column.
  */
-export function isExactDateText(value: string, format: RegExp): boolean {
+function isExactDateText(value: string, format: RegExp): boolean {
   if (!format.test(value)) return false;
   if (/^\d{2}:/.test(value))
     return (
@@ -88,7 +88,7 @@ export function isExactDateText(value: string, format: RegExp): boolean {
  * The precision and scale of a column declared DECIMAL(p,s)/NUMERIC(p,s) when every real it
  * holds fits them exactly; undefined otherwise (then only a double holds the values unchanged).
  */
-export function exactDecimal(
+function exactDecimal(
   declared: string,
   reals: readonly number[],
 ): { precision: number; scale: number } | undefined {
@@ -109,6 +109,66 @@ export interface TargetType {
   asText: boolean;
 }
 
+/** An engine's names for the types `targetType` chooses among. */
+export interface EngineTypes {
+  blob: string;
+  double: string;
+  decimal(precision: number, scale: number): string;
+  /** Integers within 32 bits in a column declared as some INT. */
+  integer: string;
+  bigint: string;
+  /** Text that is no date type's exact spelling, and a column of NULLs declared as no number. */
+  text(declared: string, column: ColumnProfile): string;
+  /**
+   * Declared date types whose stored text the engine gives back unchanged: the declared name,
+   * the engine's type for it, and the exact spelling every value must have.
+   */
+  dates: Array<{ declared: RegExp; type(declared: string): string; format: RegExp }>;
+}
+
+/**
+ * The engine's type that holds every value SQLite stored in a column unchanged. SQLite types
+ * values, not columns, so the values decide and the declared type only refines: integers only →
+ * `integer`/`bigint`; any real → `double` (`decimal` when declared DECIMAL(p,s) and every value
+ * fits it exactly); any text → `text`, or a date type when declared so and every value is already
+ * in that type's exact spelling; blobs → `blob`.
+ */
+export function targetType(
+  engine: EngineTypes,
+  declared: string,
+  column: ColumnProfile,
+): TargetType {
+  if (column.has('blob')) return { type: engine.blob, asText: false };
+  if (column.has('text')) {
+    const date = engine.dates.find((candidate) => candidate.declared.test(declared.trim()));
+    if (
+      date &&
+      !column.has('integer') &&
+      !column.has('real') &&
+      column.values('text').every((value) => isExactDateText(String(value), date.format))
+    ) {
+      return { type: date.type(declared), asText: true };
+    }
+    return { type: engine.text(declared, column), asText: true };
+  }
+  if (column.has('real')) {
+    const decimal = exactDecimal(declared, column.values('real').map(Number));
+    return {
+      type: decimal ? engine.decimal(decimal.precision, decimal.scale) : engine.double,
+      asText: false,
+    };
+  }
+  if (column.has('integer')) {
+    const small = column.minInt >= -INT32 && column.maxInt < INT32 && /int/i.test(declared);
+    return { type: small ? engine.integer : engine.bigint, asText: false };
+  }
+  // Only NULLs: SQLite's affinity rules on the declared type.
+  if (/int/i.test(declared)) return { type: engine.bigint, asText: false };
+  if (/real|floa|doub/i.test(declared)) return { type: engine.double, asText: false };
+  if (/blob/i.test(declared)) return { type: engine.blob, asText: false };
+  return { type: engine.text(declared, column), asText: true };
+}
+
 /** One table of the SQLite database, read as every loader copies it. */
 export interface SourceTable {
   name: string;
@@ -124,13 +184,10 @@ export interface SourceTable {
 }
 
 /**
- * The tables of `source` in creation order, each column typed by the target engine's
- * `columnType`. Opened with `defaultSafeIntegers(true)`, so integers come back exact.
+ * The tables of `source` in creation order, each column typed by `targetType` in the target
+ * engine's types. Opened with `defaultSafeIntegers(true)`, so integers come back exact.
  */
-export function sourceTables(
-  source: Database.Database,
-  columnType: (declared: string, column: ColumnProfile) => TargetType,
-): SourceTable[] {
+export function sourceTables(source: Database.Database, engine: EngineTypes): SourceTable[] {
   const names = (
     source
       .prepare(
@@ -155,7 +212,7 @@ export function sourceTables(
       (row): SourceColumn => ({ name: row.name, declared: row.type ?? '', pk: Number(row.pk) }),
     );
     const types = columns.map((column) =>
-      columnType(column.declared, profileColumn(source, name, column)),
+      targetType(engine, column.declared, profileColumn(source, name, column)),
     );
     const select = `SELECT ${columns
       .map((column, index) =>

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { type ColumnProfile, sourceTables, type TargetType } from './sqliteColumns.js';
+import { type EngineTypes, sourceTables } from './sqliteColumns.js';
 
 /** What a load did not carry over (a key the data breaks, say), for the report. */
 export interface LoadReport {
@@ -14,8 +14,8 @@ export interface LoadReport {
  * every engine and lives in `copySqliteDatabase`.
  */
 export interface CopyTarget {
-  /** The engine's type that holds every value SQLite stored in the column unchanged. */
-  columnType(declared: string, column: ColumnProfile): TargetType;
+  /** The engine's names for the column types the copy chooses among. */
+  types: EngineTypes;
   /** A SQLite table or column name as the engine's quoted identifier. */
   quote(name: string): string;
   /** Runs one statement on the target database. */
@@ -50,7 +50,7 @@ export async function copySqliteDatabase(
   const warnings: string[] = [];
   let rowCount = 0;
   try {
-    const tables = sourceTables(source, (declared, column) => target.columnType(declared, column));
+    const tables = sourceTables(source, target.types);
     const primaryKeys: string[] = [];
     const foreignKeys: string[] = [];
     const { before, clause, after } = target.uncheckedForeignKeys;
