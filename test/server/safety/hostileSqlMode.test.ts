@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoSql } from '../../../server/src/demo/build.js';
-import type { RecordedChatRequest } from '../../fakes/openaiServer.js';
 import { type PrivateMariaDb, startPrivateMariaDb } from '../../support/mariadbServer.js';
 import { HOSTILE } from '../sql/corpus/hostile.js';
-import { askEvents, askText, type LoggedQuarry, sqlReply, startLoggedQuarry } from './support.js';
+import { answerWithStatements, askEveryStatement } from './hostileHarness.js';
+import { type LoggedQuarry, startLoggedQuarry } from './support.js';
 
 const TAG = randomBytes(4).toString('hex');
 const OUTFILES = [1, 2, 3].map((n) => join(tmpdir(), `quarry-sqlmode-${TAG}-${n}`));
@@ -74,12 +74,7 @@ describe('the hostile corpus against a MariaDB whose sql_mode is NO_BACKSLASH_ES
       DATABASE_URL: db.url('demo'),
       SQL_REWRITE_MAX_ATTEMPTS: '1',
     });
-    quarry.fake.onChat((request: RecordedChatRequest) => {
-      const prompt = request.messages.map((m) => m.content).join('\n');
-      if (request.system.includes('TASK: SQL DIAGNOSIS')) return 'The statement is not allowed.';
-      const index = Number(/hostile #(\d+)/.exec(prompt)?.[1] ?? 0);
-      return sqlReply(STATEMENTS[index] as string);
-    });
+    answerWithStatements(quarry, STATEMENTS);
   });
   afterAll(async () => {
     await quarry?.close();
@@ -96,24 +91,18 @@ describe('the hostile corpus against a MariaDB whose sql_mode is NO_BACKSLASH_ES
     const answers: string[] = [];
     /** Column names of every result that came back. */
     const columns: string[] = [];
-    let next = 0;
-    const client = async () => {
-      for (let i = next++; i < STATEMENTS.length; i = next++) {
-        if (i % 2 === 0) {
-          const texts = await askText(quarry.wsUrl, `hostile #${i}`);
-          answers.push(...texts);
-          const closing = JSON.parse(texts.at(-1) ?? '{}') as { result?: object[] };
-          for (const row of closing.result ?? []) columns.push(...Object.keys(row));
-        } else {
-          const events = await askEvents(quarry.wsUrl, `hostile #${i}`);
-          answers.push(JSON.stringify(events));
-          for (const event of events) {
-            if (event.type === 'result') columns.push(...(event.columns as string[]));
-          }
+    for (const outcome of await askEveryStatement(quarry.wsUrl, STATEMENTS.length, 4)) {
+      if (outcome.mode === 'text') {
+        answers.push(...outcome.texts);
+        const rows = (outcome.closing as { result?: object[] }).result ?? [];
+        for (const row of rows) columns.push(...Object.keys(row));
+      } else {
+        answers.push(JSON.stringify(outcome.events));
+        for (const event of outcome.events) {
+          if (event.type === 'result') columns.push(...(event.columns as string[]));
         }
       }
-    };
-    await Promise.all([client(), client(), client(), client()]);
+    }
 
     expect(await fingerprint()).toEqual(before);
     expect(OUTFILES.filter((path) => existsSync(path))).toEqual([]);
