@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventCallback, postSigned } from '../bot/support/slackRequests.js';
 import { type FakeOpenAI, routeByPrompt, startFakeOpenAI } from '../fakes/openaiServer.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slackServer.js';
+import { endGroup, spawnGroup } from '../support/processGroup.js';
 import { collectFrames, connect, query } from '../support/quarry.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -37,25 +38,32 @@ async function freshCheckout(): Promise<string> {
 const checkouts: string[] = [];
 
 /**
+ * Every `npm start` a test spawned, registered as it is spawned: a test that times out before
+ * its server came up still has its process group ended.
+ */
+const spawned: ChildProcess[] = [];
+
+/** `npm` with these arguments in a fresh checkout and a process group of its own. */
+async function spawnNpm(args: string[], env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawnGroup('npm', args, {
+    cwd: await freshCheckout(),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  spawned.push(child);
+  return child;
+}
+
+/**
  * `npm start` in a fresh checkout with exactly these variables (plus PATH and HOME),
  * resolved once it has printed `readyLine`.
  */
 async function npmStart(
   env: Record<string, string>,
   readyLine = 'Quarry is listening',
-): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+): Promise<{ port: number; output: () => string }> {
   const port = await freePort();
-  const child = spawn('npm', ['start'], {
-    cwd: await freshCheckout(),
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/root',
-      PORT: String(port),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = await spawnNpm(['start'], { PORT: String(port), ...env });
   let output = '';
   child.stdout?.on('data', (data: Buffer) => {
     output += data.toString();
@@ -69,23 +77,17 @@ async function npmStart(
       throw new Error(`npm start did not come up:\n${output}`);
     await new Promise((done) => setTimeout(done, 100));
   }
-  return { child, port, output: () => output };
+  return { port, output: () => output };
 }
 
 // Each test starts `npm start` (npm, then tsx compiling the server) in a new process: on a
 // loaded two-core machine that alone has taken 15–25 s, so the default 30 s is not enough.
 describe('npm start on a fresh checkout', { timeout: 90_000 }, () => {
-  let child: ChildProcess | undefined;
   let fake: FakeOpenAI | undefined;
   let slack: FakeSlack | undefined;
   afterEach(async () => {
-    if (child?.pid && child.exitCode === null && child.signalCode === null) {
-      // npm runs tsx runs node: end the whole process group.
-      const exited = once(child, 'exit');
-      process.kill(-child.pid, 'SIGTERM');
-      await exited;
-    }
-    child = undefined;
+    // npm runs tsx runs node: end the whole group, even where npm itself is gone.
+    await Promise.all(spawned.splice(0).map((child) => endGroup(child)));
     await fake?.close();
     fake = undefined;
     await slack?.close();
@@ -109,7 +111,6 @@ describe('npm start on a fresh checkout', { timeout: 90_000 }, () => {
       ]),
     );
     const started = await npmStart({ OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test' });
-    child = started.child;
     const ws = await connect(`ws://127.0.0.1:${started.port}/ws`);
     const frames = (await collectFrames(ws, query('RD部门有多少员工?'), undefined, 30_000)).map(
       (f) => f.text,
@@ -140,7 +141,7 @@ describe('npm start on a fresh checkout', { timeout: 90_000 }, () => {
     slack = await startFakeSlack();
     const slackPort = await freePort();
     const secret = 'first-run-signing-secret';
-    const started = await npmStart(
+    await npmStart(
       {
         OPENAI_BASE_URL: fake.baseUrl,
         OPENAI_API_KEY: 'sk-test',
@@ -152,7 +153,6 @@ describe('npm start on a fresh checkout', { timeout: 90_000 }, () => {
       // The bot starts after the server listens: events can be posted once it listens too.
       'Slack bot listening',
     );
-    child = started.child;
     const mention = eventCallback({
       type: 'app_mention',
       user: 'UASKER',
@@ -183,7 +183,6 @@ describe('npm start on a fresh checkout', { timeout: 90_000 }, () => {
 
   it('starts with nothing configured and explains how to configure a model', async () => {
     const started = await npmStart({});
-    child = started.child;
     // The admin token is generated and shown once, for the console.
     expect(started.output()).toMatch(
       /Admin token \(shown once; only its hash is stored, so keep it now\): \S{16,}/,
@@ -201,15 +200,7 @@ describe('npm start on a fresh checkout', { timeout: 90_000 }, () => {
   });
 
   it('refuses a bad configuration value with one line naming it', async () => {
-    const child = spawn('npm', ['start', '--silent'], {
-      cwd: await freshCheckout(),
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/root',
-        SQL_REWRITE_MAX_ATTEMPTS: 'lots',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = await spawnNpm(['start', '--silent'], { SQL_REWRITE_MAX_ATTEMPTS: 'lots' });
     let stderr = '';
     child.stderr?.on('data', (data: Buffer) => {
       stderr += data.toString();

@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +8,7 @@ import { blocksOf, freePort, isFinal, repliesIn, replyTs } from '../bot/support/
 import { eventCallback, messageTs, postEvent } from '../bot/support/slackRequests.js';
 import { type FakeOpenAI, routeByPrompt, startFakeOpenAI } from '../fakes/openaiServer.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/slackServer.js';
+import { endGroup, spawnGroup } from '../support/processGroup.js';
 import { sample, scrape } from '../support/prometheus.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -24,10 +24,8 @@ describe('npm start with a Slack bot token', { timeout: 90_000 }, () => {
   let model: FakeOpenAI | undefined;
   let dir = '';
   afterEach(async () => {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
+    // The server and whatever it started (tsx's esbuild service), even after a timed-out test.
+    if (child) await endGroup(child);
     await slack?.close();
     await model?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -67,7 +65,7 @@ describe('npm start with a Slack bot token', { timeout: 90_000 }, () => {
     };
     delete env.QUARRY_SERVER_URL;
     delete env.REDIS_URL;
-    child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    child = spawnGroup(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
