@@ -1,4 +1,5 @@
 import type { AskRecord } from '@quarry/shared';
+import { AttemptList } from '../../components/AttemptList';
 import { Rewrites } from '../../components/Rewrites';
 import { useT } from '../../lib/i18n';
 
@@ -56,25 +57,13 @@ export function AskTrace({ ask }: { ask: AskRecord }) {
       {details.attempts.length > 0 ? (
         <>
           <h3>{t('Attempts')}</h3>
-          <ol className="attempts" aria-label={t('Attempts')}>
-            {details.attempts.map((attempt) => (
-              <li key={attempt.attempt}>
-                <strong>
-                  {attempt.attempt === 0
-                    ? t('First SQL')
-                    : t('Rewrite {n}', { n: attempt.attempt })}
-                </strong>
-                {attempt.error ? (
-                  <span className="check-failed">
-                    {' '}
-                    {attempt.phase === 'dry_run' ? t('dry run failed') : t('failed')}:{' '}
-                    {attempt.error}
-                  </span>
-                ) : null}
-                <code className="sql-snippet">{attempt.sql}</code>
-              </li>
-            ))}
-          </ol>
+          <AttemptList
+            attempts={details.attempts.map((attempt) => ({
+              attempt: attempt.attempt,
+              sql: attempt.sql,
+              failure: attempt.error ? { phase: attempt.phase, message: attempt.error } : undefined,
+            }))}
+          />
         </>
       ) : null}
       {details.stopped_early ? (

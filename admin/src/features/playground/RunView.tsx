@@ -1,5 +1,6 @@
 import { describeReasonApart, type Reason } from '@quarry/shared';
 import { Link } from 'react-router';
+import { AttemptList } from '../../components/AttemptList';
 import { ErrorDetail } from '../../components/Field';
 import { LazySqlEditor } from '../../components/LazySqlEditor';
 import { Rewrites } from '../../components/Rewrites';
@@ -101,37 +102,19 @@ export function RunView({ run, onAsk }: { run: AskRun; onAsk: (question: string)
           )}
           <Rewrites rewrites={run.attempts.at(-1)?.rewrites} />
           {run.attempts.some((attempt) => attempt.failure) ? (
-            <ol className="attempts" aria-label={t('Attempts')}>
-              {run.attempts.map((attempt) => (
-                <li key={attempt.attempt}>
-                  <strong>
-                    {attempt.attempt === 0
-                      ? t('First SQL')
-                      : t('Rewrite {n}', { n: attempt.attempt })}
-                  </strong>
-                  {attempt.failure ? (
-                    <span className="check-failed">
-                      {' '}
-                      {attempt.failure.phase === 'dry_run' ? t('dry run failed') : t('failed')}:{' '}
-                      {said(attempt.failure.error, attempt.failure.reason).message}
-                    </span>
-                  ) : attempt.rowCount !== undefined ? (
-                    <span className="check-ok">
-                      {' '}
-                      {t(attempt.rowCount === 1 ? '1 row' : '{total} rows', {
-                        total: attempt.rowCount,
-                      })}
-                    </span>
-                  ) : null}
-                  <code className="sql-snippet">{attempt.sql}</code>
-                  {attempt.failure ? (
-                    <ErrorDetail
-                      detail={said(attempt.failure.error, attempt.failure.reason).detail}
-                    />
-                  ) : null}
-                </li>
-              ))}
-            </ol>
+            <AttemptList
+              attempts={run.attempts.map((attempt) => ({
+                attempt: attempt.attempt,
+                sql: attempt.sql,
+                failure: attempt.failure
+                  ? {
+                      phase: attempt.failure.phase,
+                      ...said(attempt.failure.error, attempt.failure.reason),
+                    }
+                  : undefined,
+                rowCount: attempt.rowCount,
+              }))}
+            />
           ) : null}
         </section>
       ) : null}
