@@ -360,6 +360,25 @@ describe.each(['sqlite', 'mariadb'] as const)('the semantic layer on %s', (backe
     expect(await run('SELECT COUNT(*) AS n FROM sales')).toEqual([{ n: 1500 }]);
   });
 
+  it('a change may send only the fields it changes; the others stay as stored', async () => {
+    const changes = [
+      { path: 'default/relationships?page_size=100', field: 'kind', value: 'one_to_one' },
+      { path: 'default/calculated-fields', field: 'description', value: 'changed alone' },
+      { path: 'default/metrics', field: 'description', value: 'changed alone' },
+    ];
+    for (const { path, field, value } of changes) {
+      const list = (await api(quarry, 'GET', path)).body.items as Json[];
+      const stored = list.find((item) => item.id !== null) as Json;
+      const at = `${path.split('?')[0]}/${stored.id}`;
+      const changed = await api(quarry, 'PUT', at, { [field]: value });
+      expect(changed.status).toBe(200);
+      const { updated_at: _before, ...kept } = stored;
+      const { updated_at: _after, ...now } = changed.body;
+      expect(now).toEqual({ ...kept, [field]: value });
+      expect((await api(quarry, 'PUT', at, { [field]: stored[field] })).status).toBe(200);
+    }
+  });
+
   it('previews a calculated field and a metric as they would be saved', async () => {
     const field = await api(quarry, 'POST', 'default/calculated-fields/preview', {
       table: 'employees',

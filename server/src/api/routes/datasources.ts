@@ -41,14 +41,15 @@ function parseDataSourceBody<S extends z.ZodType>(schema: S, body: unknown): z.i
   }
 }
 
-/** `:id` is a number or a name; names start with a letter, so the two never collide. */
-function idOrName(request: Request): number | string {
-  const raw = String(request.params.id ?? request.params.name ?? '');
-  return /^[0-9]+$/.test(raw) ? Number(raw) : raw;
+/** A data source's id or name; names start with a letter, so the two never collide. */
+function idOrName(param: Request['params'][string] | undefined): number | string {
+  const key = String(param ?? '');
+  return /^[0-9]+$/.test(key) ? Number(key) : key;
 }
 
 async function requireName(store: KnowledgeStore, request: Request): Promise<string> {
-  const key = idOrName(request);
+  // Under `/:name`, a definition's `/:id` is in the params too: the data source is `:name` only.
+  const key = idOrName(request.params.name);
   const found = await store.datasources.get(key);
   if (!found) {
     throw new QuarryError(
@@ -136,7 +137,7 @@ export function dataSourceRoutes(deps: AdminApiDeps): Router {
   });
 
   router.get('/:id', async (request, response) => {
-    const found = await store.datasources.get(idOrName(request));
+    const found = await store.datasources.get(idOrName(request.params.id));
     if (!found) throw new QuarryError('NOT_FOUND', `There is no data source ${request.params.id}.`);
     response.json(found);
   });
@@ -146,11 +147,11 @@ export function dataSourceRoutes(deps: AdminApiDeps): Router {
     if (input.url !== undefined) {
       await validateDataSourceUrl(input.url, { appDatabaseUrl: deps.appDatabaseUrl });
     }
-    response.json(await store.datasources.update(idOrName(request), input));
+    response.json(await store.datasources.update(idOrName(request.params.id), input));
   });
 
   router.delete('/:id', async (request, response) => {
-    await store.datasources.delete(idOrName(request));
+    await store.datasources.delete(idOrName(request.params.id));
     response.status(204).end();
   });
 
