@@ -1,25 +1,10 @@
-import { QuarryError } from '../errors.js';
+import type { QuarryError } from '../errors.js';
 import type { SqlDialect } from '../ports.js';
-import { type AccessRules, findHiddenReference } from './accessRules.js';
-import {
-  isSignificant,
-  lexSql,
-  type SqlText,
-  type SqlToken,
-  statementRanges,
-  statementText,
-  tokenText,
-} from './lexer.js';
-import { findLexicalHazard, parserWouldMisread } from './lexicalChecks.js';
-import { type AstRecord, asRecord, type ParsedSql, parseSql, syntaxProblem } from './parser.js';
-import { findForeignSchema } from './schemaScope.js';
-import {
-  checkStatementKind,
-  findUnsafeConstruct,
-  ONLY_SELECT,
-  type Refusal,
-} from './statementChecks.js';
-import { DENIED_TABLES, findUnparsedHazard } from './unparsedChecks.js';
+import type { AccessRules } from './accessRules.js';
+import { type GuardPass, PARSED_PASSES, TOKEN_PASSES, UNPARSED_PASSES } from './guardPasses.js';
+import { lexSql, type SqlText, tokenText } from './lexer.js';
+import { parserWouldMisread } from './lexicalChecks.js';
+import { type ParsedSql, parseSql, type SqlSyntaxProblem, syntaxProblem } from './parser.js';
 
 /**
  * What the guard's own layer concluded. `parsed` is false when no grammar could read the SQL
@@ -33,6 +18,11 @@ export interface GuardVerdict {
    * read it, every name the SQL holds (a table among them), so nothing it reads is missed.
    */
   tables: string[];
+}
+
+/** The guard refused the SQL: the dry run raises this before the engine sees it. */
+export interface GuardRefusal {
+  refusal: QuarryError;
 }
 
 /**
@@ -63,24 +53,6 @@ export function readJudge(): ReadJudge {
 
 export type { AccessRules } from './accessRules.js';
 
-function refuse(message: string, sql: string, context: Record<string, unknown> = {}): never {
-  throw new QuarryError('UNSAFE_SQL', message, { context: { ...context, sql } });
-}
-
-function refusalMessage(refusal: Refusal): string {
-  return `${ONLY_SELECT}; this SQL contains ${refusal.what}.`;
-}
-
-// The parser names every table a statement touches as `action::db::table`; any action other
-// than a read means a write slipped into some corner of the tree.
-function findNonReadAction(tableList: readonly string[]): string | null {
-  for (const entry of tableList) {
-    const action = entry.split('::')[0]?.toLowerCase() ?? '';
-    if (action !== 'select' && action !== 'show') return action.toUpperCase();
-  }
-  return null;
-}
-
 function tableNames(tableList: readonly string[]): string[] {
   return [...new Set(tableList.map((entry) => (entry.split('::')[2] ?? '').toLowerCase()))].filter(
     (name) => name !== '' && name !== 'null',
@@ -99,59 +71,29 @@ function namesIn(text: SqlText): string[] {
   return [...new Set(names)];
 }
 
-function findDeniedTable(tableList: readonly string[]): string | null {
-  for (const entry of tableList) {
-    const table = entry.split('::')[2]?.toLowerCase() ?? '';
-    if (DENIED_TABLES.has(table)) return table;
+/**
+ * The one parse of the SQL, or where the parser stopped. SQL whose quotes the parser would read
+ * otherwise than the database counts as unread: its AST would not describe what runs.
+ */
+function readSql(text: SqlText): { parsed: ParsedSql } | { problem: SqlSyntaxProblem } {
+  try {
+    if (parserWouldMisread(text.sql, text.tokens, text.dialect))
+      throw new Error('the parser would misread quotes');
+    return { parsed: parseSql(text.sql, text.dialect) };
+  } catch (error) {
+    return { problem: syntaxProblem(error) };
+  }
+}
+
+function firstRefusal<Subject>(
+  passes: readonly GuardPass<Subject>[],
+  subject: Subject,
+): QuarryError | null {
+  for (const pass of passes) {
+    const refusal = pass(subject);
+    if (refusal !== null) return refusal;
   }
   return null;
-}
-
-// SHOW and DESCRIBE hold only table names; EXPLAIN wraps the SELECT to inspect.
-function inspectedRoot(statement: AstRecord): AstRecord | null {
-  const type = statement.type;
-  if (type === 'show' || type === 'desc') return null;
-  if (type === 'explain') return asRecord(statement.expr);
-  return statement;
-}
-
-/** The first words of a statement, to name it in a message. */
-function statementHead(sql: string, tokens: readonly SqlToken[]): string {
-  const words = tokens
-    .filter(isSignificant)
-    .slice(0, 4)
-    .map((token) => tokenText(sql, token))
-    .join(' ');
-  return words.length > 60 ? `${words.slice(0, 57)}…` : words;
-}
-
-/**
- * Several statements in one answer: refused as a whole, naming the first that is not a read
- * (a write stacked behind a SELECT is a red flag: prompt injection, a confused model).
- */
-function refuseStacked(
-  text: SqlText,
-  ranges: readonly [number, number][],
-  reads: ReadJudge,
-): never {
-  const { sql, dialect } = text;
-  const count = ranges.length;
-  for (const [index, range] of ranges.entries()) {
-    const statement = statementText(text, range);
-    const refusal = reads(statement);
-    if (refusal !== null) {
-      refuse(
-        `Only one read-only statement may run, and this SQL holds more than one statement: statement ${index + 1} of ${count} (${statementHead(statement.sql, statement.tokens)}) is not a read, so none of them was run.`,
-        sql,
-        { dialect, cause: refusal.message },
-      );
-    }
-  }
-  refuse(
-    `Only one statement may run, and this SQL holds more than one statement (${count} reads); send them one at a time.`,
-    sql,
-    { dialect },
-  );
 }
 
 /**
@@ -175,64 +117,37 @@ export function assertReadOnlySql(
 }
 
 /**
- * assertReadOnlySql on SQL already lexed: the guard reads the token stream the rewrite passes
- * read, and `reads` remembers statements judged before (see ReadJudge).
+ * The guard's verdict on SQL already lexed, without throwing: the guard reads the token stream
+ * the rewrite passes read, runs its passes (guardPasses.ts) in order on it and on its one
+ * parse, and returns the first refusal. `reads` remembers statements judged before (see
+ * ReadJudge).
  */
+export function guardVerdict(
+  text: SqlText,
+  rules?: AccessRules,
+  reads: ReadJudge = readJudge(),
+): GuardVerdict | GuardRefusal {
+  const subject = { text, rules, reads };
+  const refusal = firstRefusal(TOKEN_PASSES, subject);
+  if (refusal !== null) return { refusal };
+  const reading = readSql(text);
+  if ('problem' in reading) {
+    const unparsed = firstRefusal(UNPARSED_PASSES, { ...subject, problem: reading.problem });
+    return unparsed === null ? { parsed: false, tables: namesIn(text) } : { refusal: unparsed };
+  }
+  const parsed = firstRefusal(PARSED_PASSES, { ...subject, parsed: reading.parsed });
+  return parsed === null
+    ? { parsed: true, tables: tableNames(reading.parsed.tableList) }
+    : { refusal: parsed };
+}
+
+/** guardVerdict, throwing its refusal (see assertReadOnlySql). */
 export function judgeSql(
   text: SqlText,
   rules?: AccessRules,
   reads: ReadJudge = readJudge(),
 ): GuardVerdict {
-  const { sql, dialect, tokens } = text;
-  const hazard = findLexicalHazard(sql, tokens, dialect);
-  if (hazard !== null) refuse(hazard, sql, { dialect });
-  const ranges = statementRanges(tokens, sql);
-  if (ranges.length === 0) refuse('There is no SQL statement to run.', sql);
-  if (ranges.length > 1) refuseStacked(text, ranges, reads);
-
-  let parsed: ParsedSql;
-  try {
-    if (parserWouldMisread(sql, tokens, dialect))
-      throw new Error('the parser would misread quotes');
-    parsed = parseSql(sql, dialect);
-  } catch (error) {
-    const unparsed = findUnparsedHazard(sql, tokens, dialect, rules);
-    if (unparsed !== null) {
-      const { line, column, found } = syntaxProblem(error);
-      refuse(unparsed, sql, { dialect, parser: { line, column, found } });
-    }
-    return { parsed: false, tables: namesIn(text) };
-  }
-  if (parsed.statements.length !== 1) {
-    refuse(`${ONLY_SELECT}; this SQL contains ${parsed.statements.length} statements.`, sql);
-  }
-  const statement = parsed.statements[0] as AstRecord;
-
-  const kind = checkStatementKind(statement, dialect);
-  if (kind !== null) refuse(refusalMessage(kind), sql, { dialect });
-
-  const root = inspectedRoot(statement);
-  const unsafe = root === null ? null : findUnsafeConstruct(root);
-  if (unsafe !== null) refuse(refusalMessage(unsafe), sql, { dialect });
-
-  const action = findNonReadAction(parsed.tableList);
-  if (action !== null) refuse(`${ONLY_SELECT}; this SQL contains ${action}.`, sql, { dialect });
-
-  const denied = findDeniedTable(parsed.tableList);
-  if (denied !== null) {
-    refuse(
-      `This SQL reads ${denied}, which exposes the raw database file, so it was not run.`,
-      sql,
-    );
-  }
-
-  if (dialect === 'mysql' && rules?.schema !== undefined) {
-    const foreign = findForeignSchema(parsed.statements, parsed.tableList, rules.schema);
-    if (foreign !== null) refuse(foreign, sql, { dialect });
-  }
-  if (rules !== undefined) {
-    const hidden = findHiddenReference(parsed.statements, parsed.tableList, sql, tokens, rules);
-    if (hidden !== null) refuse(hidden, sql, { dialect });
-  }
-  return { parsed: true, tables: tableNames(parsed.tableList) };
+  const verdict = guardVerdict(text, rules, reads);
+  if ('refusal' in verdict) throw verdict.refusal;
+  return verdict;
 }

@@ -1,7 +1,6 @@
 import type { SqlDialect } from '../ports.js';
 import type { AccessRules } from './accessRules.js';
 import { isSignificant, type SqlToken, tokenText } from './lexer.js';
-import { findForeignSchemaToken } from './schemaScope.js';
 import { DENIED_FUNCTIONS, ONLY_SELECT } from './statementChecks.js';
 
 /**
@@ -95,26 +94,32 @@ function checkStart(sql: string, first: SqlToken, dialect: SqlDialect): string |
 }
 
 /**
- * Why SQL that no grammar could read is refused, or null when nothing in its tokens could be
- * more than a read (the engine then decides). `tokens` are the database's own tokens of one
- * statement (see lexer.ts).
+ * Why SQL that no grammar could read does not start as a read may, or null: a query, or
+ * (MySQL) a schema-describing SHOW/DESCRIBE/EXPLAIN. `tokens` are the database's own tokens of
+ * one statement (see lexer.ts).
  */
-export function findUnparsedHazard(
+export function findNonReadStart(
   sql: string,
   tokens: readonly SqlToken[],
   dialect: SqlDialect,
+): string | null {
+  const first = tokens.find(isSignificant);
+  if (first === undefined) return 'There is no SQL statement to run.';
+  return checkStart(sql, first, dialect);
+}
+
+/**
+ * Why a token of SQL that no grammar could read could be more than a plain read, or null when
+ * none could (the engine then decides): the first, in the order of the text, of a write word,
+ * `:=`, NEXT VALUE FOR, a locking FOR, a denied function or table, or a table or column
+ * `rules` hide.
+ */
+export function findHazardousToken(
+  sql: string,
+  tokens: readonly SqlToken[],
   rules?: AccessRules,
 ): string | null {
   const significant = tokens.filter(isSignificant);
-  const first = significant[0];
-  if (first === undefined) return 'There is no SQL statement to run.';
-  const start = checkStart(sql, first, dialect);
-  if (start !== null) return start;
-  if (dialect === 'mysql' && rules?.schema !== undefined) {
-    const foreign = findForeignSchemaToken(sql, tokens, rules.schema);
-    if (foreign !== null) return foreign;
-  }
-
   const hiddenTables = new Set(
     (rules?.hiddenTables ?? []).map((name) => name.split('.').pop()?.trim().toLowerCase() ?? ''),
   );
