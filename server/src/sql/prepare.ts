@@ -1,13 +1,13 @@
 import type { SemanticsUsed, SqlRewrite } from '@quarry/shared';
-import { isQuarryError, type QuarryError } from '../errors.js';
+import type { QuarryError } from '../errors.js';
 import type { SqlDialect } from '../ports.js';
 import { type DictionaryRules, dictionaryPass } from './abbreviations.js';
 import { extractCandidate } from './extract.js';
 import {
   type AccessRules,
+  type GuardRefusal,
   type GuardVerdict,
-  judgeSql,
-  type ReadJudge,
+  guardVerdict,
   readJudge,
 } from './guard.js';
 import { lexSql, type SqlText } from './lexer.js';
@@ -33,10 +33,7 @@ export interface SqlContext {
   semantics?: SemanticCatalog;
 }
 
-/** The guard's parser layer refused the SQL: the dry run raises this before the engine sees it. */
-export interface GuardRefusal {
-  refusal: QuarryError;
-}
+export type { GuardRefusal } from './guard.js';
 
 /** One candidate SQL, finished: what will run, and why it differs from what came in. */
 export interface PreparedSql {
@@ -107,18 +104,10 @@ export async function prepareSql(
     text = expanded.text;
     semanticsUsed = expanded.semanticsUsed;
   }
-  return { sql: text.sql, rewrites, semanticsUsed, verdict: verdictOn(text, context, reads) };
-}
-
-function verdictOn(
-  text: SqlText,
-  context: SqlContext,
-  reads: ReadJudge,
-): GuardVerdict | GuardRefusal {
-  try {
-    return judgeSql(text, context.rules, reads);
-  } catch (error) {
-    if (isQuarryError(error, 'UNSAFE_SQL')) return { refusal: error };
-    throw error;
-  }
+  return {
+    sql: text.sql,
+    rewrites,
+    semanticsUsed,
+    verdict: guardVerdict(text, context.rules, reads),
+  };
 }
