@@ -67,6 +67,39 @@ function toDecimal(value: string): number | string {
   return Number.isFinite(number) && digits.length <= SAFE_DIGITS ? number : value;
 }
 
+/**
+ * How pg reads values of each type: int8 and numeric through `numbers`; dates, times, intervals
+ * and JSON as the text the server wrote (no time zone shifts, JSON as written); every other type
+ * as pg reads it. Quarry's sessions and the oracle's PostgreSQL gold differ only in the numbers.
+ */
+export function postgresTypeParsers(
+  pgTypes: typeof pg.types,
+  numbers: { int8: (text: string) => unknown; numeric: (text: string) => unknown },
+): pg.CustomTypesConfig {
+  const { builtins } = pgTypes;
+  const textTypes = new Set<number>([
+    builtins.DATE,
+    builtins.TIMESTAMP,
+    builtins.TIMESTAMPTZ,
+    builtins.TIME,
+    builtins.TIMETZ,
+    builtins.INTERVAL,
+    builtins.JSON,
+    builtins.JSONB,
+  ]);
+  return {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (format !== 'binary') {
+        if (oid === builtins.INT8) return numbers.int8;
+        if (oid === builtins.NUMERIC) return numbers.numeric;
+        if (textTypes.has(oid)) return asText;
+      }
+      // biome-ignore lint/suspicious/noExplicitAny: pg's overloads take a literal format; ours is a union.
+      return pgTypes.getTypeParser(oid, format as any);
+    },
+  } as pg.CustomTypesConfig;
+}
+
 interface Driver {
   pg: typeof pg;
   Cursor: typeof Cursor;
@@ -84,28 +117,7 @@ function loadDriver(): Driver {
   if (driver) return driver;
   const require = createRequire(import.meta.url);
   const loaded = require('pg') as typeof pg;
-  const { builtins } = loaded.types;
-  const textTypes = new Set<number>([
-    builtins.DATE,
-    builtins.TIMESTAMP,
-    builtins.TIMESTAMPTZ,
-    builtins.TIME,
-    builtins.TIMETZ,
-    builtins.INTERVAL,
-    builtins.JSON,
-    builtins.JSONB,
-  ]);
-  const types = {
-    getTypeParser(oid: number, format?: 'text' | 'binary') {
-      if (format !== 'binary') {
-        if (oid === builtins.INT8) return toBigInt;
-        if (oid === builtins.NUMERIC) return toDecimal;
-        if (textTypes.has(oid)) return asText;
-      }
-      // biome-ignore lint/suspicious/noExplicitAny: pg's overloads take a literal format; ours is a union.
-      return loaded.types.getTypeParser(oid, format as any);
-    },
-  } as pg.CustomTypesConfig;
+  const types = postgresTypeParsers(loaded.types, { int8: toBigInt, numeric: toDecimal });
   driver = { pg: loaded, Cursor: require('pg-cursor') as typeof Cursor, types };
   return driver;
 }

@@ -1,33 +1,14 @@
 import type { CellValue } from '@quarry/shared';
 import pg from 'pg';
 import { toCell } from '../../datasources/cells.js';
-import { quotePostgresIdentifier } from '../../datasources/postgresSession.js';
+import { postgresTypeParsers, quotePostgresIdentifier } from '../../datasources/postgresSession.js';
 import { spiderDatabasePath } from '../spider.js';
 import { type GoldEngine, serverGold } from './gold.js';
 import { loadSqliteIntoPostgres } from './postgresLoader.js';
 import { copyUrlOf, type OracleTarget } from './targets.js';
 
-const { builtins } = pg.types;
-/** Exact numbers, dates, times and JSON as the text the server sent. */
-const AS_TEXT = new Set<number>([
-  builtins.INT8,
-  builtins.NUMERIC,
-  builtins.DATE,
-  builtins.TIMESTAMP,
-  builtins.TIMESTAMPTZ,
-  builtins.TIME,
-  builtins.TIMETZ,
-  builtins.INTERVAL,
-  builtins.JSON,
-  builtins.JSONB,
-]);
-const GOLD_TYPES = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (format !== 'binary' && AS_TEXT.has(oid)) return (value: string) => value;
-    // biome-ignore lint/suspicious/noExplicitAny: pg's overloads take a literal format; ours is a union.
-    return pg.types.getTypeParser(oid, format as any);
-  },
-} as pg.CustomTypesConfig;
+/** int8 and numeric, like dates, times and JSON, as the text the server sent: exact. */
+const GOLD_TYPES = postgresTypeParsers(pg.types, { int8: (text) => text, numeric: (text) => text });
 
 /**
  * The PostgreSQL gold side: the gold SQL on a plain pg connection as the loading user, with the
