@@ -2,10 +2,15 @@ import type { CellValue } from '@quarry/shared';
 import pg from 'pg';
 import { toCell } from '../../datasources/cells.js';
 import { postgresTypeParsers, quotePostgresIdentifier } from '../../datasources/postgresSession.js';
-import { spiderDatabasePath } from '../spider.js';
 import { type GoldEngine, serverGold } from './gold.js';
 import { loadSqliteIntoPostgres } from './postgresLoader.js';
-import { copyUrlOf, type OracleTarget } from './targets.js';
+import {
+  copyUrlOf,
+  DEFAULT_COPY_PREFIX,
+  type OracleTarget,
+  type ServerTargetOptions,
+  serverTarget,
+} from './targets.js';
 
 /** int8 and numeric, like dates, times and JSON, as the text the server sent: exact. */
 const GOLD_TYPES = postgresTypeParsers(pg.types, { int8: (text) => text, numeric: (text) => text });
@@ -48,9 +53,9 @@ export function createPostgresGold(urlOf: (db: string) => string, version: strin
 export async function createPostgresTarget(
   serverUrl: string,
   datasetDir: string,
-  options: { prefix?: string; keep?: boolean } = {},
+  options: ServerTargetOptions = {},
 ): Promise<OracleTarget> {
-  const prefix = options.prefix ?? 'quarry_oracle_';
+  const prefix = options.prefix ?? DEFAULT_COPY_PREFIX;
   const urlOf = copyUrlOf(serverUrl, prefix);
   const adminUrl = new URL(serverUrl);
   if (adminUrl.pathname.length <= 1) adminUrl.pathname = '/postgres';
@@ -63,31 +68,30 @@ export async function createPostgresTarget(
   );
   const gold = createPostgresGold(urlOf, version);
   const name = (db: string) => quotePostgresIdentifier(`${prefix}${db}`);
-  return {
-    engine: 'postgresql',
-    gold,
-    async load(db) {
-      await admin.query(`DROP DATABASE IF EXISTS ${name(db)} WITH (FORCE)`);
-      await admin.query(
-        `CREATE DATABASE ${name(db)} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`,
-      );
-      const loader = new pg.Client({ connectionString: urlOf(db) });
-      loader.on('error', () => undefined);
-      await loader.connect();
-      try {
-        const report = await loadSqliteIntoPostgres(spiderDatabasePath(datasetDir, db), loader);
-        return { url: urlOf(db), warnings: report.warnings };
-      } finally {
-        await loader.end();
-      }
+  return serverTarget(
+    {
+      engine: 'postgresql',
+      gold,
+      urlOf,
+      async dropCopy(db) {
+        await admin.query(`DROP DATABASE IF EXISTS ${name(db)} WITH (FORCE)`);
+      },
+      async createCopy(db) {
+        await admin.query(
+          `CREATE DATABASE ${name(db)} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`,
+        );
+      },
+      async connect(url) {
+        const loader = new pg.Client({ connectionString: url });
+        loader.on('error', () => undefined);
+        await loader.connect();
+        return loader;
+      },
+      copy: loadSqliteIntoPostgres,
+      disconnect: (connection) => connection.end(),
+      close: () => admin.end(),
     },
-    async unload(db) {
-      await gold.release(db);
-      if (!options.keep) await admin.query(`DROP DATABASE IF EXISTS ${name(db)} WITH (FORCE)`);
-    },
-    async close() {
-      await gold.close();
-      await admin.end();
-    },
-  };
+    datasetDir,
+    options.keep,
+  );
 }

@@ -3,6 +3,7 @@ import { quoteMysqlIdentifier } from '../../datasources/mysql.js';
 import { spiderDatabasePath } from '../spider.js';
 import { createMysqlGold, type GoldEngine, startSqliteShellGold } from './gold.js';
 import { loadSqliteIntoMysql } from './mysqlLoader.js';
+import type { LoadReport } from './sqliteCopy.js';
 
 /**
  * An engine the oracle runs a Spider-format dataset on: it makes each database available to
@@ -21,12 +22,76 @@ export interface OracleTarget {
   close(): Promise<void>;
 }
 
+/** How a database server's target names and keeps its copies. */
+export interface ServerTargetOptions {
+  /** What each copy's database name starts with: `quarry_oracle_` unless given. */
+  prefix?: string;
+  /** Leave the copies on the server after `unload`. */
+  keep?: boolean;
+}
+
+export const DEFAULT_COPY_PREFIX = 'quarry_oracle_';
+
 /** The URL of the server database that holds the copy of Spider database `db`: `<prefix><db>`. */
 export function copyUrlOf(serverUrl: string, prefix: string): (db: string) => string {
   return (db) => {
     const url = new URL(serverUrl);
     url.pathname = `/${encodeURIComponent(`${prefix}${db}`)}`;
     return url.href;
+  };
+}
+
+/** What a database server's target does its own way; `serverTarget` does the rest. */
+export interface ServerCopies<Connection> {
+  engine: string;
+  gold: GoldEngine;
+  /** The URL of the database that holds the copy of Spider database `db`. */
+  urlOf(db: string): string;
+  /** Drops the copy of `db` if there is one (on the admin connection). */
+  dropCopy(db: string): Promise<void>;
+  /** Creates the empty database for the copy of `db`. */
+  createCopy(db: string): Promise<void>;
+  /** A connection of its own to the database at `url`, for the copy. */
+  connect(url: string): Promise<Connection>;
+  /** Copies the SQLite file into the database `connection` uses. */
+  copy(sqlitePath: string, connection: Connection): Promise<LoadReport>;
+  disconnect(connection: Connection): Promise<void>;
+  /** Closes the admin connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * A target on a database server: each Spider database is copied from its SQLite file into a
+ * fresh database, dropped again on `unload` unless `keep`; gold SQL runs on the server itself.
+ */
+export function serverTarget<Connection>(
+  server: ServerCopies<Connection>,
+  datasetDir: string,
+  keep: boolean | undefined,
+): OracleTarget {
+  const { gold, urlOf } = server;
+  return {
+    engine: server.engine,
+    gold,
+    async load(db) {
+      await server.dropCopy(db);
+      await server.createCopy(db);
+      const connection = await server.connect(urlOf(db));
+      try {
+        const report = await server.copy(spiderDatabasePath(datasetDir, db), connection);
+        return { url: urlOf(db), warnings: report.warnings };
+      } finally {
+        await server.disconnect(connection);
+      }
+    },
+    async unload(db) {
+      await gold.release(db);
+      if (!keep) await server.dropCopy(db);
+    },
+    async close() {
+      await gold.close();
+      await server.close();
+    },
   };
 }
 
@@ -50,9 +115,9 @@ export async function createSqliteTarget(datasetDir: string): Promise<OracleTarg
 export async function createMysqlTarget(
   serverUrl: string,
   datasetDir: string,
-  options: { prefix?: string; keep?: boolean } = {},
+  options: ServerTargetOptions = {},
 ): Promise<OracleTarget> {
-  const prefix = options.prefix ?? 'quarry_oracle_';
+  const prefix = options.prefix ?? DEFAULT_COPY_PREFIX;
   const urlOf = copyUrlOf(serverUrl, prefix);
   const admin = await mysql.createConnection({
     uri: serverUrl,
@@ -66,32 +131,25 @@ export async function createMysqlTarget(
   const version = row.version;
   const gold = createMysqlGold(urlOf, version);
   const name = (db: string) => quoteMysqlIdentifier(`${prefix}${db}`);
-  return {
-    engine: /mariadb/i.test(version) ? 'mariadb' : 'mysql',
-    gold,
-    async load(db) {
-      await admin.query(`DROP DATABASE IF EXISTS ${name(db)}`);
-      // SQLite compares text byte by byte (BINARY): so does utf8mb4_bin.
-      await admin.query(`CREATE DATABASE ${name(db)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-      const loader = await mysql.createConnection({
-        uri: urlOf(db),
-        charset: 'utf8mb4',
-        supportBigNumbers: true,
-      });
-      try {
-        const report = await loadSqliteIntoMysql(spiderDatabasePath(datasetDir, db), loader);
-        return { url: urlOf(db), warnings: report.warnings };
-      } finally {
-        await loader.end();
-      }
+  return serverTarget(
+    {
+      engine: /mariadb/i.test(version) ? 'mariadb' : 'mysql',
+      gold,
+      urlOf,
+      async dropCopy(db) {
+        await admin.query(`DROP DATABASE IF EXISTS ${name(db)}`);
+      },
+      async createCopy(db) {
+        // SQLite compares text byte by byte (BINARY): so does utf8mb4_bin.
+        await admin.query(`CREATE DATABASE ${name(db)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+      },
+      connect: (url) =>
+        mysql.createConnection({ uri: url, charset: 'utf8mb4', supportBigNumbers: true }),
+      copy: loadSqliteIntoMysql,
+      disconnect: (connection) => connection.end(),
+      close: () => admin.end(),
     },
-    async unload(db) {
-      await gold.release(db);
-      if (!options.keep) await admin.query(`DROP DATABASE IF EXISTS ${name(db)}`);
-    },
-    async close() {
-      await gold.close();
-      await admin.end();
-    },
-  };
+    datasetDir,
+    options.keep,
+  );
 }
