@@ -15,14 +15,14 @@ import type { CrudRepository, KnowledgeStore } from '../../knowledge/port.js';
 import { paging } from '../../knowledge/repositories/listPage.js';
 import type { SemanticLayer } from '../../semantics/service.js';
 
-interface DefinitionRoutes<T extends { id: number | null }, I, Stored> {
+/** `T`, the stored definition, carries every input field under the input's name. */
+interface DefinitionRoutes<T extends { id: number | null } & Record<keyof I, unknown>, I, Stored> {
   what: string;
   /** False when the route lists items some other way. */
   list?: boolean;
-  schema: z.ZodType<I>;
+  /** An object schema: a PUT may send only what changes, the rest is read from the stored item. */
+  schema: z.ZodType<I> & { shape: Record<string, unknown> };
   repository(datasource: string): CrudRepository<T, Stored>;
-  /** The input fields of a stored definition, so a PUT may send only what changes. */
-  editable(item: T): Record<string, unknown>;
   /** Validates on the data source; throws BAD_REQUEST naming the problem. */
   check(layer: SemanticLayer, datasource: string, input: I, id?: number): Promise<Stored>;
 }
@@ -32,7 +32,11 @@ interface DefinitionRoutes<T extends { id: number | null }, I, Stored> {
  * create and change is validated on the data source first (SQL parses, passes the guard and
  * dry-runs), so what is stored runs when it is saved.
  */
-function mountDefinitionRoutes<T extends { id: number | null }, I, Stored>(
+function mountDefinitionRoutes<
+  T extends { id: number | null } & Record<keyof I, unknown>,
+  I,
+  Stored,
+>(
   router: Router,
   path: string,
   layer: () => SemanticLayer,
@@ -77,8 +81,9 @@ function mountDefinitionRoutes<T extends { id: number | null }, I, Stored>(
     const datasource = await name(request);
     const id = idParam(request, routes.what);
     const body = objectBody(request.body);
-    const current = await require(datasource, id);
-    const input = parseWith(routes.schema, { ...routes.editable(current), ...body });
+    const current: Record<string, unknown> = await require(datasource, id);
+    const editable = Object.keys(routes.schema.shape).map((field) => [field, current[field]]);
+    const input = parseWith(routes.schema, { ...Object.fromEntries(editable), ...body });
     const stored = await routes.check(layer(), datasource, input, id);
     response.json(await routes.repository(datasource).update(id, stored));
   });
@@ -137,13 +142,6 @@ export function semanticLayerRoutes(
     list: false,
     schema: relationshipInputSchema,
     repository: (datasource) => store.semantics.relationships(datasource),
-    editable: (item) => ({
-      from_table: item.from_table,
-      from_columns: item.from_columns,
-      to_table: item.to_table,
-      to_columns: item.to_columns,
-      kind: item.kind,
-    }),
     check: (semantic, datasource, input, id) => semantic.checkRelationship(datasource, input, id),
   });
 
@@ -157,12 +155,6 @@ export function semanticLayerRoutes(
     what: 'calculated field',
     schema: calculatedFieldInputSchema,
     repository: (datasource) => store.semantics.calculatedFields(datasource),
-    editable: (item) => ({
-      table: item.table,
-      name: item.name,
-      expression: item.expression,
-      description: item.description,
-    }),
     check: (semantic, datasource, input, id) =>
       semantic.checkCalculatedField(datasource, input, id),
   });
@@ -181,7 +173,6 @@ export function semanticLayerRoutes(
     what: 'metric',
     schema: metricInputSchema,
     repository: (datasource) => store.semantics.metrics(datasource),
-    editable: (item) => ({ name: item.name, description: item.description, sql: item.sql }),
     check: (semantic, datasource, input, id) => semantic.checkMetric(datasource, input, id),
   });
 
