@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDataSource } from '../../../server/src/datasources/index.js';
@@ -13,6 +12,7 @@ import {
   type TestPgDatabase,
 } from '../../support/postgres.js';
 import { describeDataSourceBehaviour, failure } from './behaviour.js';
+import { describeServerDataSourceBehaviour, goneWithin } from './serverBehaviour.js';
 
 const logger = createLogger('silent');
 const LIMITS = { rowLimit: 100, timeoutMs: 10_000 };
@@ -28,37 +28,41 @@ describeDataSourceBehaviour('PostgreSQL', async () => {
   };
 });
 
-/** A local port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise((done) => server.close(done));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
+describeServerDataSourceBehaviour('PostgreSQL', async () => {
+  const database = await createTestPgDatabase('ds_server', await demoSql());
+  const runningWith = (marker: string) => runningOn(database, marker);
+  return {
+    url: database.url,
+    database: database.name,
+    unreachableUrl: (port, password) =>
+      `postgresql://postgres:${password}@127.0.0.1:${port}/warehouse`,
+    missingDatabaseUrl: `${POSTGRES_ROOT_URL}/qt_no_such_database_here`,
+    sleepSql: (seconds, alias) => `SELECT pg_sleep(${seconds}) AS ${alias}`,
+    runningWith,
+    async dropConnection(marker) {
+      await database.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()',
+        [`%${marker}%`],
+      );
+    },
+    cleanup: () => database.drop(),
+  };
+});
+
+/** Backends whose running statement contains `marker`. */
+function runningOn(database: TestPgDatabase, marker: string): Promise<unknown[]> {
+  return database.query(
+    `SELECT pid FROM pg_stat_activity
+     WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()`,
+    [`%${marker}%`],
+  );
 }
 
 describe('PostgreSQL data source specifics', () => {
   let database: TestPgDatabase;
   let source: DataSource;
 
-  /** Backends whose running statement contains `marker`. */
-  const runningWith = (marker: string) =>
-    database.query(
-      `SELECT pid FROM pg_stat_activity
-       WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()`,
-      [`%${marker}%`],
-    );
-
-  /** Polls until no backend runs `marker`, for at most a second. */
-  async function goneWithin(marker: string): Promise<unknown[]> {
-    for (let tries = 0; tries < 20; tries++) {
-      const left = await runningWith(marker);
-      if (left.length === 0) return left;
-      await new Promise((done) => setTimeout(done, 50));
-    }
-    return runningWith(marker);
-  }
+  const runningWith = (marker: string) => runningOn(database, marker);
 
   beforeAll(async () => {
     database = await createTestPgDatabase('ds_specifics', await demoSql());
@@ -214,38 +218,6 @@ describe('PostgreSQL data source specifics', () => {
     }
   });
 
-  it('cancels a timed-out query on the server', async () => {
-    const marker = `slow_${randomBytes(4).toString('hex')}`;
-    const error = await failure(
-      source.execute(`SELECT pg_sleep(5) AS ${marker}`, { ...LIMITS, timeoutMs: 300 }),
-    );
-    expect(error.message).toMatch(/exceeded the 0.3 seconds time limit/);
-    expect(await goneWithin(marker)).toEqual([]);
-  });
-
-  it('cancels an aborted query on the server', async () => {
-    const marker = `aborted_${randomBytes(4).toString('hex')}`;
-    const controller = new AbortController();
-    const running = failure(
-      source.execute(`SELECT pg_sleep(5) AS ${marker}`, { ...LIMITS, signal: controller.signal }),
-    );
-    await expect.poll(() => runningWith(marker)).toHaveLength(1);
-    controller.abort();
-    expect((await running).code).toBe('STOPPED');
-    expect(await goneWithin(marker)).toEqual([]);
-  });
-
-  it('stops reading at the row cap and leaves no query behind', async () => {
-    const marker = `capped_${randomBytes(4).toString('hex')}`;
-    const result = await source.execute(
-      `SELECT t.id AS ${marker} FROM timesheets t CROSS JOIN timesheets u`,
-      { ...LIMITS, rowLimit: 10 },
-    );
-    expect(result.rows).toHaveLength(10);
-    expect(result.capped).toBe(true);
-    expect(await goneWithin(marker)).toEqual([]);
-  });
-
   it('undoes whatever a statement did to its session', async () => {
     // The guard refuses these; should one slip through, it must not outlive its call.
     await source.execute('SET statement_timeout = 0', LIMITS);
@@ -275,22 +247,6 @@ describe('PostgreSQL data source specifics', () => {
     );
     const count = await source.execute('SELECT COUNT(*) AS n FROM projects', LIMITS);
     expect(count.rows).toEqual([{ n: 16 }]);
-  });
-
-  it('fails at once when the connection drops mid-query', async () => {
-    const marker = `dropped_${randomBytes(4).toString('hex')}`;
-    const running = failure(
-      source.execute(`SELECT pg_sleep(30) AS ${marker}`, { ...LIMITS, timeoutMs: 60_000 }),
-    );
-    await expect.poll(() => runningWith(marker)).toHaveLength(1);
-    await database.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()',
-      [`%${marker}%`],
-    );
-    const error = await running;
-    expect(error.code).toBe('DATASOURCE_UNAVAILABLE');
-    expect(error.message).toContain(database.name);
-    expect((await source.execute('SELECT 1 AS one', LIMITS)).rows).toEqual([{ one: 1 }]);
   });
 
   it('keeps to pool_size connections however many queries wait', async () => {
@@ -364,7 +320,7 @@ describe('PostgreSQL data source specifics', () => {
       }
       await all;
       expect(most).toBeLessThanOrEqual(3);
-      expect(await goneWithin(marker)).toEqual([]);
+      expect(await goneWithin(runningWith, marker)).toEqual([]);
       expect(await connections()).toBeLessThanOrEqual(3);
     } finally {
       await small.close();
@@ -386,27 +342,6 @@ describe('PostgreSQL data source specifics', () => {
       openDataSource('postgres://u:Secr3tPw@/db', { logger });
     } catch (error) {
       expect(String(error)).not.toContain('Secr3tPw');
-    }
-  });
-
-  it('reports a closed port and an unknown database as unavailable without the password', async () => {
-    const port = await closedPort();
-    const down = openDataSource(`postgresql://postgres:s3cretPw@127.0.0.1:${port}/warehouse`, {
-      logger,
-    });
-    const unknown = openDataSource(`${POSTGRES_ROOT_URL}/qt_no_such_database_here`, { logger });
-    try {
-      const error = await failure(down.execute('SELECT 1', LIMITS));
-      expect(error.code).toBe('DATASOURCE_UNAVAILABLE');
-      expect(error.message).toContain(`127.0.0.1:${port}`);
-      expect(error.message).not.toContain('s3cretPw');
-      expect(JSON.stringify(error.context)).not.toContain('s3cretPw');
-      const missing = await failure(unknown.describe());
-      expect(missing.code).toBe('DATASOURCE_UNAVAILABLE');
-      expect(missing.message).toContain('qt_no_such_database_here');
-    } finally {
-      await down.close();
-      await unknown.close();
     }
   });
 
@@ -466,11 +401,5 @@ describe('PostgreSQL data source specifics', () => {
     }
     const [{ n }] = await database.query<{ n: string }>('SELECT COUNT(*) AS n FROM sales.orders');
     expect(n).toBe('2');
-  });
-
-  it('accepts a trailing semicolon', async () => {
-    const result = await source.execute('SELECT COUNT(*) AS n FROM departments;', LIMITS);
-    expect(result.rows).toEqual([{ n: 14 }]);
-    await source.dryRun('SELECT name FROM departments ;\n');
   });
 });
