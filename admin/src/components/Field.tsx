@@ -1,4 +1,5 @@
 import { type ReactElement, type ReactNode, useId } from 'react';
+import type { RecordForm } from '../lib/forms';
 import { useT } from '../lib/i18n';
 
 /** What to spread on the control so its label, hint and error belong to it. */
@@ -161,5 +162,38 @@ export function FormActions({
         {saving ? t('Saving…') : (submitLabel ?? t('Save'))}
       </button>
     </div>
+  );
+}
+
+/**
+ * A record form (`useRecordForm`) around its fields, then the refusal that names no field, then
+ * Cancel and the submit button. `noValidate`: the server's own schema speaks first, in the
+ * console's words, not the browser's.
+ */
+export function RecordFormFrame({
+  form,
+  onCancel,
+  busy,
+  submitLabel,
+  children,
+}: {
+  form: Pick<RecordForm<object>, 'errors' | 'saving' | 'submit'>;
+  onCancel: () => void;
+  /** Something else the save waits for (a connection test) also holds the button. */
+  busy?: boolean;
+  submitLabel?: string;
+  children: ReactNode;
+}) {
+  return (
+    <form className="form" onSubmit={form.submit} noValidate>
+      {children}
+      <FormError message={form.errors._form} />
+      <FormActions
+        onCancel={onCancel}
+        saving={form.saving}
+        busy={busy ?? form.saving}
+        {...(submitLabel === undefined ? {} : { submitLabel })}
+      />
+    </form>
   );
 }

@@ -78,6 +78,8 @@ export interface RecordForm<Values> {
   values: Values;
   errors: FieldErrors;
   setErrors(errors: FieldErrors): void;
+  /** The save is in flight. */
+  saving: boolean;
   /** Sets a field and drops its message: the admin is fixing it. */
   change<K extends keyof Values>(field: K, value: Values[K]): void;
   /** Value, message and setter of one field, to spread on a `TextField`. */
@@ -147,6 +149,7 @@ export function useRecordForm<Values extends object, Input, Saved>(options: {
     values,
     errors,
     setErrors,
+    saving: options.save.isPending,
     change,
     field: (field) => ({
       value: values[field],

@@ -1,6 +1,6 @@
 import type { DataSourceView } from '@quarry/shared';
 import { useState } from 'react';
-import { ErrorDetail, FormActions, FormError, TextField } from '../../components/Field';
+import { ErrorDetail, RecordFormFrame, TextField } from '../../components/Field';
 import { errorDetail, errorMessage } from '../../lib/api';
 import { useRecordForm } from '../../lib/forms';
 import { useT } from '../../lib/i18n';
@@ -43,7 +43,7 @@ export function DataSourceForm({
     beforeSave: (): boolean | Promise<boolean> =>
       (check.state === 'ok' && check.url === values.url.trim()) || runTest(),
   });
-  const { values, errors, setErrors } = form;
+  const { values, setErrors } = form;
 
   /** Resolves true when the URL (or, unchanged, the stored one) connects. */
   const runTest = async (): Promise<boolean> => {
@@ -66,7 +66,12 @@ export function DataSourceForm({
   };
 
   return (
-    <form className="form" onSubmit={form.submit} noValidate>
+    <RecordFormFrame
+      form={form}
+      onCancel={onCancel}
+      busy={save.isPending || test.isPending}
+      submitLabel={t('Test and save')}
+    >
       <TextField
         label={t('Name')}
         hint={
@@ -110,13 +115,6 @@ export function DataSourceForm({
         ) : null}
       </div>
       {check.state === 'failed' ? <ErrorDetail detail={check.detail} /> : null}
-      <FormError message={errors._form} />
-      <FormActions
-        onCancel={onCancel}
-        saving={save.isPending}
-        busy={save.isPending || test.isPending}
-        submitLabel={t('Test and save')}
-      />
-    </form>
+    </RecordFormFrame>
   );
 }

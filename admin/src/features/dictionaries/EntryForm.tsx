@@ -1,5 +1,5 @@
 import type { DictionaryEntry, DictionaryKind, WithWarnings } from '@quarry/shared';
-import { FormActions, FormError, TextField } from '../../components/Field';
+import { RecordFormFrame, TextField } from '../../components/Field';
 import { useRecordForm } from '../../lib/forms';
 import { useT } from '../../lib/i18n';
 import { useSaveEntry } from './api';
@@ -28,7 +28,7 @@ export function EntryForm({
   });
 
   return (
-    <form className="form" onSubmit={form.submit} noValidate>
+    <RecordFormFrame form={form} onCancel={onCancel}>
       <TextField
         label={t('Abbreviation')}
         hint={t('As it appears in questions and SQL, e.g. HR.')}
@@ -48,8 +48,6 @@ export function EntryForm({
         placeholder="departments.name"
         {...form.field('columns')}
       />
-      <FormError message={form.errors._form} />
-      <FormActions onCancel={onCancel} saving={save.isPending} />
-    </form>
+    </RecordFormFrame>
   );
 }

@@ -1,6 +1,6 @@
 import type { Instruction, InstructionScope } from '@quarry/shared';
 import { useId } from 'react';
-import { FormActions, FormError, TextField } from '../../components/Field';
+import { RecordFormFrame, TextField } from '../../components/Field';
 import { useRecordForm } from '../../lib/forms';
 import { useT } from '../../lib/i18n';
 import { useSaveInstruction } from './api';
@@ -38,7 +38,7 @@ export function InstructionForm({
   const { values, errors, change } = form;
 
   return (
-    <form className="form" onSubmit={form.submit} noValidate>
+    <RecordFormFrame form={form} onCancel={onCancel}>
       <TextField
         label={t('Instruction')}
         hint={t('For example: “Revenue means amount minus refunds.”')}
@@ -75,8 +75,6 @@ export function InstructionForm({
           {...form.field('questions')}
         />
       ) : null}
-      <FormError message={errors._form} />
-      <FormActions onCancel={onCancel} saving={save.isPending} />
-    </form>
+    </RecordFormFrame>
   );
 }

@@ -3,7 +3,7 @@ import {
   type CalculatedFieldInput,
   calculatedFieldInputSchema,
 } from '@quarry/shared';
-import { FormActions, FormError, TextField } from '../../components/Field';
+import { RecordFormFrame, TextField } from '../../components/Field';
 import { useRecordForm, validate } from '../../lib/forms';
 import { useT } from '../../lib/i18n';
 import { useSaveCalculatedField } from './api';
@@ -40,10 +40,10 @@ export function CalculatedFieldForm({
     id: field?.id,
     onSaved,
   });
-  const { values, errors } = form;
+  const { values } = form;
 
   return (
-    <form className="form" onSubmit={form.submit} noValidate>
+    <RecordFormFrame form={form} onCancel={onCancel}>
       <TableSelect label={t('Table')} tables={tables} {...form.field('table')} />
       <TextField
         label={t('Name')}
@@ -70,8 +70,6 @@ export function CalculatedFieldForm({
         body={{ table: values.table, name: values.name, expression: values.expression }}
         ready={Boolean(values.table && values.name.trim() && values.expression.trim())}
       />
-      <FormError message={errors._form} />
-      <FormActions onCancel={onCancel} saving={save.isPending} />
-    </form>
+    </RecordFormFrame>
   );
 }

@@ -1,5 +1,5 @@
 import { type Metric, type MetricInput, metricInputSchema } from '@quarry/shared';
-import { FormActions, FormError, TextField } from '../../components/Field';
+import { RecordFormFrame, TextField } from '../../components/Field';
 import { useRecordForm, validate } from '../../lib/forms';
 import { useT } from '../../lib/i18n';
 import { useSaveMetric } from './api';
@@ -32,10 +32,10 @@ export function MetricForm({
     id: metric?.id,
     onSaved,
   });
-  const { values, errors } = form;
+  const { values } = form;
 
   return (
-    <form className="form" onSubmit={form.submit} noValidate>
+    <RecordFormFrame form={form} onCancel={onCancel}>
       <TextField
         label={t('Name')}
         hint={t('How SQL reads it, like a table: monthly_sales_by_region')}
@@ -63,8 +63,6 @@ export function MetricForm({
         body={{ sql: values.sql }}
         ready={Boolean(values.sql.trim())}
       />
-      <FormError message={errors._form} />
-      <FormActions onCancel={onCancel} saving={save.isPending} />
-    </form>
+    </RecordFormFrame>
   );
 }

@@ -5,7 +5,7 @@ import {
   type RelationshipKind,
   relationshipInputSchema,
 } from '@quarry/shared';
-import { Field, FormActions, FormError, TextField } from '../../components/Field';
+import { Field, RecordFormFrame, TextField } from '../../components/Field';
 import { useRecordForm, validate } from '../../lib/forms';
 import { useT } from '../../lib/i18n';
 import { useSaveRelationship } from './api';
@@ -80,7 +80,7 @@ export function RelationshipForm({
   );
 
   return (
-    <form className="form" onSubmit={form.submit} noValidate>
+    <RecordFormFrame form={form} onCancel={onCancel}>
       <TableSelect label={t('From table')} tables={tables} {...form.field('from_table')} />
       {columnsInput('from_columns', t('From columns'))}
       <TableSelect label={t('To table')} tables={tables} {...form.field('to_table')} />
@@ -101,8 +101,6 @@ export function RelationshipForm({
           </select>
         )}
       </Field>
-      <FormError message={errors._form} />
-      <FormActions onCancel={onCancel} saving={save.isPending} />
-    </form>
+    </RecordFormFrame>
   );
 }

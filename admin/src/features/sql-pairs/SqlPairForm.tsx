@@ -1,5 +1,5 @@
 import type { SqlPair } from '@quarry/shared';
-import { Field, FormActions, FormError, TextField } from '../../components/Field';
+import { Field, RecordFormFrame, TextField } from '../../components/Field';
 import { LazySqlEditor } from '../../components/LazySqlEditor';
 import { useRecordForm } from '../../lib/forms';
 import { useT } from '../../lib/i18n';
@@ -32,7 +32,7 @@ export function SqlPairForm({
   const { values, errors, change } = form;
 
   return (
-    <form className="form" onSubmit={form.submit} noValidate>
+    <RecordFormFrame form={form} onCancel={onCancel}>
       <TextField
         label={t('Question')}
         hint={t('Phrase it the way people ask it.')}
@@ -61,8 +61,6 @@ export function SqlPairForm({
         )}
       </Field>
       <SqlPreview sql={values.sql} datasource={values.datasource} />
-      <FormError message={errors._form} />
-      <FormActions onCancel={onCancel} saving={save.isPending} />
-    </form>
+    </RecordFormFrame>
   );
 }
