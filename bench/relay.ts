@@ -63,4 +63,6 @@ wss.on('connection', (ws) => {
   });
 });
 
+// Exits normally on SIGTERM, so a CPU profile (BENCH_CPU_PROF) is written.
+process.on('SIGTERM', () => process.exit(0));
 server.listen(port, '127.0.0.1', () => process.send?.({ type: 'ready' }));

@@ -308,30 +308,44 @@ function message(child: ChildProcess, type: string): Promise<unknown> {
   });
 }
 
-function spawnTs(entry: string, cwd: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, entry)], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+function spawnTs(
+  entry: string,
+  cwd: string,
+  env: Record<string, string>,
+  nodeFlags: string[] = [],
+): ChildProcess {
+  return spawn(
+    process.execPath,
+    [...nodeFlags, '--import', import.meta.resolve('tsx'), join(ROOT, entry)],
+    {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
+  );
 }
 
 async function startQuarry(dir: string, modelUrl: string): Promise<Target> {
   const port = await freePort();
-  const child = spawnTs('server/src/main.ts', dir, {
-    PORT: String(port),
-    OPENAI_BASE_URL: modelUrl,
-    OPENAI_API_KEY: 'bench',
-    LLM_MODEL: 'bench-model',
-    ADMIN_TOKEN: 'bench-admin-token-0123456789',
-    ASK_INTENT_CLASSIFICATION: 'false',
-    ASK_REASONING: 'false',
-    ASK_ANSWER: 'false',
-    ASK_CHART: 'false',
-    ASK_FOLLOW_UPS: 'false',
-    // The default level, as in production (stdout goes to /dev/null here).
-    LOG_LEVEL: 'info',
-  });
+  const child = spawnTs(
+    'server/src/main.ts',
+    dir,
+    {
+      PORT: String(port),
+      OPENAI_BASE_URL: modelUrl,
+      OPENAI_API_KEY: 'bench',
+      LLM_MODEL: 'bench-model',
+      ADMIN_TOKEN: 'bench-admin-token-0123456789',
+      ASK_INTENT_CLASSIFICATION: 'false',
+      ASK_REASONING: 'false',
+      ASK_ANSWER: 'false',
+      ASK_CHART: 'false',
+      ASK_FOLLOW_UPS: 'false',
+      // The default level, as in production (stdout goes to /dev/null here).
+      LOG_LEVEL: 'info',
+    },
+    profileFlags(),
+  );
   await waitForHealth(child, `http://127.0.0.1:${port}/health`);
   return {
     name: 'quarry',
@@ -341,15 +355,29 @@ async function startQuarry(dir: string, modelUrl: string): Promise<Target> {
   };
 }
 
+/**
+ * With BENCH_CPU_PROF=<dir>, each server (Quarry, the relay) writes a V8 CPU profile of the whole run there when it
+ * stops (open it in Chrome's DevTools or `npx speedscope`), to see where an ask's time goes.
+ */
+function profileFlags(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', resolve(dir)] : [];
+}
+
 async function startRelay(dir: string, modelUrl: string): Promise<Target> {
   const port = await freePort();
   const database = join(dir, 'data', 'demo.sqlite');
   await readFile(database); // Quarry built it at start; the relay reads the same data.
-  const child = spawnTs('bench/relay.ts', dir, {
-    PORT: String(port),
-    OPENAI_BASE_URL: modelUrl,
-    RELAY_DATABASE: database,
-  });
+  const child = spawnTs(
+    'bench/relay.ts',
+    dir,
+    {
+      PORT: String(port),
+      OPENAI_BASE_URL: modelUrl,
+      RELAY_DATABASE: database,
+    },
+    profileFlags(),
+  );
   await message(child, 'ready');
   return { name: 'relay', process: child, wsUrl: `ws://127.0.0.1:${port}/ws`, asks: 0 };
 }
