@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 
 /**
@@ -11,6 +12,11 @@ export type OutgoingFrame =
   | { kind: 'progress'; key: string; text: string; coalesce: (waiting: string) => string };
 
 export interface FrameSenderOptions {
+  /**
+   * The connection's TCP socket (the upgrade request's `socket`). Frames written in one turn of
+   * the event loop leave in one `writev` through it instead of one each.
+   */
+  socket?: Socket;
   /** Above this many bytes buffered for the socket, frames wait in the sender instead. */
   bufferBytes: number;
   /** Blocked this long without draining: `onStall` runs (the connection's asks are stopped). */
@@ -24,7 +30,10 @@ export interface FrameSenderOptions {
  * Backpressure for one WebSocket. Promises: no frame is written while more than `bufferBytes`
  * wait in the socket's send buffer (`bufferedAmount`); frames held meanwhile are written in
  * order as it drains, progress frames merged so a slow client costs one frame per key, not
- * one per chunk; `onStall` runs once per blockage that lasts `stallMs`. Leaves out: refusing
+ * one per chunk; `onStall` runs once per blockage that lasts `stallMs`; frames written in the
+ * same turn of the event loop (an ask's statuses, `sql` and its status, the result and the
+ * terminal status) go out together in one system call, never later than the end of that turn.
+ * Leaves out: refusing
  * new questions (the caller asks `behind`) and closing the socket.
  */
 export interface FrameSender {
@@ -46,7 +55,20 @@ export function createFrameSender(ws: WebSocket, options: FrameSenderOptions): F
 
   const full = () => ws.bufferedAmount > options.bufferBytes;
 
+  // A system call per frame costs more than building the frame: the socket is corked at the
+  // turn's first frame and uncorked once the turn's synchronous work and promise callbacks ran.
+  const { socket } = options;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket?.uncork();
+  };
   const write = (text: string) => {
+    if (socket && !corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(uncork);
+    }
     // The callback runs once the frame left the send buffer: the moment to send more.
     ws.send(text, drained);
     if (full()) markBlocked();

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { QueryFrame, RefusalFrame } from '@quarry/shared';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { type AskLimiter, acquireAsker } from '../asks/askLimiter.js';
@@ -90,7 +91,7 @@ export function attachWebSocketServer(deps: {
       token: requestToken(request, url),
       remoteAddress: request.socket.remoteAddress,
     };
-    handleConnection(ws, connectionMode, client, { ...deps, limits });
+    handleConnection(ws, connectionMode, client, { ...deps, limits, socket: request.socket });
   });
   return wss;
 }
@@ -99,7 +100,13 @@ function handleConnection(
   ws: WebSocket,
   connectionMode: Mode,
   client: { token: string | undefined; remoteAddress: string | undefined },
-  deps: { asks: AskService; logger: Logger; limits: WsLimits; askLimiter?: AskLimiter | undefined },
+  deps: {
+    asks: AskService;
+    logger: Logger;
+    limits: WsLimits;
+    askLimiter?: AskLimiter | undefined;
+    socket: Socket;
+  },
 ): void {
   const running = new Set<string>();
   // Accepted asks, queued or running: the per-connection limit counts both.
@@ -114,6 +121,7 @@ function handleConnection(
   const rate = createMessageRate(rateLimits);
 
   const sender = createFrameSender(ws, {
+    socket: deps.socket,
     bufferBytes: deps.limits.sendBufferBytes,
     stallMs: deps.limits.sendStallMs,
     onStall: (state) => {
