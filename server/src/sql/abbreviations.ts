@@ -169,25 +169,20 @@ function inFromList(significant: readonly Token[], index: number): boolean {
   return false;
 }
 
+interface ColumnReference {
+  qualifier: string | null;
+  column: string;
+}
+
 /** The column reference ending at `index` (`col`, `t.col`, `"t"."col"`), or null. */
-function columnEndingAt(
-  significant: readonly Token[],
-  index: number,
-): { qualifier: string | null; column: string } | null {
+function columnEndingAt(significant: readonly Token[], index: number): ColumnReference | null {
+  if (significant[index - 1]?.text === '.') return columnStartingAt(significant, index - 2);
   const column = identifierName(significant[index]);
-  if (column === null) return null;
-  if (significant[index - 1]?.text === '.') {
-    const qualifier = identifierName(significant[index - 2]);
-    return qualifier === null ? null : { qualifier, column };
-  }
-  return { qualifier: null, column };
+  return column === null ? null : { qualifier: null, column };
 }
 
 /** The column reference starting at `index`, for `'RD' = d.name`. */
-function columnStartingAt(
-  significant: readonly Token[],
-  index: number,
-): { qualifier: string | null; column: string } | null {
+function columnStartingAt(significant: readonly Token[], index: number): ColumnReference | null {
   const first = identifierName(significant[index]);
   if (first === null) return null;
   if (significant[index + 1]?.text === '.') {
