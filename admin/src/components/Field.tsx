@@ -1,4 +1,5 @@
 import { type ReactElement, type ReactNode, useId } from 'react';
+import { errorMessage } from '../lib/api';
 import type { RecordForm } from '../lib/forms';
 import { useT } from '../lib/i18n';
 
@@ -77,6 +78,25 @@ export function FormError({ message }: { message?: string | undefined }) {
   return (
     <p className="form-error" role="alert">
       {message}
+    </p>
+  );
+}
+
+/**
+ * Why a request that has no record form failed (a preview, an import, a toggle), where the
+ * admin made it; `inField` sizes it as a field's message.
+ */
+export function RequestError({
+  request,
+  inField = false,
+}: {
+  request: { isError: boolean; error: unknown };
+  inField?: boolean;
+}) {
+  if (!request.isError) return null;
+  return (
+    <p className={inField ? 'field-error' : 'form-error'} role="alert">
+      {errorMessage(request.error)}
     </p>
   );
 }

@@ -7,10 +7,10 @@ import {
 } from '@quarry/shared';
 import type { UseMutationResult } from '@tanstack/react-query';
 import { type ChangeEvent, Fragment, useState } from 'react';
-import { errorMessage, localMessage } from '../lib/api';
+import { localMessage } from '../lib/api';
 import { useLocale } from '../lib/i18n';
 import type { ImportVariables } from '../lib/resources';
-import { ErrorDetail, Field } from './Field';
+import { ErrorDetail, Field, RequestError } from './Field';
 import { Modal } from './Modal';
 
 export type ImportMutation = UseMutationResult<ImportReport, Error, ImportVariables>;
@@ -142,11 +142,7 @@ export function ImportDialog({
         />{' '}
         {t('Overwrite stored entries that differ')}
       </label>
-      {importer.isError ? (
-        <p className="form-error" role="alert">
-          {errorMessage(importer.error)}
-        </p>
-      ) : null}
+      <RequestError request={importer} />
       {report ? <ImportReportView report={report} /> : null}
     </Modal>
   );

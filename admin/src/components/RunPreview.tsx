@@ -1,6 +1,6 @@
 import type { ResultRow } from '@quarry/shared';
-import { errorMessage } from '../lib/api';
 import { useT } from '../lib/i18n';
+import { RequestError } from './Field';
 import { ResultTable } from './ResultTable';
 
 /**
@@ -37,11 +37,7 @@ export function RunPreview({
         </button>
         <span className="muted">{t('Shows the first rows; nothing is changed.')}</span>
       </div>
-      {preview.isError ? (
-        <p className="form-error" role="alert">
-          {errorMessage(preview.error)}
-        </p>
-      ) : null}
+      <RequestError request={preview} />
       {preview.data ? (
         <ResultTable
           label={t('Preview rows')}

@@ -1,9 +1,9 @@
 import type { AskRecord, ReviewStatus } from '@quarry/shared';
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { RequestError } from '../../components/Field';
 import { LazySqlEditor } from '../../components/LazySqlEditor';
 import { ConfirmDialog } from '../../components/Modal';
-import { errorMessage } from '../../lib/api';
 import { useT } from '../../lib/i18n';
 import { SqlPreview } from '../sql-pairs/SqlPreview';
 import { usePromoteAsk, useReviewAsk } from './api';
@@ -58,11 +58,7 @@ export function ReviewPanel({ ask }: { ask: AskRecord }) {
           </select>
         </label>
       </div>
-      {review.isError ? (
-        <p className="form-error" role="alert">
-          {errorMessage(review.error)}
-        </p>
-      ) : null}
+      <RequestError request={review} />
       {ask.promoted_pair_id !== null ? (
         <p className="form-notice" role="status">
           {t('Promoted to a SQL pair.')}{' '}
@@ -82,11 +78,7 @@ export function ReviewPanel({ ask }: { ask: AskRecord }) {
       </p>
       <LazySqlEditor value={sql} onChange={setSql} labelledBy="review-sql" />
       <SqlPreview sql={sql} datasource={ask.datasource} />
-      {promote.isError ? (
-        <p className="form-error" role="alert">
-          {errorMessage(promote.error)}
-        </p>
-      ) : null}
+      <RequestError request={promote} />
       <div className="form-actions">
         <button
           type="button"

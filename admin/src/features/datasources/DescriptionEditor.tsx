@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
-import { errorMessage } from '../../lib/api';
+import { RequestError } from '../../components/Field';
 import { useT } from '../../lib/i18n';
 import { useSaveDescription } from './api';
 
@@ -70,11 +70,7 @@ export function DescriptionEditor({
         maxLength={4000}
         onChange={(event) => setDraft(event.target.value)}
       />
-      {save.isError ? (
-        <p className="field-error" role="alert">
-          {errorMessage(save.error)}
-        </p>
-      ) : null}
+      <RequestError request={save} inField />
       <div className="form-actions form-actions-start">
         <button
           type="submit"

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { errorMessage } from '../../lib/api';
+import { RequestError } from '../../components/Field';
 import { useT } from '../../lib/i18n';
 import { useSaveDescription } from './api';
 
@@ -49,11 +49,7 @@ export function HiddenToggle({
         />
         {showLabel ? t('Hidden from the assistant') : null}
       </label>
-      {save.isError ? (
-        <p className="field-error" role="alert">
-          {errorMessage(save.error)}
-        </p>
-      ) : null}
+      <RequestError request={save} inField />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
+import { RequestError } from '../../components/Field';
 import { LazySqlEditor } from '../../components/LazySqlEditor';
 import { Rewrites } from '../../components/Rewrites';
-import { errorMessage } from '../../lib/api';
 import { useT } from '../../lib/i18n';
 import { DataSourceSelect } from '../datasources/DataSourceSelect';
 import { useRewritePreview } from './api';
@@ -53,11 +53,7 @@ export function RewritePreview() {
           </button>
         </div>
       </form>
-      {preview.isError ? (
-        <p className="form-error" role="alert">
-          {errorMessage(preview.error)}
-        </p>
-      ) : null}
+      <RequestError request={preview} />
       {rewritten !== undefined ? (
         <div className="rewritten" aria-live="polite">
           <h3>{rewritten === preview.variables?.sql ? t('Unchanged') : t('Rewritten')}</h3>
