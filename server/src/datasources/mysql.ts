@@ -6,6 +6,7 @@ import type { DataSourceDeps } from './index.js';
 import { createMysqlSession, type MysqlTarget } from './mysqlSession.js';
 import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT } from './queryErrors.js';
 import {
+  catalogueTables,
   executeOnSession,
   internalRows,
   type RunOnSession,
@@ -98,30 +99,20 @@ export function createMysqlDataSource(url: string, deps: DataSourceDeps): DataSo
        ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`,
       schema,
     );
-    const byName = new Map<string, TableInfo>();
-    for (const row of tables) {
-      const name = String(row.name);
-      // Views carry the comment "VIEW"; it describes nothing.
-      const comment = row.comment && row.comment !== 'VIEW' ? String(row.comment) : undefined;
-      byName.set(name, { name, ...(comment ? { comment } : {}), columns: [], foreignKeys: [] });
-    }
-    for (const row of columns) {
-      byName.get(String(row.table_name))?.columns.push({
-        name: String(row.name),
-        type: String(row.type),
-        nullable: row.nullable === 'YES',
-        primaryKey: row.column_key === 'PRI',
-        ...(row.comment ? { comment: String(row.comment) } : {}),
-      });
-    }
-    for (const row of foreignKeys) {
-      byName.get(String(row.table_name))?.foreignKeys.push({
-        column: String(row.column_name),
-        referencedTable: String(row.referenced_table),
-        referencedColumn: String(row.referenced_column),
-      });
-    }
-    return [...byName.values()];
+    return catalogueTables(
+      { tables, columns, foreignKeys },
+      {
+        // Views carry the comment "VIEW"; it describes nothing.
+        comment: (row) => (row.comment && row.comment !== 'VIEW' ? String(row.comment) : undefined),
+        column: (row) => ({
+          name: String(row.name),
+          type: String(row.type),
+          nullable: row.nullable === 'YES',
+          primaryKey: row.column_key === 'PRI',
+          ...(row.comment ? { comment: String(row.comment) } : {}),
+        }),
+      },
+    );
   }
 
   return {

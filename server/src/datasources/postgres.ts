@@ -9,6 +9,7 @@ import {
 } from './postgresSession.js';
 import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT } from './queryErrors.js';
 import {
+  catalogueTables,
   executeOnSession,
   internalRows,
   type RunOnSession,
@@ -212,29 +213,19 @@ export function createPostgresDataSource(url: string, deps: DataSourceDeps): Dat
        ORDER BY c.relname, k.conname, pair.position`,
       [schema],
     );
-    const byName = new Map<string, TableInfo>();
-    for (const row of tables) {
-      const name = String(row.name);
-      const comment = row.comment ? String(row.comment) : undefined;
-      byName.set(name, { name, ...(comment ? { comment } : {}), columns: [], foreignKeys: [] });
-    }
-    for (const row of columns) {
-      byName.get(String(row.table_name))?.columns.push({
-        name: String(row.name),
-        type: shortType(String(row.type)),
-        nullable: row.nullable === true,
-        primaryKey: row.primary_key === true,
-        ...(row.comment ? { comment: String(row.comment) } : {}),
-      });
-    }
-    for (const row of foreignKeys) {
-      byName.get(String(row.table_name))?.foreignKeys.push({
-        column: String(row.column_name),
-        referencedTable: String(row.referenced_table),
-        referencedColumn: String(row.referenced_column),
-      });
-    }
-    return [...byName.values()];
+    return catalogueTables(
+      { tables, columns, foreignKeys },
+      {
+        comment: (row) => (row.comment ? String(row.comment) : undefined),
+        column: (row) => ({
+          name: String(row.name),
+          type: shortType(String(row.type)),
+          nullable: row.nullable === true,
+          primaryKey: row.primary_key === true,
+          ...(row.comment ? { comment: String(row.comment) } : {}),
+        }),
+      },
+    );
   }
 
   async function explain(sql: string, signal: AbortSignal | undefined, verbose: boolean) {

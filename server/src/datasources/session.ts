@@ -1,7 +1,7 @@
 import type { CellValue, ResultRow } from '@quarry/shared';
 import { isQuarryError, QuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { QueryOptions, QueryResult } from '../ports.js';
+import type { ColumnInfo, QueryOptions, QueryResult, TableInfo } from '../ports.js';
 import { toCell, toResult, toRows } from './cells.js';
 import { INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS, type QueryPhase } from './queryErrors.js';
 
@@ -122,4 +122,33 @@ export async function internalRows(
     phase: 'execute',
   });
   return toRows(raw.columns, raw.rows);
+}
+
+/**
+ * The schema from a session's three catalogue queries: `tables` (name, comment) in the order
+ * given, each with its `columns` (table_name and what `read.column` reads) and `foreignKeys`
+ * (table_name, column_name, referenced_table, referenced_column) in their rows' order. Only how a
+ * column and a table's comment read differs between engines.
+ */
+export function catalogueTables(
+  rows: { tables: ResultRow[]; columns: ResultRow[]; foreignKeys: ResultRow[] },
+  read: { comment(table: ResultRow): string | undefined; column(row: ResultRow): ColumnInfo },
+): TableInfo[] {
+  const byName = new Map<string, TableInfo>();
+  for (const row of rows.tables) {
+    const name = String(row.name);
+    const comment = read.comment(row);
+    byName.set(name, { name, ...(comment ? { comment } : {}), columns: [], foreignKeys: [] });
+  }
+  for (const row of rows.columns) {
+    byName.get(String(row.table_name))?.columns.push(read.column(row));
+  }
+  for (const row of rows.foreignKeys) {
+    byName.get(String(row.table_name))?.foreignKeys.push({
+      column: String(row.column_name),
+      referencedTable: String(row.referenced_table),
+      referencedColumn: String(row.referenced_column),
+    });
+  }
+  return [...byName.values()];
 }
