@@ -4,8 +4,13 @@ import { uniqueColumnNames } from './cells.js';
 import { createMysqlConnectionPool, type PooledMysqlConnection } from './mysqlPool.js';
 import { databaseError, timeoutError } from './queryErrors.js';
 import { createByteBudget } from './resultSize.mjs';
-import { type SessionRequest, type SessionResult, unavailableErrors } from './session.js';
-import { createStopper, type Stopper } from './stopper.js';
+import {
+  pooledSession,
+  type SessionRequest,
+  type SessionResult,
+  unavailableErrors,
+} from './session.js';
+import type { Stopper } from './stopper.js';
 
 /** Where a mysql:// URL points, and how many connections Quarry may hold there. */
 export interface MysqlTarget {
@@ -134,7 +139,6 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
       )
     : undefined;
   let dialect: Promise<Dialect> | undefined;
-  let closed = false;
 
   const unavailable = unavailableErrors(target, where);
 
@@ -321,22 +325,12 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
     });
   }
 
-  async function run(request: SessionRequest): Promise<SessionResult> {
-    if (closed) throw unavailable(new Error('the data source was closed.'), 'use');
-    const stop = createStopper(request.timeoutMs, request.phase, request.signal);
-    try {
-      const pooled = await acquire(request.timeoutMs, stop.signal);
-      return await stream(pooled, request, stop);
-    } finally {
-      stop.dispose();
-    }
-  }
-
-  async function close(): Promise<void> {
-    if (closed) return;
-    closed = true;
-    await Promise.all([pool.close(), killers?.close()]);
-  }
-
-  return { run, close };
+  return pooledSession({
+    unavailable,
+    acquire: (request, stop) => acquire(request.timeoutMs, stop.signal),
+    stream,
+    async close() {
+      await Promise.all([pool.close(), killers?.close()]);
+    },
+  });
 }

@@ -6,8 +6,13 @@ import type { Logger } from '../logger.js';
 import { uniqueColumnNames } from './cells.js';
 import { databaseError, timeoutError } from './queryErrors.js';
 import { createByteBudget } from './resultSize.mjs';
-import { type SessionRequest, type SessionResult, unavailableErrors } from './session.js';
-import { createStopper, type Stopper } from './stopper.js';
+import {
+  pooledSession,
+  type SessionRequest,
+  type SessionResult,
+  unavailableErrors,
+} from './session.js';
+import type { Stopper } from './stopper.js';
 
 /** Where a postgres:// URL points, and how the pool behaves. */
 export interface PostgresTarget {
@@ -174,7 +179,6 @@ export function createPostgresSession(target: PostgresTarget, logger: Logger): P
   // An idle connection that dies (server restart, network) is dropped by the pool; without a
   // listener the error would end the process.
   pool.on('error', (error) => logger.debug({ err: error }, 'an idle PostgreSQL connection failed'));
-  let closed = false;
 
   const unavailable = unavailableErrors(target, where);
 
@@ -352,32 +356,24 @@ export function createPostgresSession(target: PostgresTarget, logger: Logger): P
     }
   }
 
-  async function run(request: SessionRequest): Promise<SessionResult> {
-    if (closed) throw unavailable(new Error('the data source was closed.'), 'use');
-    const stop = createStopper(request.timeoutMs, request.phase, request.signal);
+  /** acquire, given up when `stop` fires first; a client that comes later goes back at once. */
+  async function acquireUntilStopped(timeoutMs: number, stop: Stopper): Promise<pg.PoolClient> {
+    const acquiring = acquire(timeoutMs);
     try {
-      const acquiring = acquire(request.timeoutMs);
-      let client: pg.PoolClient;
-      try {
-        client = await Promise.race([acquiring, stop.stopped]);
-      } catch (error) {
-        void acquiring.then(
-          (late) => giveBack(late),
-          () => undefined,
-        );
-        throw error;
-      }
-      return await stream(client, request, stop);
-    } finally {
-      stop.dispose();
+      return await Promise.race([acquiring, stop.stopped]);
+    } catch (error) {
+      void acquiring.then(
+        (late) => giveBack(late),
+        () => undefined,
+      );
+      throw error;
     }
   }
 
-  async function close(): Promise<void> {
-    if (closed) return;
-    closed = true;
-    await pool.end();
-  }
-
-  return { run, close };
+  return pooledSession({
+    unavailable,
+    acquire: (request, stop) => acquireUntilStopped(request.timeoutMs, stop),
+    stream,
+    close: () => pool.end(),
+  });
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { ColumnInfo, QueryOptions, QueryResult, TableInfo } from '../ports.js';
 import { toCell, toResult, toRows } from './cells.js';
 import { INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS, type QueryPhase } from './queryErrors.js';
+import { createStopper, type Stopper } from './stopper.js';
 
 /** One call on a database session (MySQL, PostgreSQL): the SQL and the limits it runs under. */
 export interface SessionRequest {
@@ -85,6 +86,39 @@ export async function sampleColumnValues(
     sample.logger.debug({ err: error, table, column }, 'no sample values');
     return [];
   }
+}
+
+/**
+ * A session's run and close over a pool of connections, as every engine has them: a call after
+ * `close` is refused as DATASOURCE_UNAVAILABLE; otherwise one stopper (the call's time limit and
+ * the caller's signal) covers both the wait for a connection and the streaming on it, and is
+ * disposed however the call ends. The pool is closed once.
+ */
+export function pooledSession<Connection>(pool: {
+  unavailable: (error: unknown, doing: string) => QuarryError;
+  /** A connection ready for the request; rejects when `stop` fires first. */
+  acquire(request: SessionRequest, stop: Stopper): Promise<Connection>;
+  stream(connection: Connection, request: SessionRequest, stop: Stopper): Promise<SessionResult>;
+  close(): Promise<void>;
+}): { run: RunOnSession; close(): Promise<void> } {
+  let closed = false;
+  return {
+    async run(request) {
+      if (closed) throw pool.unavailable(new Error('the data source was closed.'), 'use');
+      const stop = createStopper(request.timeoutMs, request.phase, request.signal);
+      try {
+        const connection = await pool.acquire(request, stop);
+        return await pool.stream(connection, request, stop);
+      } finally {
+        stop.dispose();
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.close();
+    },
+  };
 }
 
 /** A session's one way to run SQL: MysqlSession.run, PostgresSession.run. */
