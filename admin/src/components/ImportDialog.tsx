@@ -12,6 +12,7 @@ import { useLocale } from '../lib/i18n';
 import type { ImportVariables } from '../lib/resources';
 import { ErrorDetail, Field, RequestError } from './Field';
 import { Modal } from './Modal';
+import { TableHead } from './TableHead';
 
 export type ImportMutation = UseMutationResult<ImportReport, Error, ImportVariables>;
 
@@ -191,14 +192,7 @@ function ImportReportView({ report }: { report: ImportReport }) {
         <div className="table-scroll">
           <table className="table table-compact">
             <caption className="visually-hidden">{t('Rows of the file')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('Row')}</th>
-                <th scope="col">{t('Status')}</th>
-                <th scope="col">{t('Entry')}</th>
-                <th scope="col">{t('Change or problem')}</th>
-              </tr>
-            </thead>
+            <TableHead columns={[t('Row'), t('Status'), t('Entry'), t('Change or problem')]} />
             <tbody>
               {shown.map((row) => (
                 <tr key={row.row} data-status={row.status}>

@@ -1,9 +1,9 @@
 import type { Page } from '@quarry/shared';
 import type { ReactNode } from 'react';
-import { useT } from '../lib/i18n';
 import { PAGE_SIZE } from '../lib/useListParams';
 import { Pager } from './ListControls';
 import { QueryState } from './states';
+import { TableHead } from './TableHead';
 
 /** A query of one page of a list, as `usePagedQuery` returns it. */
 export interface PageQuery<T> {
@@ -71,25 +71,11 @@ export function PagedTable<T>({
   className?: string;
   row: (item: T) => ReactNode;
 }) {
-  const t = useT();
   return (
     <PagedList query={query} onPage={onPage} empty={empty}>
       {(items) => (
         <table className={className} aria-busy={query.isFetching}>
-          <thead>
-            <tr>
-              {columns.map((column) => (
-                <th key={column} scope="col">
-                  {column}
-                </th>
-              ))}
-              {actions ? (
-                <th scope="col">
-                  <span className="visually-hidden">{t('Actions')}</span>
-                </th>
-              ) : null}
-            </tr>
-          </thead>
+          <TableHead columns={columns} actions={actions} />
           <tbody>{items.map(row)}</tbody>
         </table>
       )}

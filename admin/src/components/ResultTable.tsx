@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { useLocale, useT } from '../lib/i18n';
 import { Pager } from './ListControls';
 import { Empty } from './states';
+import { TableHead } from './TableHead';
 
 /** Values wider than this (in half-width characters) may be cut with an ellipsis on a phone. */
 const TOOLTIP_FROM_WIDTH = 24;
@@ -108,15 +109,7 @@ export function ResultTable({
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it */}
       <section className="table-scroll" aria-label={label} tabIndex={0}>
         <table className="table table-compact">
-          <thead>
-            <tr>
-              {columns.map((column) => (
-                <th key={column} scope="col">
-                  {column}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={columns} />
           <tbody>
             {shown.map((row, index) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: result rows have no identity of their own

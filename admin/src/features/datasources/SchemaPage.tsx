@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router';
 import { PageHeader } from '../../components/Layout';
 import { SearchBox } from '../../components/ListControls';
 import { Empty, QueryState } from '../../components/states';
+import { TableHead } from '../../components/TableHead';
 import { useT } from '../../lib/i18n';
 import { type SchemaTable, useSchema } from './api';
 import { DescriptionEditor } from './DescriptionEditor';
@@ -88,14 +89,14 @@ export function SchemaPage() {
                     subject={table.name}
                   />
                   <table className="table table-compact table-responsive">
-                    <thead>
-                      <tr>
-                        <th scope="col">{t('Column')}</th>
-                        <th scope="col">{t('Type')}</th>
-                        <th scope="col">{t('Description')}</th>
-                        <th scope="col">{t('Hidden from the assistant')}</th>
-                      </tr>
-                    </thead>
+                    <TableHead
+                      columns={[
+                        t('Column'),
+                        t('Type'),
+                        t('Description'),
+                        t('Hidden from the assistant'),
+                      ]}
+                    />
                     <tbody>
                       {table.columns.map((column) => (
                         <tr key={column.name}>
