@@ -4,13 +4,7 @@ import { toCell } from '../../datasources/cells.js';
 import { postgresTypeParsers, quotePostgresIdentifier } from '../../datasources/postgresSession.js';
 import { type GoldEngine, serverGold } from './gold.js';
 import { loadSqliteIntoPostgres } from './postgresLoader.js';
-import {
-  copyUrlOf,
-  DEFAULT_COPY_PREFIX,
-  type OracleTarget,
-  type ServerTargetOptions,
-  serverTarget,
-} from './targets.js';
+import { type OracleTarget, type ServerTargetOptions, serverTarget } from './targets.js';
 
 /** int8 and numeric, like dates, times and JSON, as the text the server sent: exact. */
 const GOLD_TYPES = postgresTypeParsers(pg.types, { int8: (text) => text, numeric: (text) => text });
@@ -45,34 +39,28 @@ export function createPostgresGold(urlOf: (db: string) => string, version: strin
 }
 
 /**
- * A PostgreSQL server (`postgres://user:pass@host:port`, a user that may create databases): each
- * Spider database is copied from its SQLite file into a fresh database named `<prefix><db>`
- * (C collation: text compares byte by byte, as SQLite's BINARY does), dropped again on `unload`
- * unless `keep`; gold SQL runs on the server itself.
+ * A PostgreSQL server (`postgres://user:pass@host:port`) as `serverTarget` describes; copies
+ * are created with C collation: text compares byte by byte, as SQLite's BINARY does.
  */
-export async function createPostgresTarget(
+export function createPostgresTarget(
   serverUrl: string,
   datasetDir: string,
   options: ServerTargetOptions = {},
 ): Promise<OracleTarget> {
-  const prefix = options.prefix ?? DEFAULT_COPY_PREFIX;
-  const urlOf = copyUrlOf(serverUrl, prefix);
-  const adminUrl = new URL(serverUrl);
-  if (adminUrl.pathname.length <= 1) adminUrl.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: adminUrl.href });
-  admin.on('error', () => undefined);
-  await admin.connect();
-  const version = String(
-    (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]
-      ?.server_version ?? '',
-  );
-  const gold = createPostgresGold(urlOf, version);
-  const name = (db: string) => quotePostgresIdentifier(`${prefix}${db}`);
-  return serverTarget(
-    {
+  return serverTarget(serverUrl, datasetDir, options, async ({ urlOf, databaseName }) => {
+    const adminUrl = new URL(serverUrl);
+    if (adminUrl.pathname.length <= 1) adminUrl.pathname = '/postgres';
+    const admin = new pg.Client({ connectionString: adminUrl.href });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    const version = String(
+      (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]
+        ?.server_version ?? '',
+    );
+    const name = (db: string) => quotePostgresIdentifier(databaseName(db));
+    return {
       engine: 'postgresql',
-      gold,
-      urlOf,
+      gold: createPostgresGold(urlOf, version),
       async dropCopy(db) {
         await admin.query(`DROP DATABASE IF EXISTS ${name(db)} WITH (FORCE)`);
       },
@@ -90,8 +78,6 @@ export async function createPostgresTarget(
       copy: loadSqliteIntoPostgres,
       disconnect: (connection) => connection.end(),
       close: () => admin.end(),
-    },
-    datasetDir,
-    options.keep,
-  );
+    };
+  });
 }

@@ -30,10 +30,8 @@ export interface ServerTargetOptions {
   keep?: boolean;
 }
 
-export const DEFAULT_COPY_PREFIX = 'quarry_oracle_';
-
 /** The URL of the server database that holds the copy of Spider database `db`: `<prefix><db>`. */
-export function copyUrlOf(serverUrl: string, prefix: string): (db: string) => string {
+function copyUrlOf(serverUrl: string, prefix: string): (db: string) => string {
   return (db) => {
     const url = new URL(serverUrl);
     url.pathname = `/${encodeURIComponent(`${prefix}${db}`)}`;
@@ -45,8 +43,6 @@ export function copyUrlOf(serverUrl: string, prefix: string): (db: string) => st
 export interface ServerCopies<Connection> {
   engine: string;
   gold: GoldEngine;
-  /** The URL of the database that holds the copy of Spider database `db`. */
-  urlOf(db: string): string;
   /** Drops the copy of `db` if there is one (on the admin connection). */
   dropCopy(db: string): Promise<void>;
   /** Creates the empty database for the copy of `db`. */
@@ -60,16 +56,30 @@ export interface ServerCopies<Connection> {
   close(): Promise<void>;
 }
 
+/** Where each copy goes on the server, for the engine's own part of a server target. */
+export interface CopyNames {
+  /** The URL of the database that holds the copy of Spider database `db`. */
+  urlOf(db: string): string;
+  /** That database's name, unquoted: `<prefix><db>`. */
+  databaseName(db: string): string;
+}
+
 /**
- * A target on a database server: each Spider database is copied from its SQLite file into a
- * fresh database, dropped again on `unload` unless `keep`; gold SQL runs on the server itself.
+ * A target on a database server (`scheme://user:pass@host:port`, a user that may create
+ * databases): each Spider database is copied from its SQLite file into a fresh database named
+ * `<prefix><db>`, dropped again on `unload` unless `keep`; gold SQL runs on the server itself.
+ * `open` connects to the server and gives what the engine does its own way.
  */
-export function serverTarget<Connection>(
-  server: ServerCopies<Connection>,
+export async function serverTarget<Connection>(
+  serverUrl: string,
   datasetDir: string,
-  keep: boolean | undefined,
-): OracleTarget {
-  const { gold, urlOf } = server;
+  options: ServerTargetOptions,
+  open: (names: CopyNames) => Promise<ServerCopies<Connection>>,
+): Promise<OracleTarget> {
+  const prefix = options.prefix ?? 'quarry_oracle_';
+  const urlOf = copyUrlOf(serverUrl, prefix);
+  const server = await open({ urlOf, databaseName: (db) => `${prefix}${db}` });
+  const { gold } = server;
   return {
     engine: server.engine,
     gold,
@@ -86,7 +96,7 @@ export function serverTarget<Connection>(
     },
     async unload(db) {
       await gold.release(db);
-      if (!keep) await server.dropCopy(db);
+      if (!options.keep) await server.dropCopy(db);
     },
     async close() {
       await gold.close();
@@ -108,34 +118,29 @@ export async function createSqliteTarget(datasetDir: string): Promise<OracleTarg
 }
 
 /**
- * A MySQL or MariaDB server (`mysql://user:pass@host:port`, a user that may create databases):
- * each Spider database is copied from its SQLite file into a fresh database named
- * `<prefix><db>`, dropped again on `unload` unless `keep`; gold SQL runs on the server itself.
+ * A MySQL or MariaDB server (`mysql://user:pass@host:port`) as `serverTarget` describes; copies
+ * compare text byte by byte, as SQLite's BINARY does.
  */
-export async function createMysqlTarget(
+export function createMysqlTarget(
   serverUrl: string,
   datasetDir: string,
   options: ServerTargetOptions = {},
 ): Promise<OracleTarget> {
-  const prefix = options.prefix ?? DEFAULT_COPY_PREFIX;
-  const urlOf = copyUrlOf(serverUrl, prefix);
-  const admin = await mysql.createConnection({
-    uri: serverUrl,
-    charset: 'utf8mb4',
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-  });
-  const [[row]] = (await admin.query('SELECT VERSION() AS version')) as unknown as [
-    [{ version: string }],
-  ];
-  const version = row.version;
-  const gold = createMysqlGold(urlOf, version);
-  const name = (db: string) => quoteMysqlIdentifier(`${prefix}${db}`);
-  return serverTarget(
-    {
+  return serverTarget(serverUrl, datasetDir, options, async ({ urlOf, databaseName }) => {
+    const admin = await mysql.createConnection({
+      uri: serverUrl,
+      charset: 'utf8mb4',
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+    });
+    const [[row]] = (await admin.query('SELECT VERSION() AS version')) as unknown as [
+      [{ version: string }],
+    ];
+    const version = row.version;
+    const name = (db: string) => quoteMysqlIdentifier(databaseName(db));
+    return {
       engine: /mariadb/i.test(version) ? 'mariadb' : 'mysql',
-      gold,
-      urlOf,
+      gold: createMysqlGold(urlOf, version),
       async dropCopy(db) {
         await admin.query(`DROP DATABASE IF EXISTS ${name(db)}`);
       },
@@ -148,8 +153,6 @@ export async function createMysqlTarget(
       copy: loadSqliteIntoMysql,
       disconnect: (connection) => connection.end(),
       close: () => admin.end(),
-    },
-    datasetDir,
-    options.keep,
-  );
+    };
+  });
 }
