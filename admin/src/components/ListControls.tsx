@@ -36,6 +36,37 @@ export function SearchBox({
   );
 }
 
+/**
+ * A list filter: a labelled select whose first option, Any, clears it. `options` are value and
+ * label pairs, labels already in the admin's language.
+ */
+export function FilterSelect({
+  label,
+  value,
+  onChange,
+  options,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  options: readonly (readonly [value: string, label: string])[];
+}) {
+  const t = useT();
+  return (
+    <label className="inline-field">
+      <span>{label}</span>
+      <select className="input" value={value} onChange={(event) => onChange(event.target.value)}>
+        <option value="">{t('Any')}</option>
+        {options.map(([each, text]) => (
+          <option key={each} value={each}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function Pager({
   page,
   pageSize,

@@ -1,7 +1,7 @@
 import { ASK_SOURCES, ASK_STATUSES } from '@quarry/shared';
 import { Link } from 'react-router';
 import { PageHeader } from '../../components/Layout';
-import { SearchBox } from '../../components/ListControls';
+import { FilterSelect, SearchBox } from '../../components/ListControls';
 import { PagedTable } from '../../components/PagedTable';
 import { Empty } from '../../components/states';
 import { formatTime, useLocale } from '../../lib/i18n';
@@ -48,62 +48,38 @@ export function AsksPage() {
           value={list.q}
           onChange={(q) => list.set({ q })}
         />
-        <label className="inline-field">
-          <span>{t('Status')}</span>
-          <select
-            className="input"
-            value={status}
-            onChange={(event) => list.set({ status: event.target.value })}
-          >
-            <option value="">{t('Any')}</option>
-            {ASK_STATUSES.map((each) => (
-              <option key={each} value={each}>
-                {t(statusLabel(each))}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="inline-field">
-          <span>{t('Feedback')}</span>
-          <select
-            className="input"
-            value={rating}
-            onChange={(event) => list.set({ rating: event.target.value })}
-          >
-            <option value="">{t('Any')}</option>
-            <option value="up">{t('Helpful')}</option>
-            <option value="down">{t('Not helpful')}</option>
-            <option value="none">{t('No feedback')}</option>
-          </select>
-        </label>
-        <label className="inline-field">
-          <span>{t('Source')}</span>
-          <select
-            className="input"
-            value={source}
-            onChange={(event) => list.set({ source: event.target.value })}
-          >
-            <option value="">{t('Any')}</option>
-            {ASK_SOURCES.map((each) => (
-              <option key={each} value={each}>
-                {t(SOURCE_LABEL[each])}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="inline-field">
-          <span>{t('Review')}</span>
-          <select
-            className="input"
-            value={review}
-            onChange={(event) => list.set({ review: event.target.value })}
-          >
-            <option value="">{t('Any')}</option>
-            <option value="unreviewed">{t('Unreviewed')}</option>
-            <option value="verified">{t('Verified')}</option>
-            <option value="rejected">{t('Rejected')}</option>
-          </select>
-        </label>
+        <FilterSelect
+          label={t('Status')}
+          value={status}
+          onChange={(status) => list.set({ status })}
+          options={ASK_STATUSES.map((each) => [each, t(statusLabel(each))])}
+        />
+        <FilterSelect
+          label={t('Feedback')}
+          value={rating}
+          onChange={(rating) => list.set({ rating })}
+          options={[
+            ['up', t('Helpful')],
+            ['down', t('Not helpful')],
+            ['none', t('No feedback')],
+          ]}
+        />
+        <FilterSelect
+          label={t('Source')}
+          value={source}
+          onChange={(source) => list.set({ source })}
+          options={ASK_SOURCES.map((each) => [each, t(SOURCE_LABEL[each])])}
+        />
+        <FilterSelect
+          label={t('Review')}
+          value={review}
+          onChange={(review) => list.set({ review })}
+          options={[
+            ['unreviewed', t('Unreviewed')],
+            ['verified', t('Verified')],
+            ['rejected', t('Rejected')],
+          ]}
+        />
       </div>
       <PagedTable
         query={asks}
