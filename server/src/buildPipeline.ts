@@ -9,7 +9,12 @@ import { demoDictionaries } from './demo/dictionaries.js';
 import { isQuarryError } from './errors.js';
 import type { ReadinessCheck } from './http/readiness.js';
 import type { KnowledgeStore } from './knowledge/port.js';
-import { createKnowledgeSnapshots, type KnowledgeSnapshots } from './knowledge/snapshot.js';
+import {
+  createKnowledgeSnapshots,
+  type KnowledgeSnapshot,
+  type KnowledgeSnapshots,
+  pinSnapshot,
+} from './knowledge/snapshot.js';
 import { openKnowledgeStore } from './knowledge/store.js';
 import { createOpenAiClient, type OpenAiClient } from './llm/openaiClient.js';
 import type { Logger } from './logger.js';
@@ -24,7 +29,11 @@ import type { PipelineDeps } from './pipeline/types.js';
 import { createRetrievalService } from './retrieval/retrievalService.js';
 import { loadSecretKey } from './secrets.js';
 import { syncDemoSemantics } from './semantics/demo.js';
-import { createSemanticLayer, type SemanticLayer } from './semantics/service.js';
+import {
+  createSemanticLayer,
+  type SemanticLayer,
+  type SemanticScope,
+} from './semantics/service.js';
 
 /** Where the demo database is built when DATABASE_URL is unset. */
 const DEMO_DATABASE_PATH = 'data/demo.sqlite';
@@ -94,7 +103,11 @@ export async function buildPipeline(
     checkEveryMs: config.knowledgeCheckMs,
   });
   // Asks read the app database through here, so they are answered while it is down.
-  const knowledgeReads = createResilientKnowledgeReads({ store, snapshots: knowledge, outage });
+  const knowledgeReads = createResilientKnowledgeReads({
+    store,
+    snapshot: () => knowledge.current(),
+    outage,
+  });
   await knowledge.current().catch(() => undefined);
 
   const registry = createDataSourceRegistry({
@@ -127,31 +140,45 @@ export async function buildPipeline(
   if (options.manageDemoKnowledge) {
     await syncDemoSemantics(store, semantics, { onDemo: config.databaseUrl === undefined, logger });
   }
-  const visibleTables = async (name: string) => {
-    const [tables, rules] = await Promise.all([schemas.tables(name), accessRules.rules(name)]);
-    return semantics.view(name, applyAccessRules(tables, rules), rules);
+  /** The tables the model may see, hidden ones removed, as `scope`'s knowledge has them. */
+  const visibleTablesIn = (scope: SemanticScope) => async (name: string) => {
+    const [tables, rules] = await Promise.all([schemas.tables(name), scope.accessRules(name)]);
+    return semantics.view(name, applyAccessRules(tables, rules), rules, scope);
   };
   const retrieval = createRetrievalService({
     sources: {
       knowledge: knowledgeReads.retrieval.knowledge,
-      tables: visibleTables,
+      tables: visibleTablesIn(semantics.scope),
       dataSource: (name) => registry.get(name),
     },
     embedder: config.llm.embeddingModel ? llm : undefined,
     logger,
   });
 
+  /** The deps asks run on, every knowledge read answered from `snapshot`. */
+  const depsAt = (snapshot: () => Promise<KnowledgeSnapshot>): PipelineDeps => {
+    const reads = createResilientKnowledgeReads({ store, snapshot, outage });
+    const scope: SemanticScope = {
+      knowledge: snapshot,
+      accessRules: (name) => accessRules.rules(name, reads.accessRules),
+    };
+    const schema = visibleTablesIn(scope);
+    return {
+      settings: config.ask,
+      llm,
+      retrieval: retrieval.at({ knowledge: reads.retrieval.knowledge, tables: schema }),
+      dataSource: (name) => registry.get(name, reads.dataSourceUrl),
+      schema,
+      accessRules: scope.accessRules,
+      semanticCatalog: (name) => semantics.catalog(name, scope),
+      knowledge: reads.pipeline,
+      logger,
+      now: options.now ?? (() => new Date()),
+    };
+  };
   const pipeline: PipelineDeps = {
-    settings: config.ask,
-    llm,
-    retrieval,
-    dataSource: (name) => registry.get(name),
-    schema: visibleTables,
-    accessRules: (name) => accessRules.rules(name),
-    semanticCatalog: (name) => semantics.catalog(name),
-    knowledge: knowledgeReads.pipeline,
-    logger,
-    now: options.now ?? (() => new Date()),
+    ...depsAt(() => knowledge.current()),
+    forAsk: () => depsAt(pinSnapshot(knowledge)),
   };
   return {
     pipeline,

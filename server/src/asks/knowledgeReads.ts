@@ -1,6 +1,6 @@
 import { QuarryError } from '../errors.js';
 import type { KnowledgeStore } from '../knowledge/port.js';
-import type { KnowledgeSnapshot, KnowledgeSnapshots } from '../knowledge/snapshot.js';
+import type { KnowledgeSnapshot } from '../knowledge/snapshot.js';
 import type { AbbreviationMaps, PipelineKnowledge } from '../pipeline/types.js';
 import type { RetrievalKnowledge, RetrievalSources } from '../retrieval/retrievalService.js';
 import type { OutageLog } from './outage.js';
@@ -27,10 +27,14 @@ const NO_DICTIONARIES: AbbreviationMaps = { department: new Map(), project: new 
 
 export function createResilientKnowledgeReads(deps: {
   store: KnowledgeStore;
-  snapshots: KnowledgeSnapshots;
+  /**
+   * The snapshot these reads answer from: the current one (`KnowledgeSnapshots.current`), or
+   * one ask's, taken once (`pinSnapshot`).
+   */
+  snapshot: () => Promise<KnowledgeSnapshot>;
   outage: OutageLog;
 }): ResilientKnowledgeReads {
-  const { store, snapshots, outage } = deps;
+  const { store, outage } = deps;
 
   /** The snapshot, or `fallback()` when none was ever read and none can be now. */
   async function withSnapshot<T>(
@@ -39,7 +43,7 @@ export function createResilientKnowledgeReads(deps: {
   ): Promise<T> {
     let snapshot: KnowledgeSnapshot;
     try {
-      snapshot = await snapshots.current();
+      snapshot = await deps.snapshot();
     } catch {
       return fallback();
     }
@@ -49,7 +53,7 @@ export function createResilientKnowledgeReads(deps: {
   /** The snapshot, or DATASOURCE_UNAVAILABLE saying what the ask cannot go without. */
   async function requireSnapshot(consequence: string): Promise<KnowledgeSnapshot> {
     try {
-      return await snapshots.current();
+      return await deps.snapshot();
     } catch (error) {
       throw new QuarryError(
         'DATASOURCE_UNAVAILABLE',

@@ -11,7 +11,11 @@ import { openDataSource } from './index.js';
  * Leaves out: where names and URLs are stored (`resolveUrl` answers that).
  */
 export interface DataSourceRegistry {
-  get(name: string): Promise<DataSource>;
+  /** `resolveUrl` overrides the registry's own (an ask resolves from its knowledge snapshot). */
+  get(
+    name: string,
+    resolveUrl?: (name: string) => Promise<string | undefined>,
+  ): Promise<DataSource>;
   closeAll(): Promise<void>;
 }
 
@@ -40,8 +44,8 @@ export function createDataSourceRegistry(deps: DataSourceRegistryDeps): DataSour
   }
 
   return {
-    async get(name) {
-      const url = await deps.resolveUrl(name);
+    async get(name, resolveUrl = deps.resolveUrl) {
+      const url = await resolveUrl(name);
       // Everything below up to the first await runs at once, so concurrent gets share one open.
       const current = opened.get(name);
       if (current && current.url === url) return current.dataSource;

@@ -85,6 +85,20 @@ export async function loadKnowledgeSnapshot(
 }
 
 /**
+ * One ask's snapshot: taken from `snapshots` at the ask's first knowledge read and answered to
+ * every read after it, so all its stages see one revision even when an edit lands mid-ask.
+ */
+export function pinSnapshot(
+  snapshots: Pick<KnowledgeSnapshots, 'current'>,
+): () => Promise<KnowledgeSnapshot> {
+  let taken: Promise<KnowledgeSnapshot> | undefined;
+  return () => {
+    taken ??= snapshots.current();
+    return taken;
+  };
+}
+
+/**
  * The one place a process decides whether its knowledge is current. Promises: `current()`
  * answers from memory while nothing changed; after a change notice (`changed()`: this
  * process's store wrote, or another process said so over Redis) the next `current()` waits

@@ -29,8 +29,12 @@ export function accessRulesFrom(
 export function createAccessRuleCache(snapshot: (datasource: string) => Promise<AccessRuleSource>) {
   const bySnapshot = new WeakMap<AccessRuleSource, Map<string, AccessRules>>();
   return {
-    async rules(datasource: string): Promise<AccessRules> {
-      const source = await snapshot(datasource);
+    /** The rules of `datasource` in the current snapshot, or in `from` (an ask's own). */
+    async rules(
+      datasource: string,
+      from: (datasource: string) => Promise<AccessRuleSource> = snapshot,
+    ): Promise<AccessRules> {
+      const source = await from(datasource);
       let byDataSource = bySnapshot.get(source);
       if (byDataSource === undefined) {
         byDataSource = new Map();

@@ -49,11 +49,12 @@ interface Learned {
  * `emit`. Never throws: every failure ends as an `error` event and a failed or stopped outcome.
  */
 export async function runAsk(
-  deps: PipelineDeps,
+  processDeps: PipelineDeps,
   input: AskInput,
   emitEvent: Emit,
   signal: AbortSignal,
 ): Promise<AskOutcome> {
+  const deps = processDeps.forAsk?.() ?? processDeps;
   const timings: Record<string, number> = {};
   const trace = traceAsk(emitEvent);
   const learned: Learned = {};

@@ -75,6 +75,13 @@ export interface PipelineDeps {
   knowledge: PipelineKnowledge;
   logger: Logger;
   now(): Date;
+  /**
+   * The deps one ask runs on: every knowledge read of the ask (dictionaries, historical match,
+   * retrieval, hidden tables, the semantic layer, data source URLs) comes from one snapshot,
+   * taken at its first read, so an edit landing mid-ask never shows its stages two revisions.
+   * Absent where knowledge cannot change during an ask (the evaluation harness).
+   */
+  forAsk?(): PipelineDeps;
 }
 
 export type Emit = (event: AskEvent) => void;

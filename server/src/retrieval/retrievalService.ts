@@ -64,8 +64,11 @@ export function createRetrievalService(deps: {
   const embedder = deps.embedder && createCachedEmbedder(deps.embedder, deps.logger);
   const samples = createSampleCache();
 
-  const knowledgeIndex = async (): Promise<KnowledgeIndex> => {
-    const current = await deps.sources.knowledge();
+  /** What one ask reads: its knowledge and its visible tables. */
+  type AskSources = Pick<RetrievalSources, 'knowledge' | 'tables'>;
+
+  const knowledgeIndex = async (sources: AskSources): Promise<KnowledgeIndex> => {
+    const current = await sources.knowledge();
     const { revision } = current;
     if (knowledge?.revision !== revision) {
       // A promise, so concurrent asks of a new revision share one build.
@@ -80,11 +83,8 @@ export function createRetrievalService(deps: {
     return knowledge.index;
   };
 
-  const schemaIndex = async (datasource: string): Promise<SchemaIndex> => {
-    const [tables, current] = await Promise.all([
-      deps.sources.tables(datasource),
-      deps.sources.knowledge(),
-    ]);
+  const schemaIndex = async (datasource: string, sources: AskSources): Promise<SchemaIndex> => {
+    const [tables, current] = await Promise.all([sources.tables(datasource), sources.knowledge()]);
     // Tables come from a TTL cache, so the same array means the same schema.
     const key = `${current.revision}:${tables.map((t) => `${t.name}(${t.columns.length})`).join(',')}`;
     const cached = schemas.get(datasource);
@@ -98,19 +98,26 @@ export function createRetrievalService(deps: {
     return index;
   };
 
-  return {
+  /** Retrieval over `sources`; the indexes are shared, keyed by revision and schema. */
+  const at = (sources: AskSources) => ({
     async sqlSamples(datasource: string, question: string, limit: number, signal?: AbortSignal) {
-      return (await knowledgeIndex()).samples(datasource, question, limit, signal);
+      return (await knowledgeIndex(sources)).samples(datasource, question, limit, signal);
     },
     async instructions(question: string) {
-      return (await knowledgeIndex()).instructions(question);
+      return (await knowledgeIndex(sources)).instructions(question);
     },
     async schema(datasource: string, question: string, maxTables: number, signal?: AbortSignal) {
-      return (await schemaIndex(datasource)).retrieve(question, {
+      return (await schemaIndex(datasource, sources)).retrieve(question, {
         maxTables,
         ...(signal ? { signal } : {}),
       });
     },
+  });
+
+  return {
+    ...at(deps.sources),
+    /** The same retrieval over one ask's knowledge snapshot and tables. */
+    at,
   };
 }
 

@@ -45,6 +45,12 @@ export interface SemanticLayerDeps {
   logger: Logger;
 }
 
+/**
+ * Where an ask's layer is read from: its knowledge snapshot and the hidden tables and columns
+ * of that snapshot (`SemanticLayerDeps`' own, the current ones, when not given).
+ */
+export type SemanticScope = Pick<SemanticLayerDeps, 'knowledge' | 'accessRules'>;
+
 const EMPTY: SemanticDefinitions = { relationships: [], calculatedFields: [], metrics: [] };
 
 function withoutDefinition(
@@ -175,14 +181,14 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
    * otherwise it runs behind the ask, which gets the stored verdicts (hidden names are kept out
    * of its view anyway, and its SQL still meets the guard and the dry run).
    */
-  async function load(name: string, tables: TableInfo[], wait: boolean) {
-    const knowledge = await deps.knowledge();
+  async function load(name: string, tables: TableInfo[], wait: boolean, scope: SemanticScope) {
+    const knowledge = await scope.knowledge();
     const { revision } = knowledge;
     const hit = cache.get(name);
     // The schema cache hands out the same array until it reads the database again, and what
     // is hidden only changes with the revision: a lookup in memory per ask on a hit.
     if (hit?.revision === revision && hit.tables === tables) return hit.definitions;
-    const schema = schemaFingerprint(tables, await deps.accessRules(name));
+    const schema = schemaFingerprint(tables, await scope.accessRules(name));
     if (hit?.revision === revision && hit.schema === schema) {
       cache.set(name, { ...hit, tables });
       return hit.definitions;
@@ -206,15 +212,18 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
   }
 
   /** The definitions; `fresh` reads the schema now and waits for any revalidation it needs. */
-  async function definitions(name: string, options: { fresh?: boolean } = {}) {
+  async function definitions(
+    name: string,
+    options: { fresh?: boolean; scope?: SemanticScope } = {},
+  ) {
     const tables = await (options.fresh ? deps.describe(name) : deps.tables(name));
-    return load(name, tables, options.fresh ?? false);
+    return load(name, tables, options.fresh ?? false, options.scope ?? deps);
   }
 
   /** For asks: on a failure the last good definitions (or none) rather than a failed ask. */
-  async function forAsk(name: string): Promise<SemanticDefinitions> {
+  async function forAsk(name: string, scope: SemanticScope): Promise<SemanticDefinitions> {
     try {
-      return await definitions(name);
+      return await definitions(name, { scope });
     } catch (error) {
       deps.logger.warn({ err: error, datasource: name }, 'semantic layer unavailable for this ask');
       return cache.get(name)?.definitions ?? EMPTY;
@@ -222,8 +231,11 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
   }
 
   /** The layer as `sql/` writes it out in an ask's SQL (see sql/semantics.ts). */
-  async function catalogForAsk(name: string): Promise<SemanticCatalog> {
-    const [tables, current] = await Promise.all([deps.tables(name), forAsk(name)]);
+  async function catalogForAsk(
+    name: string,
+    scope: SemanticScope = deps,
+  ): Promise<SemanticCatalog> {
+    const [tables, current] = await Promise.all([deps.tables(name), forAsk(name, scope)]);
     return semanticCatalog(tables, current);
   }
 
@@ -235,14 +247,17 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
 
   return {
     definitions,
+    /** Where the layer is read from when no ask gives its own: the current knowledge. */
+    scope: { knowledge: deps.knowledge, accessRules: deps.accessRules } as SemanticScope,
 
     /** The visible tables with the layer applied (calculated columns, relationships, metrics). */
     async view(
       name: string,
       visible: readonly TableInfo[],
       rules: AccessRules,
+      scope: SemanticScope = deps,
     ): Promise<TableInfo[]> {
-      return withSemantics(visible, await forAsk(name), rules);
+      return withSemantics(visible, await forAsk(name, scope), rules);
     },
 
     /**

@@ -105,4 +105,33 @@ describe('dictionary rewrites in an ask', () => {
     expect(statuses[0]?.message).toBe('Processing the question...');
     for (const status of statuses) expect(status.message).not.toMatch(/\p{Script=Han}/u);
   });
+
+  it('an edit landing mid-ask leaves that ask on the knowledge it started with; the next ask sees it', async () => {
+    const rd = (await api(quarry, 'GET', '/api/dictionaries/department?q=RD')).body.items.find(
+      (entry: { abbreviation: string }) => entry.abbreviation === 'RD',
+    );
+    const rename = (fullName: string) =>
+      api(quarry, 'PUT', `/api/dictionaries/department/${rd.id}`, { full_name: fullName });
+    // While the model writes the first ask's SQL, an admin renames what RD stands for; the
+    // ask's dictionary rewrite runs after that and must still use what it started with.
+    let edited = false;
+    quarry.fake.onChat(async () => {
+      if (!edited) {
+        edited = true;
+        expect((await rename('研发部')).status).toBe(200);
+      }
+      return `\`\`\`sql\n${SCOPED_SQL}\n\`\`\``;
+    });
+    try {
+      const during = outcomeEvent(await askEvents(quarry, '研发中心有多少员工'));
+      expect(during).toMatchObject({ type: 'result' });
+      expect(during?.sql).toContain("d.name = '研发中心'");
+      expect(edited).toBe(true);
+
+      const after = outcomeEvent(await askEvents(quarry, '研发部有多少员工'));
+      expect(after?.sql).toContain("d.name = '研发部'");
+    } finally {
+      expect((await rename('研发中心')).status).toBe(200);
+    }
+  });
 });
