@@ -1,4 +1,3 @@
-import { QuarryError } from '../errors.js';
 import { redactUrl } from '../logger.js';
 import type { DataSource, TableInfo } from '../ports.js';
 import { isSignificant, tokenizeSql, tokenText } from '../sql/lexer.js';
@@ -13,7 +12,7 @@ import {
   sampleColumnValues,
   withoutTrailingSemicolons,
 } from './session.js';
-import { checkDataSourceUrl, invalidDataSourceUrl } from './url.js';
+import { readServerUrl } from './url.js';
 
 /** Quotes an identifier for MySQL/MariaDB: backticks, embedded backticks doubled. */
 export function quoteMysqlIdentifier(name: string): string {
@@ -28,42 +27,13 @@ function describesSchema(sql: string): boolean {
   return first?.kind === 'word' && CATALOGUE_STATEMENTS.has(tokenText(sql, first).toLowerCase());
 }
 
-const DEFAULT_POOL_SIZE = 5;
-const DEFAULT_POOL_IDLE_MS = 60_000;
-
 /**
  * Reads `mysql://user:pass@host:port/db` (or `mariadb://…`) with the optional parameters
- * `pool_size` (most connections at once, default 5) and `pool_idle_ms` (an unused connection
- * closes after this long, default 60000); throws INVALID_DATASOURCE_URL (the URL itself) or
- * DATASOURCE_UNAVAILABLE (a parameter) naming what is wrong.
+ * `pool_size` and `pool_idle_ms` (see readServerUrl); throws INVALID_DATASOURCE_URL (the URL
+ * itself) or DATASOURCE_UNAVAILABLE (a parameter) naming what is wrong.
  */
 export function parseMysqlUrl(url: string): MysqlTarget {
-  const invalid = (why: string) =>
-    new QuarryError(
-      'DATASOURCE_UNAVAILABLE',
-      `The data source URL ${redactUrl(url)} ${why}; use mysql://user:pass@host:port/db.`,
-    );
-  // Host, port, credentials (with `@`, `:`, `/`, `#`, `%`) and database: the one URL reader.
-  const parsed = checkDataSourceUrl(url);
-  if (parsed.kind !== 'mysql') throw invalidDataSourceUrl('is not a mysql:// URL');
-  const wholeNumber = (name: string, fallback: number, min: number) => {
-    const raw = parsed.params[name];
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min) {
-      throw invalid(`has ${name}=${raw}, which must be a whole number of at least ${min}`);
-    }
-    return value;
-  };
-  return {
-    host: parsed.host,
-    port: parsed.port,
-    user: parsed.user,
-    password: parsed.password,
-    database: parsed.database,
-    poolSize: wholeNumber('pool_size', DEFAULT_POOL_SIZE, 1),
-    poolIdleMs: wholeNumber('pool_idle_ms', DEFAULT_POOL_IDLE_MS, 1000),
-  };
+  return readServerUrl(url, 'mysql', 'mysql://user:pass@host:port/db').server;
 }
 
 /**

@@ -11,19 +11,10 @@ import {
   unavailableErrors,
 } from './session.js';
 import type { Stopper } from './stopper.js';
+import type { ServerAddress } from './url.js';
 
 /** Where a mysql:// URL points, and how many connections Quarry may hold there. */
-export interface MysqlTarget {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-  /** Most connections open to the server at once, the one used to cancel queries included. */
-  poolSize: number;
-  /** An unused connection is closed after this long. */
-  poolIdleMs: number;
-}
+export type MysqlTarget = ServerAddress;
 
 /**
  * A pool of read-only sessions on one MySQL/MariaDB database, never more than

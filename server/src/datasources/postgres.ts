@@ -1,4 +1,3 @@
-import { QuarryError } from '../errors.js';
 import { redactUrl } from '../logger.js';
 import type { DataSource, EngineVerdict, TableInfo } from '../ports.js';
 import type { DataSourceDeps } from './index.js';
@@ -16,10 +15,7 @@ import {
   sampleColumnValues,
   withoutTrailingSemicolons,
 } from './session.js';
-import { checkDataSourceUrl, invalidDataSourceUrl } from './url.js';
-
-const DEFAULT_POOL_SIZE = 5;
-const DEFAULT_POOL_IDLE_MS = 60_000;
+import { readServerUrl } from './url.js';
 
 // libpq's sslmode spellings: `require` encrypts without checking the certificate, as libpq does.
 const SSL_MODES: Record<string, PostgresTarget['ssl']> = {
@@ -38,24 +34,11 @@ const SSL_MODES: Record<string, PostgresTarget['ssl']> = {
  * parameter) naming what is wrong.
  */
 export function parsePostgresUrl(url: string): PostgresTarget {
-  const invalid = (why: string) =>
-    new QuarryError(
-      'DATASOURCE_UNAVAILABLE',
-      `The data source URL ${redactUrl(url)} ${why}; use postgres://user:pass@host:port/db?schema=public.`,
-    );
-  // Host, port, credentials (with `@`, `:`, `/`, `#`, `%`) and database: the one URL reader.
-  const parsed = checkDataSourceUrl(url);
-  if (parsed.kind !== 'postgres') throw invalidDataSourceUrl('is not a postgres:// URL');
-  const params = new Map(Object.entries(parsed.params));
-  const wholeNumber = (name: string, fallback: number, min: number) => {
-    const raw = params.get(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min) {
-      throw invalid(`has ${name}=${raw}, which must be a whole number of at least ${min}`);
-    }
-    return value;
-  };
+  const { server, params, invalid } = readServerUrl(
+    url,
+    'postgres',
+    'postgres://user:pass@host:port/db?schema=public',
+  );
   const sslmode = params.get('sslmode') ?? 'disable';
   const ssl = SSL_MODES[sslmode];
   if (ssl === undefined) {
@@ -63,17 +46,7 @@ export function parsePostgresUrl(url: string): PostgresTarget {
   }
   const schema = params.get('schema') ?? 'public';
   if (!schema.trim()) throw invalid('has an empty schema');
-  return {
-    host: parsed.host,
-    port: parsed.port,
-    user: parsed.user,
-    password: parsed.password,
-    database: parsed.database,
-    schema,
-    ssl,
-    poolSize: wholeNumber('pool_size', DEFAULT_POOL_SIZE, 1),
-    poolIdleMs: wholeNumber('pool_idle_ms', DEFAULT_POOL_IDLE_MS, 1000),
-  };
+  return { ...server, schema, ssl };
 }
 
 // Long type names cost prompt tokens and read worse than the short ones everyone writes.

@@ -13,20 +13,14 @@ import {
   unavailableErrors,
 } from './session.js';
 import type { Stopper } from './stopper.js';
+import type { ServerAddress } from './url.js';
 
 /** Where a postgres:// URL points, and how the pool behaves. */
-export interface PostgresTarget {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
+export interface PostgresTarget extends ServerAddress {
   /** The schema questions are answered from; the only one user SQL may read. */
   schema: string;
   /** `false`, or the `ssl` option of pg (sslmode=require: encrypted, certificate not checked). */
   ssl: false | { rejectUnauthorized: boolean };
-  poolSize: number;
-  poolIdleMs: number;
 }
 
 /**

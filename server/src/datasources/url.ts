@@ -9,6 +9,7 @@ import {
   type SqliteUrl,
 } from '@quarry/shared';
 import { QuarryError } from '../errors.js';
+import { redactUrl } from '../logger.js';
 
 /**
  * Every data-source URL passes through here before anything uses it: `DATABASE_URL` at start,
@@ -176,4 +177,66 @@ export async function validateDataSourceUrl(
     throw invalidDataSourceUrl(APP_DATABASE_REASON);
   }
   return parsed;
+}
+
+const DEFAULT_POOL_SIZE = 5;
+const DEFAULT_POOL_IDLE_MS = 60_000;
+
+/** Where a server data source's URL points, and how many connections Quarry may hold there. */
+export interface ServerAddress {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  /** Most connections open to the server at once, the one used to cancel queries included. */
+  poolSize: number;
+  /** An unused connection is closed after this long. */
+  poolIdleMs: number;
+}
+
+/**
+ * Reads a `kind` URL (`usage` shows how one reads, for the messages) with the parameters every
+ * server engine takes, `pool_size` (default 5) and `pool_idle_ms` (default 60000); throws INVALID_DATASOURCE_URL (the URL
+ * itself) or DATASOURCE_UNAVAILABLE (a parameter) naming what is wrong.
+ */
+export function readServerUrl(
+  url: string,
+  kind: NetworkUrl['kind'],
+  usage: string,
+): {
+  server: ServerAddress;
+  /** The URL's query parameters, for the engine's own. */
+  params: ReadonlyMap<string, string>;
+  /** DATASOURCE_UNAVAILABLE saying `why` a parameter is wrong and how such a URL reads. */
+  invalid(why: string): QuarryError;
+} {
+  const invalid = (why: string) =>
+    new QuarryError(
+      'DATASOURCE_UNAVAILABLE',
+      `The data source URL ${redactUrl(url)} ${why}; use ${usage}.`,
+    );
+  // Host, port, credentials (with `@`, `:`, `/`, `#`, `%`) and database: the one URL reader.
+  const parsed = checkDataSourceUrl(url);
+  if (parsed.kind !== kind) throw invalidDataSourceUrl(`is not a ${kind}:// URL`);
+  const params = new Map(Object.entries(parsed.params));
+  const wholeNumber = (name: string, fallback: number, min: number) => {
+    const raw = params.get(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) {
+      throw invalid(`has ${name}=${raw}, which must be a whole number of at least ${min}`);
+    }
+    return value;
+  };
+  const server = {
+    host: parsed.host,
+    port: parsed.port,
+    user: parsed.user,
+    password: parsed.password,
+    database: parsed.database,
+    poolSize: wholeNumber('pool_size', DEFAULT_POOL_SIZE, 1),
+    poolIdleMs: wholeNumber('pool_idle_ms', DEFAULT_POOL_IDLE_MS, 1000),
+  };
+  return { server, params, invalid };
 }
