@@ -72,35 +72,30 @@ export function RelationshipsSection({
           ) : null}
         </>
       }
-    >
-      {(items) => (
-        <ul className="card-list" aria-label={t('Relationships')}>
-          {items.map((relationship) => (
-            <li key={relationship.id ?? `declared:${joinText(relationship)}`} className="card">
-              <div className="card-head">
-                <code>{joinText(relationship)}</code>
-                <span className="badge badge-muted">{kindLabel(relationship.kind)}</span>
-                {relationship.source === 'declared' ? (
-                  <span className="badge badge-muted">{t('Declared by the database')}</span>
-                ) : (
-                  <div className="row-actions">
-                    <button
-                      type="button"
-                      className="button button-small button-danger-quiet"
-                      onClick={() => removeRelationship(relationship)}
-                      aria-label={t('Delete {what}', { what: joinText(relationship) })}
-                    >
-                      {t('Delete')}
-                    </button>
-                  </div>
-                )}
+      item={(relationship) => (
+        <li key={relationship.id ?? `declared:${joinText(relationship)}`} className="card">
+          <div className="card-head">
+            <code>{joinText(relationship)}</code>
+            <span className="badge badge-muted">{kindLabel(relationship.kind)}</span>
+            {relationship.source === 'declared' ? (
+              <span className="badge badge-muted">{t('Declared by the database')}</span>
+            ) : (
+              <div className="row-actions">
+                <button
+                  type="button"
+                  className="button button-small button-danger-quiet"
+                  onClick={() => removeRelationship(relationship)}
+                  aria-label={t('Delete {what}', { what: joinText(relationship) })}
+                >
+                  {t('Delete')}
+                </button>
               </div>
-              <Problem definition={relationship} />
-            </li>
-          ))}
-        </ul>
+            )}
+          </div>
+          <Problem definition={relationship} />
+        </li>
       )}
-    </SemanticSection>
+    />
   );
 }
 

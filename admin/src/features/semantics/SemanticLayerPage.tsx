@@ -1,5 +1,5 @@
-import type { CalculatedField, Metric } from '@quarry/shared';
-import { useState } from 'react';
+import type { CalculatedField, Metric, Reason } from '@quarry/shared';
+import { type ReactNode, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { PageHeader } from '../../components/Layout';
 import { ConfirmDelete, Modal } from '../../components/Modal';
@@ -72,28 +72,18 @@ export function SemanticLayerPage() {
         )}
         query={fields}
         emptyTitle={t('No calculated fields yet.')}
-      >
-        {(items) => (
-          <ul className="card-list" aria-label={t('Calculated fields')}>
-            {items.map((field) => (
-              <li key={field.id} className="card">
-                <div className="card-head">
-                  <code className="table-name">
-                    {field.table}.{field.name}
-                  </code>
-                  <RowActions
-                    edit={() => setEditing({ kind: 'field', field })}
-                    onDelete={() => fieldRemoval.ask(field)}
-                  />
-                </div>
-                <p>{field.description}</p>
-                <pre className="code-block mono">{field.expression}</pre>
-                <Problem definition={field} />
-              </li>
-            ))}
-          </ul>
+        item={(field) => (
+          <DefinitionCard
+            key={field.id}
+            name={`${field.table}.${field.name}`}
+            definition={field}
+            onEdit={() => setEditing({ kind: 'field', field })}
+            onDelete={() => fieldRemoval.ask(field)}
+          >
+            <pre className="code-block mono">{field.expression}</pre>
+          </DefinitionCard>
         )}
-      </SemanticSection>
+      />
 
       <SemanticSection
         id="metrics"
@@ -105,33 +95,25 @@ export function SemanticLayerPage() {
         )}
         query={metrics}
         emptyTitle={t('No metrics yet.')}
-      >
-        {(items) => (
-          <ul className="card-list" aria-label={t('Metrics')}>
-            {items.map((metric) => (
-              <li key={metric.id} className="card">
-                <div className="card-head">
-                  <code className="table-name">{metric.name}</code>
-                  <RowActions
-                    edit={() => setEditing({ kind: 'metric', metric })}
-                    onDelete={() => metricRemoval.ask(metric)}
-                  />
-                </div>
-                <p>{metric.description}</p>
-                <ul className="chips" aria-label={t('Columns')}>
-                  {metric.columns.map((column) => (
-                    <li key={column.name} className="chip">
-                      {column.name}
-                    </li>
-                  ))}
-                </ul>
-                <pre className="code-block mono">{metric.sql}</pre>
-                <Problem definition={metric} />
-              </li>
-            ))}
-          </ul>
+        item={(metric) => (
+          <DefinitionCard
+            key={metric.id}
+            name={metric.name}
+            definition={metric}
+            onEdit={() => setEditing({ kind: 'metric', metric })}
+            onDelete={() => metricRemoval.ask(metric)}
+          >
+            <ul className="chips" aria-label={t('Columns')}>
+              {metric.columns.map((column) => (
+                <li key={column.name} className="chip">
+                  {column.name}
+                </li>
+              ))}
+            </ul>
+            <pre className="code-block mono">{metric.sql}</pre>
+          </DefinitionCard>
         )}
-      </SemanticSection>
+      />
 
       {editing?.kind === 'field' ? (
         <Modal
@@ -177,5 +159,35 @@ export function SemanticLayerPage() {
         message={(metric) => <code>{metric.name}</code>}
       />
     </>
+  );
+}
+
+/**
+ * A calculated field's or metric's card: its name as SQL spells it with Edit and Delete, what
+ * it means, its SQL (`children`), and what the schema broke in it, if anything.
+ */
+function DefinitionCard({
+  name,
+  definition,
+  onEdit,
+  onDelete,
+  children,
+}: {
+  name: string;
+  definition: { description: string; problem: string | null; problem_reason: Reason | null };
+  onEdit: () => void;
+  onDelete: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <li className="card">
+      <div className="card-head">
+        <code className="table-name">{name}</code>
+        <RowActions edit={onEdit} onDelete={onDelete} />
+      </div>
+      <p>{definition.description}</p>
+      {children}
+      <Problem definition={definition} />
+    </li>
   );
 }

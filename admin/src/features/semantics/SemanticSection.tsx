@@ -3,7 +3,8 @@ import { Empty, QueryState } from '../../components/states';
 
 /**
  * One part of the semantic layer: its heading with the button that adds one, what it is for,
- * then its items (`children`), or `emptyTitle` while there are none. `more` follows the items.
+ * then its items as a card list named by the title (`item` renders each card), or `emptyTitle`
+ * while there are none. `more` follows the items.
  */
 export function SemanticSection<T>({
   id,
@@ -13,7 +14,7 @@ export function SemanticSection<T>({
   about,
   query,
   emptyTitle,
-  children,
+  item,
   more,
 }: {
   /** Names the heading, so the section is labelled by it. */
@@ -24,7 +25,8 @@ export function SemanticSection<T>({
   about: string;
   query: { isPending: boolean; error: unknown; data: T[] | undefined; refetch: () => unknown };
   emptyTitle: string;
-  children: (items: T[]) => ReactNode;
+  /** One item's card, a `<li>` with its key. */
+  item: (item: T) => ReactNode;
   more?: ReactNode;
 }) {
   return (
@@ -37,7 +39,15 @@ export function SemanticSection<T>({
       </div>
       <p className="muted small">{about}</p>
       <QueryState query={query}>
-        {(items) => (items.length === 0 ? <Empty title={emptyTitle} /> : children(items))}
+        {(items) =>
+          items.length === 0 ? (
+            <Empty title={emptyTitle} />
+          ) : (
+            <ul className="card-list" aria-label={title}>
+              {items.map(item)}
+            </ul>
+          )
+        }
       </QueryState>
       {more}
     </section>
