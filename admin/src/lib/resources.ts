@@ -32,6 +32,19 @@ export function usePagedQuery<T>(key: QueryKey, path: string, params: QueryParam
 }
 
 /**
+ * Every record of a collection that stays small (data sources, one source's semantic
+ * definitions), for pickers and pages that show them all at once.
+ */
+export function useAllQuery<T>(key: QueryKey, path: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: key,
+    queryFn: () => api.get<Page<T>>(path, { page_size: 500 }),
+    select: (page) => page.items,
+  });
+}
+
+/**
  * Creates (POST `path`) or, given an id, replaces (PUT `path/id`) a record, then refreshes
  * everything under `key`. Its form shows the server's refusal next to the fields it names.
  */

@@ -2,13 +2,12 @@ import type {
   DataSourceInput,
   DataSourceUpdate,
   DataSourceView,
-  Page,
   ResultRow,
   SchemaDescriptionInput,
 } from '@quarry/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../lib/providers';
-import { useDeleteResource, useSaveResource } from '../../lib/resources';
+import { useAllQuery, useDeleteResource, useSaveResource } from '../../lib/resources';
 
 const KEY = ['datasources'] as const;
 const PATH = '/api/datasources';
@@ -21,12 +20,7 @@ export interface PreviewResult {
 
 /** Every data source: there are few, and pickers need them all. */
 export function useDataSources() {
-  const api = useApi();
-  return useQuery({
-    queryKey: [...KEY, 'list'],
-    queryFn: () => api.get<Page<DataSourceView>>('/api/datasources', { page_size: 500 }),
-    select: (page) => page.items,
-  });
+  return useAllQuery<DataSourceView>([...KEY, 'list'], PATH);
 }
 
 export function useSaveDataSource() {

@@ -3,13 +3,12 @@ import type {
   CalculatedFieldInput,
   Metric,
   MetricInput,
-  Page,
   Relationship,
   RelationshipInput,
 } from '@quarry/shared';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useApi } from '../../lib/providers';
-import { useDeleteResource, useSaveResource } from '../../lib/resources';
+import { useAllQuery, useDeleteResource, useSaveResource } from '../../lib/resources';
 import type { PreviewResult } from '../datasources/api';
 
 /** Everything of one data source's semantic layer is cached under this key. */
@@ -18,14 +17,8 @@ const pathOf = (datasource: string, kind: string) =>
   `/api/datasources/${encodeURIComponent(datasource)}/${kind}`;
 
 /** A data source has few definitions: the page shows them all. */
-function useAll<T>(datasource: string, kind: string) {
-  const api = useApi();
-  return useQuery({
-    queryKey: [...keyOf(datasource), kind],
-    queryFn: () => api.get<Page<T>>(pathOf(datasource, kind), { page_size: 500 }),
-    select: (page) => page.items,
-  });
-}
+const useAll = <T>(datasource: string, kind: string) =>
+  useAllQuery<T>([...keyOf(datasource), kind], pathOf(datasource, kind));
 
 export const useRelationships = (datasource: string) =>
   useAll<Relationship>(datasource, 'relationships');
