@@ -3,15 +3,7 @@ import type { DataSource, TableInfo } from '../ports.js';
 import { isSignificant, tokenizeSql, tokenText } from '../sql/lexer.js';
 import type { DataSourceDeps } from './index.js';
 import { createMysqlSession, type MysqlTarget } from './mysqlSession.js';
-import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT } from './queryErrors.js';
-import {
-  catalogueTables,
-  executeOnSession,
-  internalRows,
-  type RunOnSession,
-  sampleColumnValues,
-  withoutTrailingSemicolons,
-} from './session.js';
+import { catalogueTables, sessionDataSource } from './session.js';
 import { readServerUrl } from './url.js';
 
 /** Quotes an identifier for MySQL/MariaDB: backticks, embedded backticks doubled. */
@@ -45,8 +37,11 @@ export function createMysqlDataSource(url: string, deps: DataSourceDeps): DataSo
   const logger = deps.logger.child({ datasource: redactUrl(url) });
   const session = createMysqlSession(target, logger);
 
-  const run: RunOnSession = (request) => session.run(request);
-  const internalQuery = (sql: string, values: unknown[]) => internalRows(run, sql, values);
+  const { internalQuery, explain, ...common } = sessionDataSource(session, {
+    quote: quoteMysqlIdentifier,
+    logger,
+    dryRunTimeoutMs: deps.queryTimeoutMs,
+  });
 
   async function describe(): Promise<TableInfo[]> {
     const schema = [target.database];
@@ -89,32 +84,16 @@ export function createMysqlDataSource(url: string, deps: DataSourceDeps): DataSo
     dialect: 'mysql',
     schema: target.database,
 
-    execute: (sql, options) => executeOnSession(run, sql, options),
+    ...common,
 
     async dryRun(sql, signal) {
       // SHOW, DESCRIBE and EXPLAIN only read the catalogue, and EXPLAIN cannot take them:
       // their execution is their dry run.
       if (describesSchema(sql)) return;
       // EXPLAIN resolves every table and column without running the statement.
-      await session.run({
-        sql: `EXPLAIN ${withoutTrailingSemicolons(sql)}`,
-        rowLimit: INTERNAL_ROW_LIMIT,
-        timeoutMs: deps.queryTimeoutMs ?? DRY_RUN_TIMEOUT_MS,
-        signal,
-        phase: 'dryRun',
-      });
+      await explain('EXPLAIN', sql, signal);
     },
 
     describe,
-
-    sampleValues: (table, column, limit) =>
-      sampleColumnValues(run, quoteMysqlIdentifier, {
-        table,
-        column,
-        limit,
-        logger,
-      }),
-
-    close: () => session.close(),
   };
 }

@@ -6,15 +6,7 @@ import {
   type PostgresTarget,
   quotePostgresIdentifier,
 } from './postgresSession.js';
-import { DRY_RUN_TIMEOUT_MS, INTERNAL_ROW_LIMIT } from './queryErrors.js';
-import {
-  catalogueTables,
-  executeOnSession,
-  internalRows,
-  type RunOnSession,
-  sampleColumnValues,
-  withoutTrailingSemicolons,
-} from './session.js';
+import { catalogueTables, sessionDataSource } from './session.js';
 import { readServerUrl } from './url.js';
 
 // libpq's sslmode spellings: `require` encrypts without checking the certificate, as libpq does.
@@ -146,8 +138,11 @@ export function createPostgresDataSource(url: string, deps: DataSourceDeps): Dat
   const session = createPostgresSession(target, logger);
   const schema = target.schema;
 
-  const run: RunOnSession = (request) => session.run(request);
-  const internalQuery = (sql: string, values: unknown[]) => internalRows(run, sql, values);
+  const { internalQuery, explain, ...common } = sessionDataSource(session, {
+    quote: quotePostgresIdentifier,
+    logger,
+    dryRunTimeoutMs: deps.queryTimeoutMs,
+  });
 
   async function describe(): Promise<TableInfo[]> {
     // Tables, views, materialized views, partitioned and foreign tables; not the partitions.
@@ -201,29 +196,18 @@ export function createPostgresDataSource(url: string, deps: DataSourceDeps): Dat
     );
   }
 
-  async function explain(sql: string, signal: AbortSignal | undefined, verbose: boolean) {
-    const options = verbose ? '(VERBOSE, FORMAT JSON)' : '(FORMAT JSON)';
-    return session.run({
-      sql: `EXPLAIN ${options} ${withoutTrailingSemicolons(sql)}`,
-      rowLimit: INTERNAL_ROW_LIMIT,
-      timeoutMs: deps.queryTimeoutMs ?? DRY_RUN_TIMEOUT_MS,
-      ...(signal ? { signal } : {}),
-      phase: 'dryRun',
-    });
-  }
-
   return {
     dialect: 'postgres',
 
-    execute: (sql, options) => executeOnSession(run, sql, options),
+    ...common,
 
     async dryRun(sql, signal) {
       // EXPLAIN plans the statement (every table, column and type resolved) without running it.
-      await explain(sql, signal, false);
+      await explain('EXPLAIN (FORMAT JSON)', sql, signal);
     },
 
     async inspect(sql, signal): Promise<EngineVerdict> {
-      const raw = await explain(sql, signal, true);
+      const raw = await explain('EXPLAIN (VERBOSE, FORMAT JSON)', sql, signal);
       const document = raw.rows[0]?.[0];
       const plans = (typeof document === 'string' ? JSON.parse(document) : document) as {
         Plan: PlanNode;
@@ -239,15 +223,5 @@ export function createPostgresDataSource(url: string, deps: DataSourceDeps): Dat
     },
 
     describe,
-
-    sampleValues: (table, column, limit) =>
-      sampleColumnValues(run, quotePostgresIdentifier, {
-        table,
-        column,
-        limit,
-        logger,
-      }),
-
-    close: () => session.close(),
   };
 }

@@ -1,9 +1,14 @@
 import type { CellValue, ResultRow } from '@quarry/shared';
 import { isQuarryError, QuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { ColumnInfo, QueryOptions, QueryResult, TableInfo } from '../ports.js';
+import type { ColumnInfo, DataSource, QueryOptions, QueryResult, TableInfo } from '../ports.js';
 import { toCell, toResult, toRows } from './cells.js';
-import { INTERNAL_ROW_LIMIT, INTERNAL_TIMEOUT_MS, type QueryPhase } from './queryErrors.js';
+import {
+  DRY_RUN_TIMEOUT_MS,
+  INTERNAL_ROW_LIMIT,
+  INTERNAL_TIMEOUT_MS,
+  type QueryPhase,
+} from './queryErrors.js';
 import { createStopper, type Stopper } from './stopper.js';
 
 /** One call on a database session (MySQL, PostgreSQL): the SQL and the limits it runs under. */
@@ -128,12 +133,12 @@ export type RunOnSession = (request: SessionRequest) => Promise<SessionResult>;
  * Models like to end with `;`: MySQL without multi-statements rejects `SELECT 1;`, and EXPLAIN
  * wraps the text on both engines.
  */
-export function withoutTrailingSemicolons(sql: string): string {
+function withoutTrailingSemicolons(sql: string): string {
   return sql.replace(/[\s;]+$/, '');
 }
 
 /** Users' SQL on a session, within the caller's caps. */
-export async function executeOnSession(
+async function executeOnSession(
   run: RunOnSession,
   sql: string,
   options: QueryOptions,
@@ -143,7 +148,7 @@ export async function executeOnSession(
 }
 
 /** Quarry's own catalogue query on a session, its rows by column name. */
-export async function internalRows(
+async function internalRows(
   run: RunOnSession,
   sql: string,
   values: unknown[],
@@ -156,6 +161,37 @@ export async function internalRows(
     phase: 'execute',
   });
   return toRows(raw.columns, raw.rows);
+}
+
+/**
+ * The half of a DataSource that is the same on every server engine's session: users' SQL within
+ * the caller's caps (`execute`), sample values with the engine's quoting, `close`; and, for the
+ * engine's own half, Quarry's catalogue queries (`internalQuery`) and the dry run's EXPLAIN
+ * (`explain`: the engine's EXPLAIN with its options) under the dry-run time limit.
+ */
+export function sessionDataSource(
+  session: { run: RunOnSession; close(): Promise<void> },
+  engine: { quote(name: string): string; logger: Logger; dryRunTimeoutMs?: number | undefined },
+): Pick<DataSource, 'execute' | 'sampleValues' | 'close'> & {
+  internalQuery(sql: string, values: unknown[]): Promise<ResultRow[]>;
+  explain(explain: string, sql: string, signal: AbortSignal | undefined): Promise<SessionResult>;
+} {
+  const run: RunOnSession = (request) => session.run(request);
+  return {
+    execute: (sql, options) => executeOnSession(run, sql, options),
+    sampleValues: (table, column, limit) =>
+      sampleColumnValues(run, engine.quote, { table, column, limit, logger: engine.logger }),
+    close: () => session.close(),
+    internalQuery: (sql, values) => internalRows(run, sql, values),
+    explain: (explain, sql, signal) =>
+      run({
+        sql: `${explain} ${withoutTrailingSemicolons(sql)}`,
+        rowLimit: INTERNAL_ROW_LIMIT,
+        timeoutMs: engine.dryRunTimeoutMs ?? DRY_RUN_TIMEOUT_MS,
+        ...(signal ? { signal } : {}),
+        phase: 'dryRun',
+      }),
+  };
 }
 
 /**
