@@ -10,6 +10,10 @@ export interface ListParams {
   filters: Record<string, string>;
   /** Changing anything but the page starts again at page 1. */
   set(changes: Record<string, string | number | undefined>): void;
+  /** The search text and its setter, to spread on the list's `SearchBox`. */
+  search: { value: string; onChange: (q: string) => void };
+  /** Goes to a page, for the list's pager (`onPage`). */
+  setPage: (page: number) => void;
 }
 
 /**
@@ -44,5 +48,10 @@ export function useListParams(filterKeys: readonly string[] = []): ListParams {
     },
     [setParams],
   );
-  return { q, page, filters, set };
+  const search = useMemo(
+    () => ({ value: q, onChange: (next: string) => set({ q: next }) }),
+    [q, set],
+  );
+  const setPage = useCallback((next: number) => set({ page: next }), [set]);
+  return { q, page, filters, set, search, setPage };
 }

@@ -43,11 +43,7 @@ export function AsksPage() {
         )}
       />
       <div className="toolbar filters">
-        <SearchBox
-          label={t('Search questions, SQL and names')}
-          value={list.q}
-          onChange={(q) => list.set({ q })}
-        />
+        <SearchBox label={t('Search questions, SQL and names')} {...list.search} />
         <FilterSelect
           label={t('Status')}
           value={status}
@@ -83,7 +79,7 @@ export function AsksPage() {
       </div>
       <PagedTable
         query={asks}
-        onPage={(page) => list.set({ page })}
+        onPage={list.setPage}
         empty={
           <Empty
             title={

@@ -29,11 +29,7 @@ export function EntryList({
   return (
     <>
       <div className="toolbar">
-        <SearchBox
-          label={t('Search abbreviations')}
-          value={list.q}
-          onChange={(q) => list.set({ q })}
-        />
+        <SearchBox label={t('Search abbreviations')} {...list.search} />
         <div className="toolbar-actions">
           <button type="button" className="button button-primary" onClick={onAdd}>
             {t('Add entry')}
@@ -46,7 +42,7 @@ export function EntryList({
       </div>
       <PagedTable
         query={entries}
-        onPage={(page) => list.set({ page })}
+        onPage={list.setPage}
         empty={
           <Empty
             title={

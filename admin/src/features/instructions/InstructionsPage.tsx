@@ -44,15 +44,11 @@ export function InstructionsPage() {
         }
       />
       <div className="toolbar">
-        <SearchBox
-          label={t('Search instructions')}
-          value={list.q}
-          onChange={(q) => list.set({ q })}
-        />
+        <SearchBox label={t('Search instructions')} {...list.search} />
       </div>
       <PagedList
         query={instructions}
-        onPage={(page) => list.set({ page })}
+        onPage={list.setPage}
         empty={
           <Empty
             title={

@@ -42,15 +42,11 @@ export function SqlPairsPage() {
         }
       />
       <div className="toolbar">
-        <SearchBox
-          label={t('Search questions and SQL')}
-          value={list.q}
-          onChange={(q) => list.set({ q })}
-        />
+        <SearchBox label={t('Search questions and SQL')} {...list.search} />
       </div>
       <PagedTable
         query={pairs}
-        onPage={(page) => list.set({ page })}
+        onPage={list.setPage}
         empty={
           <Empty
             title={list.q ? t('No SQL pair matches “{q}”.', { q: list.q }) : t('No SQL pairs yet.')}
