@@ -97,7 +97,6 @@ function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T |
 
 /** Opens nothing until the first call. */
 export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSession {
-  const where = `the MySQL database '${target.database}' at ${target.host}:${target.port}`;
   const options = {
     host: target.host,
     port: target.port,
@@ -131,7 +130,7 @@ export function createMysqlSession(target: MysqlTarget, logger: Logger): MysqlSe
     : undefined;
   let dialect: Promise<Dialect> | undefined;
 
-  const unavailable = unavailableErrors(target, where);
+  const unavailable = unavailableErrors(target, 'MySQL');
 
   function simpleQuery(connection: Connection, sql: string): Promise<unknown[]> {
     return new Promise((resolve, reject) => {

@@ -147,7 +147,6 @@ export function quotePostgresIdentifier(name: string): string {
 /** Opens nothing until the first call. */
 export function createPostgresSession(target: PostgresTarget, logger: Logger): PostgresSession {
   const { pg: driverPg, Cursor: CursorClass, types: TYPES } = loadDriver();
-  const where = `the PostgreSQL database '${target.database}' at ${target.host}:${target.port}`;
   const connection = {
     host: target.host,
     port: target.port,
@@ -174,7 +173,7 @@ export function createPostgresSession(target: PostgresTarget, logger: Logger): P
   // listener the error would end the process.
   pool.on('error', (error) => logger.debug({ err: error }, 'an idle PostgreSQL connection failed'));
 
-  const unavailable = unavailableErrors(target, where);
+  const unavailable = unavailableErrors(target, 'PostgreSQL');
 
   function beginSql(timeoutMs: number): string {
     const timeout = Math.max(1, Math.ceil(timeoutMs));

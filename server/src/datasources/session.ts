@@ -10,6 +10,7 @@ import {
   type QueryPhase,
 } from './queryErrors.js';
 import { createStopper, type Stopper } from './stopper.js';
+import type { ServerAddress } from './url.js';
 
 /** One call on a database session (MySQL, PostgreSQL): the SQL and the limits it runs under. */
 export interface SessionRequest {
@@ -31,22 +32,16 @@ export interface SessionResult {
   capped: boolean;
 }
 
-/** Where a session connects, as its errors name it. */
-export interface SessionTarget {
-  host: string;
-  port: number;
-  database: string;
-  password: string;
-}
-
 /**
- * The DATASOURCE_UNAVAILABLE errors of one session: `doing` what failed on `where`, in the
- * driver's own words (its error code when it gave no message), never with the password.
+ * The DATASOURCE_UNAVAILABLE errors of one session: `doing` what failed on the `engine`
+ * database at the target's host and port, in the driver's own words (its error code when it
+ * gave no message), never with the password.
  */
 export function unavailableErrors(
-  target: SessionTarget,
-  where: string,
+  target: ServerAddress,
+  engine: 'MySQL' | 'PostgreSQL',
 ): (error: unknown, doing: string) => QuarryError {
+  const where = `the ${engine} database '${target.database}' at ${target.host}:${target.port}`;
   // Drivers do not echo passwords today; this guards against one that does. Very short
   // passwords are skipped because masking every "a" in a message would hide its meaning.
   const hidePassword = (message: string) =>
