@@ -161,20 +161,16 @@ export function createOpenAiClient(deps: {
         opened = true;
         let idle = false;
         let finished = false;
-        let timer: NodeJS.Timeout | undefined;
         // The SDK's time-out ends when headers arrive; a stream that then stalls needs its own.
-        const armIdleTimer = () => {
-          clearTimeout(timer);
-          timer = setTimeout(() => {
-            idle = true;
-            chunks.controller.abort();
-          }, config.timeoutMs);
-        };
+        // One timer, restarted by each chunk (`refresh`), not a new one per chunk.
+        const timer = setTimeout(() => {
+          idle = true;
+          chunks.controller.abort();
+        }, config.timeoutMs);
         try {
-          armIdleTimer();
           // An aborted SDK stream just ends, so why it ended is read from the flags below.
           for await (const chunk of chunks) {
-            armIdleTimer();
+            timer.refresh();
             countTokens(chunk.usage);
             const choice = chunk.choices[0];
             if (choice?.finish_reason) finished = true;
