@@ -4,6 +4,7 @@ import { QuarryError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { QuarryMetrics } from '../metrics.js';
 import type { ChatRequest, Embedder, LlmClient } from '../ports.js';
+import { chatChunks } from './chatStream.js';
 import { abortable, formatDuration, NOT_CONFIGURED_MESSAGE, toLlmError } from './failures.js';
 
 /** OpenAI's small, cheap current chat model: the default when talking to OpenAI itself. */
@@ -149,13 +150,21 @@ export function createOpenAiClient(deps: {
     let chars = 0;
     for (let attempt = 0; ; attempt++) {
       let opened = false;
+      // Ends the request when the stream goes idle or the caller stops reading early.
+      const ending = new AbortController();
       try {
-        const chunks = await abortable(
-          requireClient().chat.completions.create(
-            // The usage chunk comes last, with no choices; endpoints without it ignore the option.
-            { ...chatBody(model, request), stream: true, stream_options: { include_usage: true } },
-            { signal },
-          ),
+        const response = await abortable(
+          requireClient()
+            .chat.completions.create(
+              // The usage chunk comes last, with no choices; endpoints without it ignore the option.
+              {
+                ...chatBody(model, request),
+                stream: true,
+                stream_options: { include_usage: true },
+              },
+              { signal: signal ? AbortSignal.any([signal, ending.signal]) : ending.signal },
+            )
+            .asResponse(),
           signal,
         );
         opened = true;
@@ -165,11 +174,12 @@ export function createOpenAiClient(deps: {
         // One timer, restarted by each chunk (`refresh`), not a new one per chunk.
         const timer = setTimeout(() => {
           idle = true;
-          chunks.controller.abort();
+          ending.abort();
         }, config.timeoutMs);
         try {
-          // An aborted SDK stream just ends, so why it ended is read from the flags below.
-          for await (const chunk of chunks) {
+          // A body-less answer reads as a reply ended mid-way (no finish reason), below.
+          const body = (response.body ?? []) as AsyncIterable<Uint8Array>;
+          for await (const chunk of chatChunks(body, response.headers)) {
             timer.refresh();
             countTokens(chunk.usage);
             const choice = chunk.choices[0];
@@ -180,10 +190,13 @@ export function createOpenAiClient(deps: {
               yield delta;
             }
           }
+        } catch (error) {
+          // Ending the request makes the body's reader throw: say why it ended instead.
+          if (!idle && !signal?.aborted) throw error;
         } finally {
           clearTimeout(timer);
           // Reached early when the consumer stops iterating: free the connection.
-          chunks.controller.abort();
+          ending.abort();
         }
         if (signal?.aborted) throw toLlmError(signal.reason, context);
         if (idle) {
