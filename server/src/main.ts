@@ -1,4 +1,3 @@
-import { pointedAt, startSlackBot } from '@quarry/bot';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startQuarryServer } from './server.js';
@@ -30,6 +29,10 @@ async function main(): Promise<void> {
   const closers = [() => server.close()];
 
   if (config.slack) {
+    // Loaded only when Slack is configured: Bolt's Socket Mode loads the npm `undici`, which
+    // makes itself the process's fetch dispatcher on load, so a server without Slack would
+    // send its model calls through it (and carry Bolt in memory) for nothing.
+    const { pointedAt, startSlackBot } = await import('@quarry/bot');
     // In one process the bot talks to this server, wherever HOST and PORT put it, unless
     // QUARRY_SERVER_URL says otherwise.
     const botConfig = config.slack.quarry.serverUrlSet
