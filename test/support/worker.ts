@@ -85,6 +85,16 @@ export interface WorkerProcess {
 }
 
 /**
+ * Workers still running. A test that fails or times out before it could stop its worker
+ * (its `beforeAll` gave up while the worker was starting) would leave it taking jobs long after
+ * the run: what is left when the test process exits is killed then.
+ */
+const unstopped = new Set<() => void>();
+process.once('exit', () => {
+  for (const kill of unstopped) kill();
+});
+
+/**
  * A worker as a separate process, resolved once it takes asks: `node --import tsx` on the
  * worker's main, or with `viaNpm` the real `npm run worker` in a process group of its own
  * (`signalGroup` then signals npm, the shell and node at once, as Ctrl-C or systemd do).
@@ -109,8 +119,18 @@ export async function spawnWorker(
       });
   let output = '';
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const killNow = () => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+    if (options.viaNpm) process.kill(-child.pid, 'SIGKILL');
+    else child.kill('SIGKILL');
+  };
+  unstopped.add(killNow);
+  void exited.then(() => unstopped.delete(killNow));
   await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`worker did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => {
+      killNow();
+      fail(new Error(`worker did not start:\n${output}`));
+    }, 30_000);
     const onData = (data: Buffer) => {
       output += data.toString();
       if (output.includes('ask worker: taking asks')) {
