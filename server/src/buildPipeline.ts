@@ -26,6 +26,7 @@ import {
 } from './pipeline/accessRuleCache.js';
 import { createSchemaCache } from './pipeline/schemaCache.js';
 import type { PipelineDeps } from './pipeline/types.js';
+import type { TableInfo } from './ports.js';
 import { createRetrievalService } from './retrieval/retrievalService.js';
 import { loadSecretKey } from './secrets.js';
 import { syncDemoSemantics } from './semantics/demo.js';
@@ -155,14 +156,30 @@ export async function buildPipeline(
     logger,
   });
 
-  /** The deps asks run on, every knowledge read answered from `snapshot`. */
-  const depsAt = (snapshot: () => Promise<KnowledgeSnapshot>): PipelineDeps => {
+  /**
+   * The deps asks run on, every knowledge read answered from `snapshot`; `oneAsk` when they
+   * serve a single ask, which may keep what it worked out for its whole run.
+   */
+  const depsAt = (snapshot: () => Promise<KnowledgeSnapshot>, oneAsk: boolean): PipelineDeps => {
     const reads = createResilientKnowledgeReads({ store, snapshot, outage });
     const scope: SemanticScope = {
       knowledge: snapshot,
       accessRules: (name) => accessRules.rules(name, reads.accessRules),
     };
-    const schema = visibleTablesIn(scope);
+    const visibleTables = visibleTablesIn(scope);
+    // For one ask, worked out once per data source: the historical match, retrieval, intent
+    // and the fallback schema all read the same visible tables.
+    const visible = new Map<string, Promise<TableInfo[]>>();
+    const schema = !oneAsk
+      ? visibleTables
+      : (name: string) => {
+          let tables = visible.get(name);
+          if (tables === undefined) {
+            tables = visibleTables(name);
+            visible.set(name, tables);
+          }
+          return tables;
+        };
     return {
       settings: config.ask,
       llm,
@@ -177,8 +194,8 @@ export async function buildPipeline(
     };
   };
   const pipeline: PipelineDeps = {
-    ...depsAt(() => knowledge.current()),
-    forAsk: () => depsAt(pinSnapshot(knowledge)),
+    ...depsAt(() => knowledge.current(), false),
+    forAsk: () => depsAt(pinSnapshot(knowledge), true),
   };
   return {
     pipeline,
