@@ -9,6 +9,7 @@ import type WebSocket from 'ws';
 import { collectFrames, connect, isClosingEvent, query } from '../test/support/quarry.js';
 import type { ModelTiming } from './fakeModelProcess.js';
 import { mainThreadCpuNs } from './processCpu.js';
+import { benchQuarryEnv } from './quarryEnv.js';
 import { percentile } from './stats.js';
 
 /**
@@ -327,25 +328,7 @@ function spawnTs(
 
 async function startQuarry(dir: string, modelUrl: string): Promise<Target> {
   const port = await freePort();
-  const child = spawnTs(
-    'server/src/main.ts',
-    dir,
-    {
-      PORT: String(port),
-      OPENAI_BASE_URL: modelUrl,
-      OPENAI_API_KEY: 'bench',
-      LLM_MODEL: 'bench-model',
-      ADMIN_TOKEN: 'bench-admin-token-0123456789',
-      ASK_INTENT_CLASSIFICATION: 'false',
-      ASK_REASONING: 'false',
-      ASK_ANSWER: 'false',
-      ASK_CHART: 'false',
-      ASK_FOLLOW_UPS: 'false',
-      // The default level, as in production (stdout goes to /dev/null here).
-      LOG_LEVEL: 'info',
-    },
-    profileFlags(),
-  );
+  const child = spawnTs('server/src/main.ts', dir, benchQuarryEnv(port, modelUrl), profileFlags());
   await waitForHealth(child, `http://127.0.0.1:${port}/health`);
   return {
     name: 'quarry',

@@ -9,6 +9,7 @@ import Bull from 'bull';
 import { type FakeOpenAI, startFakeOpenAI } from '../test/fakes/openaiServer.js';
 import { collectFrames, connect, isClosingEvent, query } from '../test/support/quarry.js';
 import { dropQueue, REDIS_URL } from '../test/support/worker.js';
+import { BENCH_ADMIN_TOKEN, benchQuarryEnv } from './quarryEnv.js';
 import { percentile } from './stats.js';
 
 /** The fake model's pace: time to first token and one 4-character chunk every 10 ms. */
@@ -16,7 +17,6 @@ const TIME_TO_FIRST_TOKEN_MS = 200;
 const CHUNK_DELAY_MS = 10;
 const SQL =
   "```sql\nSELECT d.name, COUNT(*) AS headcount FROM employees e JOIN departments d ON d.id = e.department_id WHERE d.name = 'RD' GROUP BY d.name\n```";
-const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const ROOT = resolve(import.meta.dirname, '..');
 
 export interface LatencyReport {
@@ -125,18 +125,7 @@ async function startServerProcess(
   const queueName = `bench-${randomBytes(4).toString('hex')}`;
   const env = {
     PATH: process.env.PATH ?? '',
-    PORT: String(port),
-    OPENAI_BASE_URL: fake.baseUrl,
-    OPENAI_API_KEY: 'bench',
-    ADMIN_TOKEN,
-    ASK_INTENT_CLASSIFICATION: 'false',
-    ASK_REASONING: 'false',
-    // The latency measured here is the SQL path's; answerCost.ts measures the parts after the rows.
-    ASK_ANSWER: 'false',
-    ASK_CHART: 'false',
-    ASK_FOLLOW_UPS: 'false',
-    // The default level: every frame is logged, as in production (to /dev/null here).
-    LOG_LEVEL: 'info',
+    ...benchQuarryEnv(port, fake.baseUrl),
     ...(workers > 0 ? { REDIS_URL, ASK_QUEUE_NAME: queueName, ASK_WORKER_CONCURRENCY: '0' } : {}),
   };
   // Data files (app database, demo database) land in the temp dir, shared by the workers.
@@ -208,7 +197,7 @@ async function freePort(): Promise<number> {
 async function askTimings(port: number, askId: string): Promise<Record<string, number>> {
   for (let i = 0; i < 100; i += 1) {
     const response = await fetch(`http://127.0.0.1:${port}/api/asks/${askId}`, {
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
     });
     const record = (await response.json()) as { status?: string; timings?: Record<string, number> };
     if (record.status === 'finished' && record.timings) return record.timings;
