@@ -123,6 +123,11 @@ export async function buildPipeline(
   const llm = createOpenAiClient({ config: config.llm, logger, metrics: options.metrics });
   const schemas = createSchemaCache({ dataSource: (name) => registry.get(name) });
   const accessRules = createAccessRuleCache(knowledgeReads.accessRules);
+  /** Where what is hidden and the semantic layer are read when no ask pins a snapshot. */
+  const currentScope: SemanticScope = {
+    knowledge: () => knowledge.current(),
+    accessRules: (name) => accessRules.rules(name),
+  };
   // The one way to a data source's tables for the model: retrieval, DDL, intent and sample
   // values all read through here, so hidden tables and columns never reach a prompt.
   const semantics = createSemanticLayer({
@@ -131,8 +136,7 @@ export async function buildPipeline(
     tables: (name) => schemas.tables(name),
     // An admin page reads the schema now, and asks should see what it saw.
     describe: (name) => schemas.fresh(name),
-    knowledge: () => knowledge.current(),
-    accessRules: (name) => accessRules.rules(name),
+    ...currentScope,
     timeoutMs: config.ask.queryTimeoutMs,
     logger,
   });
@@ -149,7 +153,7 @@ export async function buildPipeline(
   const retrieval = createRetrievalService({
     sources: {
       knowledge: knowledgeReads.retrieval.knowledge,
-      tables: visibleTablesIn(semantics.scope),
+      tables: visibleTablesIn(currentScope),
       dataSource: (name) => registry.get(name),
     },
     embedder: config.llm.embeddingModel ? llm : undefined,

@@ -247,8 +247,6 @@ export function createSemanticLayer(deps: SemanticLayerDeps) {
 
   return {
     definitions,
-    /** Where the layer is read from when no ask gives its own: the current knowledge. */
-    scope: { knowledge: deps.knowledge, accessRules: deps.accessRules } as SemanticScope,
 
     /** The visible tables with the layer applied (calculated columns, relationships, metrics). */
     async view(
