@@ -49,7 +49,7 @@ const QUERY_CANCELED = '57014';
 const SAFE_DIGITS = 15;
 
 /** Keeps text: dates and times as the server writes them (no time zone shifts), JSON as written. */
-const asText = (value: string) => value;
+export const asText = (value: string) => value;
 
 /** int8 as a bigint, which cells turn into a number when it fits and a string otherwise. */
 const toBigInt = (value: string) => BigInt(value);

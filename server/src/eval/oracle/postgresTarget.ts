@@ -1,13 +1,17 @@
 import type { CellValue } from '@quarry/shared';
 import pg from 'pg';
 import { toCell } from '../../datasources/cells.js';
-import { postgresTypeParsers, quotePostgresIdentifier } from '../../datasources/postgresSession.js';
+import {
+  asText,
+  postgresTypeParsers,
+  quotePostgresIdentifier,
+} from '../../datasources/postgresSession.js';
 import { type GoldEngine, serverGold } from './gold.js';
 import { loadSqliteIntoPostgres } from './postgresLoader.js';
 import { type OracleTarget, type ServerTargetOptions, serverTarget } from './targets.js';
 
 /** int8 and numeric, like dates, times and JSON, as the text the server sent: exact. */
-const GOLD_TYPES = postgresTypeParsers(pg.types, { int8: (text) => text, numeric: (text) => text });
+const GOLD_TYPES = postgresTypeParsers(pg.types, { int8: asText, numeric: asText });
 
 /**
  * The PostgreSQL gold side: the gold SQL on a plain pg connection as the loading user, with the

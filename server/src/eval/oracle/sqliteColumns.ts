@@ -8,9 +8,9 @@ import { quoteSqliteIdentifier as sq } from '../../datasources/sqlite.js';
  * profile of the values and only refines it by the declared type.
  */
 
-export type StorageClass = 'integer' | 'real' | 'text' | 'blob' | 'null';
+type StorageClass = 'integer' | 'real' | 'text' | 'blob' | 'null';
 
-export interface SourceColumn {
+interface SourceColumn {
   /** As SQLite spells it. */
   name: string;
   declared: string;
@@ -31,7 +31,7 @@ export interface ColumnProfile {
   values(kind: StorageClass): unknown[];
 }
 
-export function profileColumn(
+function profileColumn(
   source: Database.Database,
   table: string,
   column: SourceColumn,
@@ -103,7 +103,7 @@ function exactDecimal(
 }
 
 /** The target engine's column type for a profiled column, and whether it stores text. */
-export interface TargetType {
+interface TargetType {
   type: string;
   /** A text column: numbers SQLite holds in it are copied as the text SQLite shows for them. */
   asText: boolean;
@@ -133,11 +133,7 @@ export interface EngineTypes {
  * fits it exactly); any text → `text`, or a date type when declared so and every value is already
  * in that type's exact spelling; blobs → `blob`.
  */
-export function targetType(
-  engine: EngineTypes,
-  declared: string,
-  column: ColumnProfile,
-): TargetType {
+function targetType(engine: EngineTypes, declared: string, column: ColumnProfile): TargetType {
   if (column.has('blob')) return { type: engine.blob, asText: false };
   if (column.has('text')) {
     const date = engine.dates.find((candidate) => candidate.declared.test(declared.trim()));
@@ -170,7 +166,7 @@ export function targetType(
 }
 
 /** One table of the SQLite database, read as every loader copies it. */
-export interface SourceTable {
+interface SourceTable {
   name: string;
   columns: SourceColumn[];
   /** The target's type of each column, in column order. */
